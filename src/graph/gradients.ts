@@ -1,0 +1,112 @@
+import { addN } from '../ops/addN.js';
+import { apply as applyOp } from './apply.js';
+import { broadcastLike } from '../ops/broadcast.js';
+import { onesLike, zerosLike } from '../ops/like.js';
+import { describe, Node } from './node.js';
+import { compatible, formatShape } from './shape.js';
+import { topoSort } from './topo.js';
+
+export class GradientError extends Error {
+  override name = 'GradientError';
+}
+
+const asList = (ys: Node | readonly Node[]): readonly Node[] => (ys instanceof Node ? [ys] : ys);
+
+/** The nodes of `order` that depend on one of `xs` (the xs included). */
+function dependents(order: readonly Node[], xs: readonly Node[]): Set<Node> {
+  const out = new Set<Node>(xs);
+  for (const n of order) if (!out.has(n) && n.inputs.some((i) => out.has(i))) out.add(n);
+  return out;
+}
+
+/**
+ * Reverse mode: d(sum of ys)/d(x) for each x, as graph nodes (so they can be run, printed, or
+ * differentiated again). `gradYs[i]` weights ys[i] (default: ones, i.e. the gradient of the sum).
+ * Contributions from every path are summed. An x that ys do not depend on gets zeros of its shape.
+ */
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[]): Node[] {
+  const yl = asList(ys);
+  const order = topoSort(yl);
+  const live = dependents(order, xs);
+  const parts = new Map<Node, Node[]>();
+  const push = (n: Node, g: Node) => {
+    const list = parts.get(n);
+    if (list) list.push(g);
+    else parts.set(n, [g]);
+  };
+  yl.forEach((y, i) => {
+    const g = gradYs?.[i] ?? onesLike(y);
+    if (!compatible(g.shape, y.shape) || g.dtype !== y.dtype) {
+      throw new GradientError(`gradients: gradYs[${i}] is ${formatShape(g.shape)} ${g.dtype}, but ${describe(y)} is ${formatShape(y.shape)} ${y.dtype}`);
+    }
+    if (live.has(y)) push(y, g);
+  });
+  const total = new Map<Node, Node>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = order[k];
+    const ps = parts.get(n);
+    if (!ps) continue;
+    const g = ps.length === 1 ? ps[0] : addN(ps);
+    total.set(n, g);
+    if (n.op.nondifferentiable || !n.inputs.some((i) => live.has(i))) continue;
+    if (!n.op.backward) {
+      throw new GradientError(`gradients: ${describe(n)} has no backward rule, and a gradient must flow through it`);
+    }
+    const gs = n.op.backward(g, n);
+    n.inputs.forEach((input, j) => {
+      const gi = gs[j];
+      if (!gi || !live.has(input)) return;
+      if (!compatible(gi.shape, input.shape) || gi.dtype !== input.dtype) {
+        throw new GradientError(
+          `gradients: ${describe(n)} gave a ${formatShape(gi.shape)} ${gi.dtype} gradient for input ${j} (${describe(input)}, ${formatShape(input.shape)} ${input.dtype})`,
+        );
+      }
+      push(input, gi);
+    });
+  }
+  return xs.map((x) => total.get(x) ?? zerosLike(x));
+}
+
+/**
+ * Forward mode: the tangent of each y when the xs move along `tangents` (null: that x stays put),
+ * built in one forward sweep. Linear ops reuse themselves; every other op uses its jvp rule.
+ * A y that no x reaches gets zeros of its shape.
+ */
+export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[]): Node[] {
+  if (tangents.length !== xs.length) throw new GradientError(`jvp: ${xs.length} xs but ${tangents.length} tangents`);
+  const yl = asList(ys);
+  const t = new Map<Node, Node>();
+  xs.forEach((x, i) => {
+    const dx = tangents[i];
+    if (!dx) return;
+    if (!compatible(dx.shape, x.shape) || dx.dtype !== x.dtype) {
+      throw new GradientError(`jvp: tangent ${i} is ${formatShape(dx.shape)} ${dx.dtype}, but ${describe(x)} is ${formatShape(x.shape)} ${x.dtype}`);
+    }
+    t.set(x, dx);
+  });
+  for (const n of topoSort(yl)) {
+    if (t.has(n) || n.op.nondifferentiable) continue;
+    const ins = n.inputs.map((i) => t.get(i) ?? null);
+    if (ins.every((d) => d === null)) continue;
+    let dn: Node | null;
+    if (n.op.jvp) {
+      dn = n.op.jvp(ins, n);
+    } else if (n.op.linear) {
+      dn = applyLike(n, n.inputs.map((x, i) => ins[i] ?? zerosLike(x)));
+    } else {
+      throw new GradientError(`jvp: ${describe(n)} has no forward-mode rule, and a tangent must flow through it`);
+    }
+    if (!dn) continue;
+    if (!compatible(dn.shape, n.shape)) dn = broadcastLike(dn, n);
+    if (!compatible(dn.shape, n.shape) || dn.dtype !== n.dtype) {
+      throw new GradientError(`jvp: ${describe(n)} gave a ${formatShape(dn.shape)} ${dn.dtype} tangent for a ${formatShape(n.shape)} ${n.dtype} output`);
+    }
+    t.set(n, dn);
+  }
+  return yl.map((y) => t.get(y) ?? zerosLike(y));
+}
+
+/** The same op with the same attributes, on other inputs (how a linear op is its own jvp). */
+function applyLike(n: Node, inputs: readonly Node[]): Node {
+  return applyOp(n.op, inputs, n.attrs);
+}

@@ -1,0 +1,47 @@
+/**
+ * The op contract. Vocabulary used by every op file:
+ * - `grad`: the incoming gradient node (d loss / d out), shaped like the node being differentiated;
+ * - `node` (often destructured as `{ inputs: [a, b], attrs }`): the node being differentiated, `out`;
+ * - `da`, `dx`: tangents (forward mode), shaped like their inputs;
+ * - `null`, as a gradient or tangent: zero; nothing flows.
+ * Backward and jvp are built from public ops, so every derivative is a graph that can be
+ * differentiated again.
+ */
+import type { NdArray } from 'ndarray';
+import type { DType } from './dtype.js';
+import type { ConcreteShape, Shape } from './shape.js';
+import type { Node } from './node.js';
+
+export interface TensorType {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** The role a node plays for the session. Ordinary ops are 'op'. */
+export type OpKind = 'op' | 'placeholder' | 'variable' | 'constant' | 'assign' | 'group';
+
+export interface OpDef<A = any> {
+  readonly name: string;
+  readonly kind?: OpKind;
+  /** Output shape and dtype from the inputs'. Throws ShapeError naming the shapes; `apply` adds op and node. */
+  readonly infer: (inputs: readonly TensorType[], attrs: A) => TensorType;
+  /** Writes the output into `out`, a fresh contiguous array of the inferred shape. */
+  readonly forward?: (inputs: readonly NdArray[], out: NdArray, attrs: A) => void;
+  /** A view op returns its output as a view of an input (no copy), or null when it cannot (then `forward` runs). */
+  readonly view?: (inputs: readonly NdArray[], attrs: A, outShape: ConcreteShape) => NdArray | null;
+  /** One gradient node (or null) per input. An op without one fails loudly when a gradient through it is asked. */
+  readonly backward?: (grad: Node, node: Node) => readonly (Node | null)[];
+  /** The tangent of the output from the inputs' tangents (null = zero). Not needed when `linear`. */
+  readonly jvp?: (tangents: readonly (Node | null)[], node: Node) => Node | null;
+  /** Linear in all of its inputs jointly: its jvp is the op applied to the tangents. */
+  readonly linear?: boolean;
+  /** Elementwise with NumPy broadcasting: `forward` receives the inputs as stride-0 views of the output's shape. */
+  readonly broadcast?: boolean;
+  /** Outputs that do not depend differentiably on any input (comparisons, argmax): gradient and tangent are zero. */
+  readonly nondifferentiable?: boolean;
+}
+
+/** Declares an op. The identity at run time; it exists so that definitions type-check against the contract. */
+export function defineOp<A = Record<string, never>>(def: OpDef<A>): OpDef<A> {
+  return Object.freeze(def);
+}

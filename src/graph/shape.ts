@@ -1,0 +1,75 @@
+/** A static shape. `null` is a dimension unknown until run time (a placeholder's batch size). */
+export type Dim = number | null;
+export type Shape = readonly Dim[];
+/** A run-time shape: every dimension known. */
+export type ConcreteShape = readonly number[];
+
+/** Thrown by shape and dtype rules; `apply` prefixes it with the op and node. */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+}
+
+export const formatShape = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
+
+export const sizeOf = (s: ConcreteShape): number => s.reduce((p, d) => p * d, 1);
+
+export const isConcrete = (s: Shape): s is ConcreteShape => s.every((d) => d !== null);
+
+/** Two shapes that can describe the same array: same rank, and equal wherever both are known. */
+export function compatible(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+}
+
+export function sameShape(a: ConcreteShape, b: ConcreteShape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * NumPy broadcasting: align on the right, a 1 stretches to the other size.
+ * NOTE: an unknown dimension against 1 stays unknown; against n it is taken to be n (checked at run time).
+ */
+export function broadcastShapes(a: Shape, b: Shape): Shape {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+    const y = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+    if (x === 1) out.push(y);
+    else if (y === 1) out.push(x);
+    else if (x === null) out.push(y);
+    else if (y === null || x === y) out.push(x);
+    else throw new ShapeError(`shapes do not broadcast: ${formatShape(a)} vs ${formatShape(b)}`);
+  }
+  return out;
+}
+
+/** Negative axes count from the end; the result is sorted and unique. `undefined` means every axis. */
+export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const out = new Set<number>();
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < -rank || a >= rank) {
+      throw new ShapeError(`axis ${a} is out of range for rank ${rank}`);
+    }
+    const n = a < 0 ? a + rank : a;
+    if (out.has(n)) throw new ShapeError(`axis ${a} is repeated`);
+    out.add(n);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+export function normalizeAxis(axis: number, rank: number): number {
+  return normalizeAxes(axis, rank)[0];
+}
+
+/** Row-major strides of a contiguous array. */
+export function stridesOf(s: ConcreteShape): number[] {
+  const out = new Array<number>(s.length);
+  let st = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    out[i] = st;
+    st *= s[i];
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+import ndarray, { type NdArray } from 'ndarray';
+import ops from 'ndarray-ops';
+import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { formatShape, sizeOf, type ConcreteShape } from './shape.js';
+
+/** Indexable storage of an ndarray. */
+export type Data = { [i: number]: number; readonly length: number };
+
+/** A nested array of numbers, any depth (a number is depth 0). */
+export type NestedArray = number | readonly NestedArray[];
+
+/** Everything accepted where values go in: an ndarray, nested arrays, a typed array with its shape, a scalar. */
+export type Input = NdArray | NestedArray | { readonly data: TypedArray | readonly number[]; readonly shape: readonly number[] };
+
+export const isNdArray = (x: unknown): x is NdArray =>
+  typeof x === 'object' && x !== null && 'shape' in x && 'stride' in x && 'offset' in x && 'data' in x;
+
+/** A fresh contiguous array of zeros. */
+export function zeros(shape: ConcreteShape, dtype: DType): NdArray {
+  return ndarray(allocate(dtype, sizeOf(shape)), shape.slice());
+}
+
+export function isContiguous(a: NdArray): boolean {
+  let st = 1;
+  for (let i = a.shape.length - 1; i >= 0; i--) {
+    if (a.shape[i] !== 1 && a.stride[i] !== st) return false;
+    st *= a.shape[i];
+  }
+  return true;
+}
+
+/** A contiguous copy (or the array itself when `dtype` matches and it already is contiguous and `copy` is false). */
+export function contiguous(a: NdArray, dtype: DType = dtypeOfArray(a.data) ?? 'float64', copy = true): NdArray {
+  if (!copy && dtypeOfArray(a.data) === dtype && isContiguous(a) && a.offset === 0 && a.data.length === a.size) return a;
+  const out = zeros(a.shape, dtype);
+  copyInto(out, a);
+  return out;
+}
+
+/** out[...] = src[...], any strides. int32 destinations truncate toward zero, as Int32Array does. */
+export function copyInto(out: NdArray, src: NdArray): void {
+  if (out.shape.length === 0) {
+    (out.data as Data)[out.offset] = (src.data as Data)[src.offset];
+    return;
+  }
+  if (out.size === 0) return;
+  ops.assign(out, src);
+}
+
+function shapeOfNested(x: NestedArray, where: string): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  if (typeof cur !== 'number' && !Array.isArray(cur)) {
+    throw new TypeError(`${where}: expected numbers, found ${typeof cur}`);
+  }
+  return shape;
+}
+
+function flattenInto(x: NestedArray, shape: readonly number[], depth: number, out: TypedArray, pos: { i: number }, path: string, where: string): void {
+  if (depth === shape.length) {
+    if (typeof x !== 'number') throw new TypeError(`${where}: ragged nested array at ${path || 'top'}: expected a number`);
+    out[pos.i++] = x;
+    return;
+  }
+  if (!Array.isArray(x) || x.length !== shape[depth]) {
+    const got = Array.isArray(x) ? `length ${x.length}` : typeof x;
+    throw new TypeError(`${where}: ragged nested array at ${path || 'top'}: ${got}, expected length ${shape[depth]}`);
+  }
+  for (let i = 0; i < x.length; i++) flattenInto(x[i], shape, depth + 1, out, pos, `${path}[${i}]`, where);
+}
+
+/**
+ * Converts any Input to a contiguous ndarray of `dtype` (default: the input's own dtype, float32 for plain numbers).
+ * `where` names the thing being converted, for errors. A typed array of another dtype than an explicit
+ * `dtype` is an error (no silent casts) unless `cast` is set.
+ */
+export function toNdArray(x: Input, opts: { dtype?: DType; where?: string; cast?: boolean } = {}): NdArray {
+  const where = opts.where ?? 'value';
+  const check = (own: DType | undefined): DType => {
+    if (opts.dtype && own && own !== opts.dtype && !opts.cast) {
+      throw new TypeError(`${where}: dtype ${own} does not match ${opts.dtype}`);
+    }
+    return opts.dtype ?? own ?? 'float32';
+  };
+  if (isNdArray(x)) {
+    const dtype = check(dtypeOfArray(x.data));
+    return contiguous(x, dtype);
+  }
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x && 'shape' in x) {
+    const { data, shape } = x as { data: TypedArray | number[]; shape: number[] };
+    if (sizeOf(shape) !== data.length) {
+      throw new TypeError(`${where}: ${data.length} values do not fill shape ${formatShape(shape)}`);
+    }
+    const dtype = check(dtypeOfArray(data));
+    const out = allocate(dtype, data.length);
+    out.set(data as ArrayLike<number>);
+    return ndarray(out, shape.slice());
+  }
+  if (typeof x === 'number' || Array.isArray(x)) {
+    const shape = shapeOfNested(x as NestedArray, where);
+    const dtype = check(undefined);
+    const out = allocate(dtype, sizeOf(shape));
+    flattenInto(x as NestedArray, shape, 0, out, { i: 0 }, '', where);
+    if (dtype === 'int32') {
+      const bad = findNonInteger(x as NestedArray);
+      if (bad !== undefined) throw new TypeError(`${where}: ${bad} is not an integer, but the dtype is int32`);
+    }
+    return ndarray(out, shape);
+  }
+  throw new TypeError(`${where}: cannot make an array from ${x === null ? 'null' : typeof x}`);
+}
+
+function findNonInteger(x: NestedArray): number | undefined {
+  if (typeof x === 'number') return Number.isInteger(x) ? undefined : x;
+  for (const e of x) {
+    const r = findNonInteger(e);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
+
+/** Nested plain arrays from an ndarray (a number for rank 0): for printing and tests. */
+export function toNested(a: NdArray): NestedArray {
+  const rec = (dim: number, off: number): NestedArray => {
+    if (dim === a.shape.length) return (a.data as Data)[off];
+    const out: NestedArray[] = [];
+    for (let i = 0; i < a.shape[dim]; i++) out.push(rec(dim + 1, off + i * a.stride[dim]));
+    return out;
+  };
+  return rec(0, a.offset);
+}
+
+/** The values in row-major order, as a plain array. */
+export function toFlat(a: NdArray): number[] {
+  const c = contiguous(a);
+  return Array.from(c.data as ArrayLike<number>);
+}
+
+/** A stride-0 view of `a` stretched to `shape` (NumPy broadcasting): no copy. */
+export function broadcastView(a: NdArray, shape: ConcreteShape): NdArray {
+  const lead = shape.length - a.shape.length;
+  const stride = shape.map((d, i) => {
+    if (i < lead) return 0;
+    const own = a.shape[i - lead];
+    if (own === d) return a.stride[i - lead];
+    if (own === 1) return 0;
+    throw new Error(`cannot broadcast ${formatShape(a.shape)} to ${formatShape(shape)}`);
+  });
+  return ndarray(a.data, shape.slice(), stride, a.offset);
+}
+
+/** The shape an Input will have, without converting it (nested arrays: read along the first elements). */
+export function inputShape(x: Input): number[] {
+  if (isNdArray(x)) return x.shape.slice();
+  if (typeof x === 'number') return [];
+  if (Array.isArray(x)) {
+    const shape: number[] = [];
+    let cur: unknown = x;
+    while (Array.isArray(cur)) {
+      shape.push(cur.length);
+      cur = cur[0];
+    }
+    return shape;
+  }
+  if (typeof x === 'object' && x !== null && 'shape' in x) return (x as { shape: readonly number[] }).shape.slice();
+  throw new TypeError(`cannot make an array from ${x === null ? 'null' : typeof x}`);
+}
+
+/** The dtype an Input carries itself (typed arrays), or undefined (plain numbers take the target's). */
+export function inputDType(x: Input): DType | undefined {
+  if (isNdArray(x)) return dtypeOfArray(x.data);
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x) return dtypeOfArray((x as { data: unknown }).data);
+  return undefined;
+}
+
+/** Writes an Input into a contiguous buffer of the same shape (dtype already checked). */
+export function writeInput(buffer: NdArray, x: Input, where: string): void {
+  if (isNdArray(x)) return copyInto(buffer, x);
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x) {
+    const data = (x as { data: ArrayLike<number> }).data;
+    if (data.length !== buffer.size) throw new TypeError(`${where}: ${data.length} values do not fill shape ${formatShape(buffer.shape)}`);
+    (buffer.data as TypedArray).set(data);
+    return;
+  }
+  const dtype = dtypeOfArray(buffer.data) ?? 'float64';
+  copyInto(buffer, toNdArray(x, { dtype, where }));
+}

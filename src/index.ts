@@ -1,0 +1,22 @@
+/** dagrad's public API, by name: the table of contents. */
+export type { DType, TypedArray } from './graph/dtype.js';
+export type { Dim, Shape, ConcreteShape } from './graph/shape.js';
+export { ShapeError, broadcastShapes, formatShape } from './graph/shape.js';
+export { Node, type Operand } from './graph/node.js';
+export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.js';
+export { apply, sameDType } from './graph/apply.js';
+export { topoSort } from './graph/topo.js';
+export { gradients, jvp, GradientError } from './graph/gradients.js';
+export { Session, evaluate, type Feeds, type Fetches, type Plan, type Results, type SessionOptions } from './graph/session.js';
+export { toNdArray, toNested, toFlat, type Input, type NestedArray } from './graph/tensor.js';
+export { Rng } from './init/random.js';
+export type { Initializer } from './init/initializers.js';
+import * as init from './init/initializers.js';
+export { init };
+export { gradcheck, type GradcheckOptions, type GradcheckReport, type InputReport } from './check/gradcheck.js';
+export {
+  OPS,
+  add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, constant, div, exp, expandDims, group,
+  identity, log, matmul, mul, neg, onesLike, placeholder, reshape, squeeze, stopGradient, sub, sum, sumTo,
+  transpose, variable, zerosLike,
+} from './ops/index.js';

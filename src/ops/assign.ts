@@ -1,0 +1,43 @@
+import { apply, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp, type OpDef } from '../graph/op.js';
+import { compatible, formatShape, ShapeError } from '../graph/shape.js';
+import { copyInto } from '../graph/tensor.js';
+import { map2 } from '../kernels/elementwise.js';
+import { isVariable } from './variable.js';
+
+/**
+ * State updates. The node's value is the variable's new value; the session writes it into the
+ * variable at the end of the run, so every read in that run sees the old value. No gradient.
+ */
+function assignOp(name: string, combine: ((v: number, x: number) => number) | null): OpDef {
+  return defineOp({
+    name,
+    kind: 'assign',
+    nondifferentiable: true,
+    infer: ([v, x]) => {
+      const dtype = sameDType([v, x]);
+      if (!compatible(v.shape, x.shape)) {
+        throw new ShapeError(`value shape ${formatShape(x.shape)} does not match variable shape ${formatShape(v.shape)}`);
+      }
+      return { shape: v.shape, dtype };
+    },
+    forward: ([v, x], out) => (combine ? map2(out, v, x, combine) : copyInto(out, x)),
+  });
+}
+
+export const Assign = assignOp('assign', null);
+export const AssignAdd = assignOp('assignAdd', (v, x) => v + x);
+export const AssignSub = assignOp('assignSub', (v, x) => v - x);
+
+function build(op: OpDef, v: Node, x: Operand, name?: string): Node {
+  if (!isVariable(v)) throw new TypeError(`${op.name}: target '${v?.name}' is a ${v?.op?.name ?? typeof v}, not a variable`);
+  return apply(op, [v, x], {}, name);
+}
+
+/** v := x at the end of the run. */
+export const assign = (v: Node, x: Operand, name?: string): Node => build(Assign, v, x, name);
+/** v := v + x at the end of the run. */
+export const assignAdd = (v: Node, x: Operand, name?: string): Node => build(AssignAdd, v, x, name);
+/** v := v - x at the end of the run. */
+export const assignSub = (v: Node, x: Operand, name?: string): Node => build(AssignSub, v, x, name);

@@ -1,0 +1,26 @@
+import type { NdArray } from 'ndarray';
+import type { DType } from '../graph/dtype.js';
+import { defineOp } from '../graph/op.js';
+import { Node, takeId } from '../graph/node.js';
+import { toNdArray, type Input } from '../graph/tensor.js';
+
+/** A fixed value baked into the graph.  d(const) = 0 */
+export const Constant = defineOp<{ value: NdArray }>({
+  name: 'constant',
+  kind: 'constant',
+  infer: (_, { value }) => ({ shape: value.shape.slice(), dtype: dtypeOf(value) }),
+  view: (_, { value }) => value,
+  forward: () => {},
+  backward: () => [],
+  jvp: () => null,
+});
+
+const dtypeOf = (v: NdArray): DType =>
+  v.data instanceof Float64Array ? 'float64' : v.data instanceof Int32Array ? 'int32' : 'float32';
+
+/** A constant node; numbers and nested arrays become float32 unless `dtype` says otherwise. */
+export function constant(value: Input, opts: { dtype?: DType; name?: string } = {}): Node {
+  const v = toNdArray(value, { dtype: opts.dtype, where: 'constant', cast: true });
+  const id = takeId();
+  return new Node(id, Constant, [], { value: v }, v.shape.slice(), dtypeOf(v), opts.name ?? `constant_${id}`);
+}

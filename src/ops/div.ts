@@ -1,0 +1,32 @@
+import ops from 'ndarray-ops';
+import { apply, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { broadcastShapes } from '../graph/shape.js';
+import { map2 } from '../kernels/elementwise.js';
+import { addTangents, sumTo } from './broadcast.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
+import { sub } from './sub.js';
+
+/**
+ * Elementwise quotient, NumPy broadcasting.  d(a/b) = da/b - (a/b)*db/b
+ * NOTE: int32 division truncates toward zero, as C does.
+ */
+export const Div = defineOp({
+  name: 'div',
+  broadcast: true,
+  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
+  forward: ([a, b], out) => map2(out, a, b, (x, y) => x / y, ops.div),
+  backward: (grad, out) => {
+    const [a, b] = out.inputs;
+    const ga = div(grad, b);
+    return [sumTo(ga, a), sumTo(neg(mul(ga, out)), b)];
+  },
+  jvp: ([da, db], out) => {
+    const b = out.inputs[1];
+    if (!db) return div(da!, b);
+    return da ? div(sub(da, mul(out, db)), b) : neg(div(mul(out, db), b));
+  },
+});
+export const div = (a: Operand, b: Operand, name?: string): Node => apply(Div, [a, b], {}, name);

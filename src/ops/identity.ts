@@ -1,0 +1,22 @@
+import { apply } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+
+/** The input itself, as a view.  d(id x) = dx */
+export const Identity = defineOp({
+  name: 'identity',
+  linear: true,
+  infer: ([x]) => x,
+  view: ([x]) => x,
+  backward: (grad) => [grad],
+});
+export const identity = (x: Operand, name?: string): Node => apply(Identity, [x], {}, name);
+
+/** The input's value, but no gradient or tangent passes through it. */
+export const StopGradient = defineOp({
+  name: 'stopGradient',
+  nondifferentiable: true,
+  infer: ([x]) => x,
+  view: ([x]) => x,
+});
+export const stopGradient = (x: Operand, name?: string): Node => apply(StopGradient, [x], {}, name);

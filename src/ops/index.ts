@@ -1,0 +1,65 @@
+/**
+ * The one list of ops: every op definition, by name. The gradient-check table is checked against
+ * it, so an op added here without a test case fails the suite.
+ */
+import type { OpDef } from '../graph/op.js';
+import { Add } from './add.js';
+import { AddN } from './addN.js';
+import { Assign, AssignAdd, AssignSub } from './assign.js';
+import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
+import { Constant } from './constant.js';
+import { Div } from './div.js';
+import { Exp } from './exp.js';
+import { ExpandDims } from './expandDims.js';
+import { Group } from './group.js';
+import { Identity, StopGradient } from './identity.js';
+import { OnesLike, ZerosLike } from './like.js';
+import { Log } from './log.js';
+import { Matmul } from './matmul.js';
+import { Mul } from './mul.js';
+import { Neg } from './neg.js';
+import { Placeholder } from './placeholder.js';
+import { Reshape } from './reshape.js';
+import { Squeeze } from './squeeze.js';
+import { Sub } from './sub.js';
+import { Sum } from './sum.js';
+import { Transpose } from './transpose.js';
+import { Variable } from './variable.js';
+
+export const OPS: readonly OpDef[] = [
+  // sources and state
+  Constant, Placeholder, Variable, Assign, AssignAdd, AssignSub, Group,
+  // elementwise
+  Add, Sub, Mul, Div, Neg, Exp, Log,
+  // linear algebra
+  Matmul, Transpose,
+  // reductions
+  Sum,
+  // shape
+  Reshape, BroadcastTo, BroadcastLike, SumLike, ExpandDims, Squeeze,
+  // structural
+  Identity, StopGradient, OnesLike, ZerosLike, AddN,
+];
+
+export { add } from './add.js';
+export { addN } from './addN.js';
+export { assign, assignAdd, assignSub } from './assign.js';
+export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
+export { constant } from './constant.js';
+export { div } from './div.js';
+export { exp } from './exp.js';
+export { expandDims } from './expandDims.js';
+export { group } from './group.js';
+export { identity, stopGradient } from './identity.js';
+export { onesLike, zerosLike } from './like.js';
+export { log } from './log.js';
+export { matmul } from './matmul.js';
+export { mul } from './mul.js';
+export { neg } from './neg.js';
+export { placeholder } from './placeholder.js';
+export { reshape } from './reshape.js';
+export { squeeze } from './squeeze.js';
+export { sub } from './sub.js';
+export { sum } from './sum.js';
+export { transpose } from './transpose.js';
+export { variable } from './variable.js';

@@ -1,0 +1,3 @@
+import type { OpCase } from '../table.js';
+
+export const cases: OpCase[] = [];
