@@ -39,6 +39,16 @@ export interface Plan {
   readonly feeds: readonly { readonly node: Node; readonly buffer: NdArray }[];
   readonly fetch: readonly NdArray[];
   readonly assigns: readonly { readonly variable: Node; readonly value: NdArray }[];
+  /** Each node's array in a run (live buffers: copy what you keep). */
+  readonly values: ReadonlyMap<Node, NdArray>;
+}
+
+export interface RunOptions {
+  /**
+   * Called once per node of the plan, in execution order, right after its value is computed (sources
+   * and views included). The array is the plan's live buffer: copy it to keep it.
+   */
+  trace?: (node: Node, value: NdArray) => void;
 }
 
 export interface SessionOptions {
@@ -72,7 +82,7 @@ export class Session {
    * their ancestors run, each node once; a fed node's ancestors do not run at all. Assignments take
    * effect after every fetch is read, in the plan's (topological) order.
    */
-  run<F extends Fetches>(fetches: F, feeds?: Feeds): Results<F> {
+  run<F extends Fetches>(fetches: F, feeds?: Feeds, opts?: RunOptions): Results<F> {
     const list = fetchList(fetches);
     const fetchKey = list.map((n) => n.id).join(',');
     const fed = this.resolveFeeds(list, fetchKey, feeds);
@@ -91,11 +101,15 @@ export class Session {
     const steps = plan.steps;
     let i = 0;
     try {
-      for (; i < steps.length; i++) {
-        const s = steps[i];
-        s.forward(s.ins, s.out, s.attrs);
+      if (opts?.trace) this.traced(plan, opts.trace);
+      else {
+        for (; i < steps.length; i++) {
+          const s = steps[i];
+          s.forward(s.ins, s.out, s.attrs);
+        }
       }
     } catch (e) {
+      if (opts?.trace) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       throw new Error(`${describe(steps[i].node)}: ${msg}`, { cause: e });
     }
@@ -103,6 +117,21 @@ export class Session {
     const out = plan.fetch.map((a) => contiguous(a));
     for (const { variable, value } of plan.assigns) copyInto(this.values.get(variable)!, value);
     return shapeLike(fetches, out) as Results<F>;
+  }
+
+  private traced(plan: Plan, trace: NonNullable<RunOptions['trace']>): void {
+    const stepOf = new Map(plan.steps.map((s) => [s.node, s]));
+    for (const n of plan.order) {
+      const s = stepOf.get(n);
+      if (s) {
+        try {
+          s.forward(s.ins, s.out, s.attrs);
+        } catch (e) {
+          throw new Error(`${describe(n)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        }
+      }
+      trace(n, plan.values.get(n)!);
+    }
   }
 
   /** The compiled plan for these fetches and feeds (compiling it if needed), for inspection. */
@@ -269,6 +298,7 @@ export class Session {
       feeds,
       fetch: list.map((n) => arrays.get(n)!),
       assigns,
+      values: arrays,
     };
   }
 }
