@@ -1,0 +1,23 @@
+import ops from 'ndarray-ops';
+import { apply, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { broadcastShapes } from '../graph/shape.js';
+import { map2 } from '../kernels/elementwise.js';
+import { addTangents, sumTo } from './broadcast.js';
+import { largerWeight } from './maximum.js';
+import { mul } from './mul.js';
+
+/**
+ * Elementwise smaller of a and b, NumPy broadcasting; NaN propagates.  d min(a, b) = [a < b] da + [a > b] db
+ * NOTE: ties split the gradient half and half, as maximum's do; a is the smaller where b is the larger.
+ */
+export const Minimum = defineOp({
+  name: 'minimum',
+  broadcast: true,
+  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
+  forward: ([a, b], out) => map2(out, a, b, Math.min, ops.min),
+  backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(b, a)), a), sumTo(mul(grad, largerWeight(a, b)), b)],
+  jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(b, a)), db && mul(db, largerWeight(a, b))),
+});
+export const minimum = (a: Operand, b: Operand, name?: string): Node => apply(Minimum, [a, b], {}, name);

@@ -1,0 +1,20 @@
+import ops from 'ndarray-ops';
+import { apply, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { map1 } from '../kernels/elementwise.js';
+import { greater } from './compare.js';
+import { mul } from './mul.js';
+
+/**
+ * Elementwise max(a, 0).  d relu(a) = [a > 0] da
+ * NOTE: relu'(0) = 0 (the mask is a strict `greater`), as in PyTorch, TensorFlow and JAX. NaN stays NaN.
+ */
+export const Relu = defineOp({
+  name: 'relu',
+  infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
+  forward: ([a], out) => map1(out, a, (x) => Math.max(x, 0), (o, x) => ops.maxs(o, x, 0)),
+  backward: (grad, { inputs: [a] }) => [mul(grad, greater(a, 0))],
+  jvp: ([da], { inputs: [a] }) => mul(da!, greater(a, 0)),
+});
+export const relu = (a: Operand, name?: string): Node => apply(Relu, [a], {}, name);

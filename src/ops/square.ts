@@ -1,0 +1,16 @@
+import ops from 'ndarray-ops';
+import { apply, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { map1 } from '../kernels/elementwise.js';
+import { mul } from './mul.js';
+
+/** Elementwise a^2.  d(a^2) = 2a da */
+export const Square = defineOp({
+  name: 'square',
+  infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
+  forward: ([a], out) => map1(out, a, (x) => x * x, (o, x) => ops.mul(o, x, x)),
+  backward: (grad, { inputs: [a] }) => [mul(grad, mul(a, 2))],
+  jvp: ([da], { inputs: [a] }) => mul(da!, mul(a, 2)),
+});
+export const square = (a: Operand, name?: string): Node => apply(Square, [a], {}, name);
