@@ -1,13 +1,13 @@
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
-import { compatible, formatShape, ShapeError } from '../graph/shape.js';
+import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
 import { map2 } from '../kernels/elementwise.js';
 import { isVariable } from './variable.js';
 
 /**
- * State updates. The node's value is the variable's new value; the session writes it into the
+ * State updates; the value broadcasts to the variable's shape (`assign(v, 0)`). The node's value is the variable's new value; the session writes it into the
  * variable at the end of the run, so every read in that run sees the old value. No gradient.
  */
 function assignOp(name: string, combine: ((v: number, x: number) => number) | null): OpDef {
@@ -15,9 +15,16 @@ function assignOp(name: string, combine: ((v: number, x: number) => number) | nu
     name,
     kind: 'assign',
     nondifferentiable: true,
+    broadcast: true,
     infer: ([v, x]) => {
       const dtype = sameDType([v, x]);
-      if (!compatible(v.shape, x.shape)) {
+      let fits = x.shape.length <= v.shape.length;
+      try {
+        fits &&= compatible(broadcastShapes(v.shape, x.shape), v.shape);
+      } catch {
+        fits = false;
+      }
+      if (!fits) {
         throw new ShapeError(`value shape ${formatShape(x.shape)} does not match variable shape ${formatShape(v.shape)}`);
       }
       return { shape: v.shape, dtype };
