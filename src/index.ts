@@ -16,7 +16,7 @@ export { init };
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type InputReport } from './check/gradcheck.js';
 export {
   OPS,
-  add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, constant, div, exp, expandDims, group,
+  add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, constant, div, exp, expandDims, group,
   identity, log, matmul, mul, neg, onesLike, placeholder, reshape, squeeze, stopGradient, sub, sum, sumTo,
   transpose, variable, zerosLike,
 } from './ops/index.js';

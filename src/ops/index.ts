@@ -7,6 +7,7 @@ import { Add } from './add.js';
 import { AddN } from './addN.js';
 import { Assign, AssignAdd, AssignSub } from './assign.js';
 import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
+import { Cast } from './cast.js';
 import { Constant } from './constant.js';
 import { Div } from './div.js';
 import { Exp } from './exp.js';
@@ -37,6 +38,8 @@ export const OPS: readonly OpDef[] = [
   Sum,
   // shape
   Reshape, BroadcastTo, BroadcastLike, SumLike, ExpandDims, Squeeze,
+  // dtype
+  Cast,
   // structural
   Identity, StopGradient, OnesLike, ZerosLike, AddN,
 ];
@@ -45,6 +48,7 @@ export { add } from './add.js';
 export { addN } from './addN.js';
 export { assign, assignAdd, assignSub } from './assign.js';
 export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
+export { cast } from './cast.js';
 export { constant } from './constant.js';
 export { div } from './div.js';
 export { exp } from './exp.js';
