@@ -19,4 +19,6 @@ export {
   add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, constant, div, exp, expandDims, group,
   identity, log, matmul, mul, neg, onesLike, placeholder, reshape, squeeze, stopGradient, sub, sum, sumTo,
   transpose, variable, zerosLike,
+  abs, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, pow, relu, sigmoid, softplus, sqrt,
+  square, tanh, where,
 } from './ops/index.js';

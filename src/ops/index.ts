@@ -3,11 +3,13 @@
  * it, so an op added here without a test case fails the suite.
  */
 import type { OpDef } from '../graph/op.js';
+import { Abs } from './abs.js';
 import { Add } from './add.js';
 import { AddN } from './addN.js';
 import { Assign, AssignAdd, AssignSub } from './assign.js';
 import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
 import { Cast } from './cast.js';
+import { Equal, Greater, GreaterEqual, Less, LessEqual } from './compare.js';
 import { Constant } from './constant.js';
 import { Div } from './div.js';
 import { Exp } from './exp.js';
@@ -17,21 +19,34 @@ import { Identity, StopGradient } from './identity.js';
 import { OnesLike, ZerosLike } from './like.js';
 import { Log } from './log.js';
 import { Matmul } from './matmul.js';
+import { Maximum } from './maximum.js';
+import { Minimum } from './minimum.js';
 import { Mul } from './mul.js';
 import { Neg } from './neg.js';
 import { Placeholder } from './placeholder.js';
+import { Pow } from './pow.js';
+import { Relu } from './relu.js';
 import { Reshape } from './reshape.js';
+import { Sigmoid } from './sigmoid.js';
+import { Softplus } from './softplus.js';
+import { Sqrt } from './sqrt.js';
+import { Square } from './square.js';
 import { Squeeze } from './squeeze.js';
 import { Sub } from './sub.js';
 import { Sum } from './sum.js';
+import { Tanh } from './tanh.js';
 import { Transpose } from './transpose.js';
 import { Variable } from './variable.js';
+import { Where } from './where.js';
 
 export const OPS: readonly OpDef[] = [
   // sources and state
   Constant, Placeholder, Variable, Assign, AssignAdd, AssignSub, Group,
   // elementwise
   Add, Sub, Mul, Div, Neg, Exp, Log,
+  Pow, Sqrt, Square, Abs, Sigmoid, Tanh, Relu, Softplus, Maximum, Minimum, Where,
+  // comparisons (no gradient)
+  Greater, GreaterEqual, Less, LessEqual, Equal,
   // linear algebra
   Matmul, Transpose,
   // reductions
@@ -44,11 +59,13 @@ export const OPS: readonly OpDef[] = [
   Identity, StopGradient, OnesLike, ZerosLike, AddN,
 ];
 
+export { abs } from './abs.js';
 export { add } from './add.js';
 export { addN } from './addN.js';
 export { assign, assignAdd, assignSub } from './assign.js';
 export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
 export { cast } from './cast.js';
+export { equal, greater, greaterEqual, less, lessEqual } from './compare.js';
 export { constant } from './constant.js';
 export { div } from './div.js';
 export { exp } from './exp.js';
@@ -58,12 +75,22 @@ export { identity, stopGradient } from './identity.js';
 export { onesLike, zerosLike } from './like.js';
 export { log } from './log.js';
 export { matmul } from './matmul.js';
+export { maximum } from './maximum.js';
+export { minimum } from './minimum.js';
 export { mul } from './mul.js';
 export { neg } from './neg.js';
 export { placeholder } from './placeholder.js';
+export { pow } from './pow.js';
+export { relu } from './relu.js';
 export { reshape } from './reshape.js';
+export { sigmoid } from './sigmoid.js';
+export { softplus } from './softplus.js';
+export { sqrt } from './sqrt.js';
+export { square } from './square.js';
 export { squeeze } from './squeeze.js';
 export { sub } from './sub.js';
 export { sum } from './sum.js';
+export { tanh } from './tanh.js';
 export { transpose } from './transpose.js';
 export { variable } from './variable.js';
+export { where } from './where.js';
