@@ -21,4 +21,6 @@ export {
   transpose, variable, zerosLike,
   abs, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, pow, relu, sigmoid, softplus, sqrt,
   square, tanh, where,
+  argmax, concat, gather, logSoftmax, max, mean, min, oneHot, pad, scatterAdd, sigmoidCrossEntropyWithLogits, size,
+  slice, softmax, softmaxCrossEntropyWithLogits,
 } from './ops/index.js';

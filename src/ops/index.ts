@@ -38,6 +38,20 @@ import { Tanh } from './tanh.js';
 import { Transpose } from './transpose.js';
 import { Variable } from './variable.js';
 import { Where } from './where.js';
+import { Argmax } from './argmax.js';
+import { Concat } from './concat.js';
+import { SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits } from './crossEntropy.js';
+import { Gather } from './gather.js';
+import { LogSoftmax } from './logSoftmax.js';
+import { Max } from './max.js';
+import { Mean } from './mean.js';
+import { Min } from './min.js';
+import { OneHot } from './oneHot.js';
+import { Pad } from './pad.js';
+import { ScatterAdd } from './scatterAdd.js';
+import { Size } from './size.js';
+import { Slice } from './slice.js';
+import { Softmax } from './softmax.js';
 
 export const OPS: readonly OpDef[] = [
   // sources and state
@@ -51,8 +65,12 @@ export const OPS: readonly OpDef[] = [
   Matmul, Transpose,
   // reductions
   Sum,
+  Mean, Max, Min, Argmax, Size,
   // shape
   Reshape, BroadcastTo, BroadcastLike, SumLike, ExpandDims, Squeeze,
+  Concat, Slice, Pad, Gather, ScatterAdd,
+  // neural networks
+  Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
   // dtype
   Cast,
   // structural
@@ -94,3 +112,17 @@ export { tanh } from './tanh.js';
 export { transpose } from './transpose.js';
 export { variable } from './variable.js';
 export { where } from './where.js';
+export { argmax } from './argmax.js';
+export { concat } from './concat.js';
+export { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from './crossEntropy.js';
+export { gather } from './gather.js';
+export { logSoftmax } from './logSoftmax.js';
+export { max } from './max.js';
+export { mean } from './mean.js';
+export { min } from './min.js';
+export { oneHot } from './oneHot.js';
+export { pad } from './pad.js';
+export { scatterAdd } from './scatterAdd.js';
+export { size } from './size.js';
+export { slice } from './slice.js';
+export { softmax } from './softmax.js';

@@ -1,3 +1,41 @@
 import type { OpCase } from '../table.js';
+import type { NestedArray } from '../../../src/graph/tensor.js';
+import { Argmax, argmax } from '../../../src/ops/argmax.js';
+import { Max, max } from '../../../src/ops/max.js';
+import { Mean, mean } from '../../../src/ops/mean.js';
+import { Min, min } from '../../../src/ops/min.js';
+import { mul } from '../../../src/ops/mul.js';
+import { oneHot } from '../../../src/ops/oneHot.js';
+import { Size, size } from '../../../src/ops/size.js';
+import { sub } from '../../../src/ops/sub.js';
+import { transpose } from '../../../src/ops/transpose.js';
 
-export const cases: OpCase[] = [];
+/**
+ * Values 0.25 apart in a scrambled order (i * 7 mod n is a permutation when 7 does not divide n):
+ * max and min need inputs with no near-ties, or a central difference would step across a change
+ * of arg-max.
+ */
+export function spaced(shape: readonly number[]): NestedArray {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const at = (d: number, flat: number): NestedArray =>
+    d === shape.length ? ((flat * 7) % n) * 0.25 - n * 0.125 : Array.from({ length: shape[d] }, (_, i) => at(d + 1, flat * shape[d] + i));
+  return at(0, 0);
+}
+
+export const cases: OpCase[] = [
+  { op: Mean, name: 'all axes', shapes: [[2, 3]], build: ([a]) => mean(a) },
+  { op: Mean, name: 'axis -1 keepDims', shapes: [[2, 3, 2]], build: ([a]) => mean(a, -1, { keepDims: true }) },
+  { op: Mean, name: 'axes [0,-1]', shapes: [[2, 3, 2]], build: ([a]) => mean(a, [0, -1]) },
+  { op: Mean, name: 'unknown batch: over [null,3] fed [4,3], axis 0', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mean(a, 0) },
+  { op: Mean, name: 'unknown batch: all axes keepDims', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mean(a, undefined, { keepDims: true }) },
+  { op: Size, name: 'counts an unknown batch at run time', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mul(a, size(a, 0)) },
+  { op: Max, name: 'all axes', shapes: [[2, 3]], values: [spaced([2, 3])], build: ([a]) => max(a) },
+  { op: Max, name: 'axis -1 keepDims', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => max(a, -1, { keepDims: true }) },
+  { op: Max, name: 'axes [0,2]', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => max(a, [0, 2]) },
+  { op: Max, name: 'unknown batch, axis 0', shapes: [[3, 2]], staticShapes: [[null, 2]], values: [spaced([3, 2])], build: ([a]) => max(a, 0) },
+  { op: Min, name: 'all axes', shapes: [[2, 3]], values: [spaced([2, 3])], build: ([a]) => min(a) },
+  { op: Min, name: 'axis -2 keepDims', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => min(a, -2, { keepDims: true }) },
+  { op: Min, name: 'axes [1,2]', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => min(a, [1, 2]) },
+  { op: Argmax, name: 'picks the max through oneHot, axis -1', shapes: [[3, 4]], values: [spaced([3, 4])], build: ([a]) => mul(oneHot(argmax(a, -1), 4, { dtype: 'float64' }), a) },
+  { op: Argmax, name: 'axis 0: column maxima through oneHot', shapes: [[3, 4]], values: [spaced([3, 4])], build: ([a]) => mul(transpose(sub(a, 1)), oneHot(argmax(a, 0), 3, { dtype: 'float64' })) },
+];

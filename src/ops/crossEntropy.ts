@@ -1,0 +1,60 @@
+import { apply, FLOATS, sameDType } from '../graph/apply.js';
+import type { Node, Operand } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
+import { map2 } from '../kernels/elementwise.js';
+import { softmaxCrossEntropyInto } from '../kernels/softmax.js';
+import { addTangents, sumTo } from './broadcast.js';
+import { expandDims } from './expandDims.js';
+import { logSoftmax } from './logSoftmax.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
+import { sigmoid } from './sigmoid.js';
+import { axisOf, softmax } from './softmax.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+
+/**
+ * Elementwise logistic loss of logits x against labels z (probabilities of 1), broadcasting:
+ * -z log sigmoid(x) - (1-z) log(1 - sigmoid(x)).  d/dx = sigmoid(x) - z,  d/dz = -x.
+ * NOTE: computed as TensorFlow does, max(x,0) - x z + log(1 + e^-|x|): e^ sees only non-positive
+ * numbers, so logits of +-1000 give finite losses.
+ */
+export const SigmoidCrossEntropyWithLogits = defineOp({
+  name: 'sigmoidCrossEntropyWithLogits',
+  broadcast: true,
+  infer: ([z, x]) => ({ shape: broadcastShapes(z.shape, x.shape), dtype: sameDType([z, x], FLOATS) }),
+  forward: ([z, x], out) => map2(out, z, x, (zi, xi) => Math.max(xi, 0) - xi * zi + Math.log1p(Math.exp(-Math.abs(xi)))),
+  backward: (grad, { inputs: [z, x] }) => [sumTo(mul(grad, neg(x)), z), sumTo(mul(grad, sub(sigmoid(x), z)), x)],
+  jvp: ([dz, dx], { inputs: [z, x] }) => addTangents(dz && mul(neg(x), dz), dx && mul(sub(sigmoid(x), z), dx)),
+});
+export const sigmoidCrossEntropyWithLogits = (labels: Operand, logits: Operand, name?: string): Node =>
+  apply(SigmoidCrossEntropyWithLogits, [labels, logits], {}, name);
+
+/** d/dlogits of the softmax cross-entropy: softmax(x) sum(z) - z, which is softmax(x) - z for labels that sum to 1. */
+const logitsSlope = (z: Node, x: Node, axis: number): Node => sub(mul(softmax(x, axis), sum(z, axis, { keepDims: true })), z);
+
+/**
+ * -sum(z * logSoftmax(x)) along an axis (the last by default, which the output loses), for labels z
+ * (a probability distribution per row) and logits x of the same shape.
+ * d/dx = softmax(x) sum(z) - z (softmax(x) - z for distributions),  d/dz = -logSoftmax(x).
+ * NOTE: log-sum-exp is shifted by each row's max, so logits of +-1000 give finite losses.
+ */
+export const SoftmaxCrossEntropyWithLogits = defineOp<{ axis: number }>({
+  name: 'softmaxCrossEntropyWithLogits',
+  infer: ([z, x], { axis }) => {
+    const pair = `labels ${formatShape(z.shape)} and logits ${formatShape(x.shape)}`;
+    if (!compatible(z.shape, x.shape)) throw new ShapeError(`${pair} must have the same shape`);
+    if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${pair}`);
+    return { shape: x.shape.filter((_, i) => i !== axis), dtype: sameDType([z, x], FLOATS) };
+  },
+  forward: ([z, x], out, { axis }) => softmaxCrossEntropyInto(out, z, x, axis),
+  backward: (grad, { inputs: [z, x], attrs: { axis } }) => {
+    const g = expandDims(grad, axis);
+    return [mul(g, neg(logSoftmax(x, axis))), mul(g, logitsSlope(z, x, axis))];
+  },
+  jvp: ([dz, dx], { inputs: [z, x], attrs: { axis } }) =>
+    addTangents(dz && sum(mul(neg(logSoftmax(x, axis)), dz), axis), dx && sum(mul(logitsSlope(z, x, axis), dx), axis)),
+});
+export const softmaxCrossEntropyWithLogits = (labels: Node, logits: Node, axis = -1, name?: string): Node =>
+  apply(SoftmaxCrossEntropyWithLogits, [labels, logits], { axis: axisOf(logits, axis) }, name);

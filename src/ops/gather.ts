@@ -1,0 +1,29 @@
+import { apply } from '../graph/apply.js';
+import type { Node } from '../graph/node.js';
+import { defineOp, type TensorType } from '../graph/op.js';
+import { formatShape, ShapeError, type Shape } from '../graph/shape.js';
+import { gatherInto } from '../kernels/gather.js';
+import { scatterAdd } from './scatterAdd.js';
+
+/** The shape of `params` gathered at `indices` along `axis`; checks the axis and the indices' dtype. */
+export function gatheredShape(params: TensorType, indices: TensorType, axis: number): Shape {
+  const r = params.shape.length;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= r) throw new ShapeError(`axis out of range for params ${formatShape(params.shape)}`);
+  if (indices.dtype !== 'int32') throw new ShapeError(`indices ${formatShape(indices.shape)} are ${indices.dtype}, not int32`);
+  return [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)];
+}
+
+/**
+ * Slices of `params` along `axis` picked by int32 `indices` (embedding rows, labels' scores):
+ * NumPy's `take`. An index outside [0, n) is an error.  d params = scatterAdd(grad) at the same
+ * indices (a repeated index sums its gradients); indices get none.
+ */
+export const Gather = defineOp<{ axis: number }>({
+  name: 'gather',
+  infer: ([params, indices], { axis }) => ({ shape: gatheredShape(params, indices, axis), dtype: params.dtype }),
+  forward: ([params, indices], out, { axis }) => gatherInto(out, params, indices, axis),
+  backward: (grad, { inputs: [params, indices], attrs: { axis } }) => [scatterAdd(grad, indices, params, axis), null],
+  jvp: ([dp], { inputs: [, indices], attrs: { axis } }) => dp && gather(dp, indices, axis),
+});
+export const gather = (params: Node, indices: Node, axis = 0, name?: string): Node =>
+  apply(Gather, [params, indices], { axis: axis < 0 && axis >= -params.rank ? axis + params.rank : axis }, name);

@@ -1,0 +1,31 @@
+import { apply, FLOATS, sameDType } from '../graph/apply.js';
+import type { Node } from '../graph/node.js';
+import { defineOp } from '../graph/op.js';
+import { formatShape, ShapeError } from '../graph/shape.js';
+import type { TensorType } from '../graph/op.js';
+import { softmaxInto } from '../kernels/softmax.js';
+import { mul } from './mul.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+
+/** The shape rule of an op along one axis that keeps its input's shape (softmax, logSoftmax). */
+export function alongAxisType([x]: readonly TensorType[], { axis }: { axis: number }): TensorType {
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${formatShape(x.shape)}`);
+  return { shape: x.shape, dtype: sameDType([x], FLOATS) };
+}
+
+/** Builders take negative axes; an axis out of range is left for the shape rule to report with the node. */
+export const axisOf = (x: Node, axis: number): number => (axis < 0 && axis >= -x.rank ? axis + x.rank : axis);
+
+/**
+ * e^x / sum(e^x) along an axis (the last by default), shifted by the max so nothing overflows.
+ * d softmax = y * (dx - sum(y * dx)), y the output: the same formula gives the gradient from grad.
+ */
+export const Softmax = defineOp<{ axis: number }>({
+  name: 'softmax',
+  infer: alongAxisType,
+  forward: ([x], out, { axis }) => softmaxInto(out, x, axis, false),
+  backward: (grad, out) => [mul(out, sub(grad, sum(mul(out, grad), out.attrs.axis, { keepDims: true })))],
+  jvp: ([dx], out) => mul(out, sub(dx!, sum(mul(out, dx!), out.attrs.axis, { keepDims: true }))),
+});
+export const softmax = (x: Node, axis = -1, name?: string): Node => apply(Softmax, [x], { axis: axisOf(x, axis) }, name);
