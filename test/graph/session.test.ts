@@ -55,7 +55,7 @@ describe('Session.run', () => {
       infer: ([x]) => x,
       forward: ([x], out) => {
         calls++;
-        out.data.set(x.data);
+        (out.data as Float32Array).set(x.data as Float32Array);
       },
     });
     const x = placeholder('x', [1]);
@@ -97,7 +97,7 @@ describe('Session.run', () => {
         infers++;
         return x;
       },
-      forward: ([x], out) => out.data.set(x.data),
+      forward: ([x], out) => (out.data as Float32Array).set(x.data as Float32Array),
     });
     const x = placeholder('x', [null]);
     const y = apply(Traced, [x]);
