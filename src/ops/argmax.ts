@@ -15,7 +15,7 @@ export const Argmax = defineOp<{ axis: number }>({
   nondifferentiable: true,
   infer: ([x], { axis }) => {
     if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${formatShape(x.shape)}`);
-    if (x.shape[axis] === 0) throw new ShapeError(`argmax over axis ${axis} of ${formatShape(x.shape)}, which is empty`);
+    if (x.shape[axis] === 0) throw new ShapeError(`axis ${axis} of ${formatShape(x.shape)} is empty`);
     return { shape: x.shape.filter((_, i) => i !== axis), dtype: 'int32' };
   },
   forward: ([x], out, { axis }) => {

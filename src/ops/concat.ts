@@ -17,16 +17,16 @@ export const Concat = defineOp<{ axis: number }>({
   linear: true,
   infer: (xs, { axis }) => {
     const fail = (why: string): never => {
-      throw new ShapeError(`${why} along axis ${axis}: ${xs.map((x) => formatShape(x.shape)).join(', ')}`);
+      throw new ShapeError(`cannot join ${xs.map((x) => formatShape(x.shape)).join(', ')} along axis ${axis}: ${why}`);
     };
     if (xs.length === 0) fail('nothing to join');
     const rank = xs[0].shape.length;
     if (xs.some((x) => x.shape.length !== rank)) fail('ranks differ');
-    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) fail(`axis out of range for rank ${rank}`);
+    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) fail(`out of range for rank ${rank}`);
     const shape = xs[0].shape.map((_, i) => {
       if (i === axis) return total(xs.map((x) => x.shape[i]));
       const known = xs.map((x) => x.shape[i]).filter((d) => d !== null);
-      return known.some((d) => d !== known[0]) ? fail(`sizes differ on axis ${i}, so they cannot be joined`) : (known[0] ?? null);
+      return known.some((d) => d !== known[0]) ? fail(`sizes differ on axis ${i}`) : (known[0] ?? null);
     });
     return { shape, dtype: sameDType(xs) };
   },
