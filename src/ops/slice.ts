@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
-import { formatShape, ShapeError, type Dim, type Shape } from '../graph/shape.js';
+import { formatShape, ShapeError, type Dim } from '../graph/shape.js';
 import { pad } from './pad.js';
 
 /**
@@ -64,6 +64,6 @@ export const sliceBounds = (x: Node, begin: readonly number[], end: readonly (nu
 /** TensorFlow's slice: `size[i]` elements from `begin[i]` on each axis; a size of -1 takes the rest of the axis. */
 export function slice(x: Node, begin: readonly number[], size: readonly number[], name?: string): Node {
   const bad = [...begin, ...size].some((k) => !Number.isInteger(k)) || begin.some((b) => b < 0) || size.some((s) => s < -1);
-  if (bad) throw new ShapeError(`slice${name ? ` '${name}'` : ''}: begin [${begin.join(',')}] and size [${size.join(',')}] must be integers, begin >= 0, size >= -1 (on ${formatShape(x.shape as Shape)})`);
+  if (bad) throw new ShapeError(`slice${name ? ` '${name}'` : ''}: begin [${begin.join(',')}] and size [${size.join(',')}] must be integers, begin >= 0, size >= -1 (on ${formatShape(x.shape)})`);
   return sliceBounds(x, begin, size.map((s, i) => (s === -1 ? null : begin[i] + s)), name);
 }
