@@ -24,3 +24,9 @@ export {
   argmax, concat, gather, logSoftmax, max, mean, min, oneHot, pad, scatterAdd, sigmoidCrossEntropyWithLogits, size,
   slice, softmax, softmaxCrossEntropyWithLogits,
 } from './ops/index.js';
+export {
+  Optimizer, SGD, Adagrad, RMSProp, Adam, AdamW, clipByGlobalNorm, stepDecay, exponentialDecay, cosineDecay, isSchedule,
+  trainableVariables, variablesOf,
+  type GradAndVar, type LearningRate, type OptimizerOptions, type UpdateContext, type SGDOptions, type AdagradOptions,
+  type RMSPropOptions, type AdamOptions, type AdamWOptions, type ClippedGradients, type Schedule,
+} from './optim/index.js';

@@ -1,0 +1,43 @@
+import { describe, Node } from '../graph/node.js';
+import { topoSort } from '../graph/topo.js';
+import type { VariableAttrs } from '../ops/variable.js';
+
+const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs instanceof Node ? [xs] : xs);
+
+/** Every variable the given nodes read, in creation order: the weights of a model, the slots of a training step. */
+export function variablesOf(xs: Node | readonly Node[]): Node[] {
+  return topoSort(asList(xs))
+    .filter((n) => n.op.kind === 'variable')
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The variables among `vars` that `y` depends on through ops that pass a gradient: a variable seen
+ * only through stopGradient, a comparison or argmax gets no gradient from `y`, so an optimizer must
+ * leave it alone rather than feed it zeros (which momentum or weight decay would turn into a move).
+ */
+export function differentiablyConnected(y: Node, vars: readonly Node[]): Set<Node> {
+  const order = topoSort([y]);
+  const reaches = new Set<Node>([y]);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = order[k];
+    if (!reaches.has(n) || n.op.nondifferentiable) continue;
+    for (const i of n.inputs) reaches.add(i);
+  }
+  return new Set(vars.filter((v) => reaches.has(v)));
+}
+
+/** The trainable variables `loss` depends on differentiably: what an optimizer updates by default. */
+export function trainableVariables(loss: Node): Node[] {
+  const vars = variablesOf(loss).filter((v) => (v.attrs as VariableAttrs).trainable);
+  const live = differentiablyConnected(loss, vars);
+  return vars.filter((v) => live.has(v));
+}
+
+export function checkVariable(where: string, v: unknown): Node {
+  if (!(v instanceof Node) || v.op.kind !== 'variable') {
+    const what = v instanceof Node ? describe(v) : v === null ? 'null' : typeof v;
+    throw new TypeError(`${where}: ${what} is not a variable`);
+  }
+  return v;
+}
