@@ -1,0 +1,156 @@
+/**
+ * Prints a graph node (forward or gradient, any order) as a math expression, either fully inlined
+ * (a tree: every reuse written out again) or with shared subexpressions named by let-bindings.
+ */
+import type { NdArray } from 'ndarray';
+import { Node } from '../graph/node.js';
+import { isConcrete, sizeOf } from '../graph/shape.js';
+import { toFlat } from '../graph/tensor.js';
+import { topoSort } from '../graph/topo.js';
+
+export interface ExpressionOptions {
+  /** Name every non-trivial subexpression used more than once (`let t1 = ...`) instead of repeating it. Default false. */
+  shared?: boolean;
+  /** Nodes written as these names (the root is still written out): how traces print `v3 * v1`. */
+  names?: ReadonlyMap<Node, string>;
+  /** Significant digits of numeric constants. Default 6. */
+  digits?: number;
+  /** Inline mode refuses to print a tree of more nodes than this (suggesting `shared`). Default 20000. */
+  maxNodes?: number;
+}
+
+/** Binding strength: sums < products < unary minus < powers < atoms and calls. */
+const SUM = 1, PRODUCT = 2, UNARY = 3, POWER = 4, ATOM = 5;
+
+interface Printed {
+  readonly text: string;
+  readonly prec: number;
+}
+
+/** The expression for `node`, e.g. `1 / (1 + exp(-(w0 + w1 * x1 + w2 * x2)))`. */
+export function toExpression(node: Node, opts: ExpressionOptions = {}): string {
+  const names = opts.names ?? new Map<Node, string>();
+  const digits = opts.digits ?? 6;
+  const order = topoSort([node], new Set([...names.keys()].filter((n) => n !== node)));
+  const uses = new Map<Node, number>();
+  for (const n of order) if (n === node || !names.has(n)) for (const i of printedInputs(n)) uses.set(i, (uses.get(i) ?? 0) + 1);
+  if (!opts.shared) {
+    const max = opts.maxNodes ?? 20000;
+    const size = countNodes(node, { tree: true, stopAt: names });
+    if (size > max) throw new RangeError(`toExpression: '${node.name}' inlined is a tree of ${size} nodes (more than ${max}); print it with { shared: true }`);
+  }
+  const printed = new Map<Node, Printed>();
+  const lets: string[] = [];
+  for (const n of order) {
+    let p: Printed;
+    if (n !== node && names.has(n)) p = { text: names.get(n)!, prec: ATOM };
+    else p = printNode(n, n.inputs.map((i) => printed.get(i)!), digits);
+    if (opts.shared && n !== node && !names.has(n) && n.inputs.length > 0 && !isSimple(p) && (uses.get(n) ?? 0) > 1) {
+      const name = `t${lets.length + 1}`;
+      lets.push(`let ${name} = ${p.text}`);
+      p = { text: name, prec: ATOM };
+    }
+    printed.set(n, p);
+  }
+  return [...lets, printed.get(node)!.text].join('\n');
+}
+
+/**
+ * Ops that only change shape print as their input: broadcasting and size-1 axes are implicit in
+ * elementwise math, as in NumPy. Their shape-only operands are not part of the expression.
+ */
+const TRANSPARENT = new Set(['identity', 'broadcastLike', 'broadcastTo', 'expandDims', 'squeeze']);
+
+/** The inputs that appear in a node's printed form. */
+function printedInputs(n: Node): readonly Node[] {
+  if (TRANSPARENT.has(n.op.name)) return n.inputs.slice(0, 1);
+  if ((n.op.name === 'onesLike' || n.op.name === 'zerosLike') && isConcrete(n.shape)) return [];
+  return n.inputs;
+}
+
+/** A bare name or number: repeating it is as short as naming it. */
+const isSimple = (p: Printed): boolean => /^-?[\p{L}\p{N}\p{M}_.]+$/u.test(p.text);
+
+/**
+ * How many nodes `roots` span: distinct nodes (the graph as stored), or with `tree`, the nodes of
+ * the expression tree you get by copying every shared subexpression (what naive symbolic
+ * differentiation produces). Nodes in `stopAt` count once and are not entered.
+ */
+export function countNodes(roots: Node | readonly Node[], opts: { tree?: boolean; stopAt?: ReadonlyMap<Node, unknown> | ReadonlySet<Node> } = {}): number {
+  const list = roots instanceof Node ? [roots] : roots;
+  const stop = new Set<Node>(opts.stopAt ? [...opts.stopAt.keys()].filter((n) => !list.includes(n)) : []);
+  const order = topoSort(list, stop);
+  if (!opts.tree) return order.length;
+  const size = new Map<Node, number>();
+  for (const n of order) size.set(n, stop.has(n) ? 1 : n.inputs.reduce((s, i) => s + size.get(i)!, 1));
+  return list.reduce((s, r) => s + size.get(r)!, 0);
+}
+
+/** A number as printed: integers exactly, others to `digits` significant digits. */
+export function formatNumber(v: number, digits = 6): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  return String(Number(v.toPrecision(digits)));
+}
+
+const wrap = (p: Printed, min: number): string => (p.prec >= min ? p.text : `(${p.text})`);
+const call = (name: string, args: readonly string[]): Printed => ({ text: `${name}(${args.join(', ')})`, prec: ATOM });
+
+function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
+  const [a, b] = ins;
+  if (TRANSPARENT.has(n.op.name)) return a;
+  switch (n.op.name) {
+    case 'placeholder':
+    case 'variable':
+      return { text: n.name, prec: ATOM };
+    case 'constant':
+      return printConstant(n, n.attrs.value as NdArray, digits);
+    case 'add':
+      return { text: `${wrap(a, SUM)} + ${wrap(b, PRODUCT)}`, prec: SUM };
+    case 'addN':
+      return { text: ins.map((x, i) => wrap(x, i === 0 ? SUM : PRODUCT)).join(' + '), prec: SUM };
+    case 'sub':
+      return { text: `${wrap(a, SUM)} - ${wrap(b, PRODUCT)}`, prec: SUM };
+    case 'mul':
+      return { text: `${wrap(a, PRODUCT)} * ${wrap(b, UNARY)}`, prec: PRODUCT };
+    case 'div':
+      return { text: `${wrap(a, PRODUCT)} / ${wrap(b, UNARY)}`, prec: PRODUCT };
+    case 'neg':
+      return { text: `-${wrap(a, POWER)}`, prec: UNARY };
+    case 'pow':
+      return { text: `${wrap(a, ATOM)}^${wrap(b, ATOM)}`, prec: POWER };
+    case 'square':
+      return { text: `${wrap(a, ATOM)}^2`, prec: POWER };
+    case 'onesLike':
+    case 'zerosLike': {
+      const v = n.op.name === 'onesLike' ? '1' : '0';
+      if (n.shape.length === 0) return { text: v, prec: ATOM };
+      return isConcrete(n.shape) ? call(n.op.name === 'onesLike' ? 'ones' : 'zeros', [`[${n.shape.join(',')}]`]) : call(n.op.name, [a.text]);
+    }
+    default:
+      return call(n.op.name, [...ins.map((x) => x.text), ...printAttrs(n.attrs)]);
+  }
+}
+
+function printConstant(n: Node, value: NdArray, digits: number): Printed {
+  const flat = toFlat(value);
+  if (n.shape.length === 0 || (flat.length === 1 && n.shape.every((d) => d === 1))) {
+    const v = flat[0];
+    return { text: formatNumber(v, digits), prec: v < 0 || Object.is(v, -0) ? UNARY : ATOM };
+  }
+  if (isConcrete(n.shape) && sizeOf(n.shape) <= 6 && n.shape.length === 1) {
+    return { text: `[${flat.map((v) => formatNumber(v, digits)).join(', ')}]`, prec: ATOM };
+  }
+  return { text: n.name, prec: ATOM };
+}
+
+/** Attributes worth showing: false, empty and absent ones are defaults and stay quiet. */
+function printAttrs(attrs: Record<string, unknown> | undefined): string[] {
+  if (!attrs) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === undefined || v === null) continue;
+    if (Array.isArray(v)) out.push(`${k}=[${v.join(',')}]`);
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') out.push(`${k}=${v}`);
+  }
+  return out;
+}
