@@ -30,3 +30,14 @@ export {
   type GradAndVar, type LearningRate, type OptimizerOptions, type UpdateContext, type SGDOptions, type AdagradOptions,
   type RMSPropOptions, type AdamOptions, type AdamWOptions, type ClippedGradients, type Schedule,
 } from './optim/index.js';
+export { jacobian, type JacobianOptions } from './derivatives/jacobian.js';
+export { hessian, hessianVectorProduct, derivative } from './derivatives/hessian.js';
+export { modeCost, type ModeCost, type ModeRun } from './derivatives/modeCost.js';
+export {
+  checkOp, OpCheckError, type OpCase, type CheckOpOptions, type OpCaseReport, type OpCheckReport,
+} from './check/checkOp.js';
+export { toExpression, countNodes, type ExpressionOptions } from './symbolic/print.js';
+export { differentiate, type DifferentiateOptions } from './symbolic/differentiate.js';
+export { fromNode, formatExpr, evaluateExpr, exprSize, type Expr } from './symbolic/expr.js';
+export { forwardTrace, tangentTrace, adjointTrace, traceLabel, type Trace, type TraceRow, type TraceKind, type TraceOptions } from './trace/trace.js';
+export { formatTrace, formatTable, formatValue } from './trace/format.js';
