@@ -27,9 +27,12 @@ export function differentiablyConnected(y: Node, vars: readonly Node[]): Set<Nod
   return new Set(vars.filter((v) => reaches.has(v)));
 }
 
-/** The trainable variables `loss` depends on differentiably: what an optimizer updates by default. */
+/**
+ * The trainable float variables `loss` depends on differentiably: what an optimizer updates by
+ * default. int32 variables (counters, labels) are never trained, even when marked trainable.
+ */
 export function trainableVariables(loss: Node): Node[] {
-  const vars = variablesOf(loss).filter((v) => (v.attrs as VariableAttrs).trainable);
+  const vars = variablesOf(loss).filter((v) => (v.attrs as VariableAttrs).trainable && v.dtype !== 'int32');
   const live = differentiablyConnected(loss, vars);
   return vars.filter((v) => live.has(v));
 }

@@ -3,6 +3,7 @@ import type { Node } from '../../src/graph/node.js';
 import { Session } from '../../src/graph/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { add } from '../../src/ops/add.js';
+import { cast } from '../../src/ops/cast.js';
 import { constant } from '../../src/ops/constant.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { mul } from '../../src/ops/mul.js';
@@ -273,6 +274,18 @@ describe('variables the loss does not depend on', () => {
     const sess = new Session();
     for (let i = 0; i < 3; i++) sess.run(train);
     expect(toFlat(sess.getValue(u))).toEqual([3, 4]);
+  });
+
+  it('int32 variables are never in the default list, even when marked trainable', () => {
+    const w = variable('w_with_counter', f64([1, 2], [2]));
+    const counter = variable('counter', { data: Int32Array.of(3), shape: [] });
+    const loss = mul(sum(square(w)), cast(counter, 'float64'));
+    const opt = new SGD({ learningRate: 0.1, name: 'opt_counter' });
+    expect(opt.computeGradients(loss).map(([, v]) => v)).toEqual([w]);
+    const sess = new Session();
+    sess.run(opt.minimize(loss));
+    expect(toFlat(sess.getValue(w))).toEqual([1 - 0.1 * 6, 2 - 0.1 * 12]);
+    expect(toFlat(sess.getValue(counter))).toEqual([3]);
   });
 
   it('a loss that depends on no variable is an error naming it', () => {
