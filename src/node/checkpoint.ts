@@ -95,6 +95,7 @@ function decode(bytes: Uint8Array, path: string): { entry: Entry; value: NdArray
   if (version !== VERSION) fail(`has format version ${version}; this dagrad reads version ${VERSION}`);
   const headerBytes = view.getUint32(12, true);
   const total = Number(view.getBigUint64(16, true));
+  if (total < align8(PREFIX + headerBytes) + 4) fail(`is malformed: a ${headerBytes}-byte header does not fit in ${total} bytes`);
   if (bytes.length < total) fail(`is truncated: ${bytes.length} of its ${total} bytes`);
   if (bytes.length > total) fail(`is corrupted: ${bytes.length - total} bytes follow its end at byte ${total}`);
   const stored = view.getUint32(total - 4, true);
