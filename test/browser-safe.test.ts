@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,12 @@ describe('the core', () => {
       .filter((f) => NODE_ONLY.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));
     expect(offenders).toEqual([]);
+  });
+
+  it('type-checks without the Node types (no bare process, Buffer or require)', () => {
+    const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;
+    const run = () => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noEmit'], { encoding: 'utf8' });
+    expect(run).not.toThrow();
   });
 
   it('does not import src/node from the browser-safe index', () => {

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Checkpoints: variables' values (model weights, optimizer slots, step counts) in a binary file,
  * bit-exact. Node-only (it uses the file system), so it lives apart from the browser-safe core.
