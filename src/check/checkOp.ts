@@ -96,7 +96,7 @@ function formatCase(r: OpCaseReport): string {
   const lines = [`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: output ${r.shape.runtime ? formatShape(r.shape.runtime) : '?'}`];
   for (const p of r.problems) lines.push(`       - ${p}`);
   for (const i of r.inputs) {
-    lines.push(`       ${i.mode.padEnd(7)} d/d${i.input}: worst error ${i.absError.toExponential(2)} at [${i.index}] (analytic ${i.analytic}, numeric ${i.numeric})`);
+    lines.push(`       ${i.mode.padEnd(7)} d/d${i.input}: worst error ${i.absError.toExponential(2)} at [${i.index}] (analytic ${sig(i.analytic)}, numeric ${sig(i.numeric)})`);
   }
   return lines.join('\n');
 }
@@ -234,4 +234,5 @@ function checkDerivatives(
   return reports;
 }
 
+const sig = (v: number): string => String(Number(v.toPrecision(12)));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
