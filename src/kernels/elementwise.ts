@@ -1,28 +1,187 @@
 /**
  * Elementwise loops. All arrays passed in have the same shape (broadcast inputs arrive as stride-0
- * views). A contiguous fast path runs a plain loop on the typed arrays; anything strided goes to
- * ndarray-ops when it has the function, else to one generic odometer loop.
+ * views); `out` may be one of the inputs (in-place), element for element.
+ *
+ * A driver collapses the arrays' axes (size-1 axes dropped, neighbours merged where every array is
+ * contiguous across them), so nearly every call becomes one row or a few rows, and runs a row
+ * function over each. Rows have fast cases for unit strides and for a stride-0 (broadcast) operand.
+ *
+ * `unary(f)` / `binary(f)` build a kernel with its own copy of the row code, so the call to `f` in
+ * the loop sees one function only and V8 inlines it: ~3x faster than the shared `map1`/`map2`, whose
+ * call to `f` sees every op's function. Ops with a fixed formula should use a prebuilt kernel
+ * (`addInto`, `expInto`, ...) or build one once at module level with `unary`/`binary`.
  */
 import type { NdArray } from 'ndarray';
-import { isContiguous } from '../graph/tensor.js';
+import { wasmBinary, wasmUnary, type WasmBinaryOp, type WasmUnaryOp } from '../wasm/elementwise.js';
+import { collapse, denseAlike, sizeOf } from './layout.js';
 
 type Data = { [i: number]: number; length: number };
+type F1 = (x: number) => number;
+type F2 = (x: number, y: number) => number;
+export type UnaryKernel = (out: NdArray, a: NdArray) => void;
+export type BinaryKernel = (out: NdArray, a: NdArray, b: NdArray) => void;
 
-const flat = (a: NdArray): boolean => isContiguous(a);
+type Row1 = (f: F1, o: Data, oo: number, so: number, x: Data, xo: number, sx: number, n: number) => void;
+type Row2 = (
+  f: F2, o: Data, oo: number, so: number, x: Data, xo: number, sx: number, y: Data, yo: number, sy: number, n: number,
+) => void;
 
-function sameLayout(a: NdArray, b: NdArray): boolean {
-  for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== 1 && a.stride[i] !== b.stride[i]) return false;
-  return true;
+// The rows are source text: `new Function` then gives each kernel its own compiled copy, with its
+// own type feedback, which is what lets V8 inline `f` in that kernel's loop. (Copying a function's
+// `toString()` instead breaks under bundlers that inject helpers such as esbuild's `__name`.)
+const ROW1 = `
+  if (so === 1 && sx === 1) {
+    for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i]);
+    return;
+  }
+  for (let i = 0; i < n; i++, oo += so, xo += sx) o[oo] = f(x[xo]);`;
+
+const ROW2 = `
+  if (so === 1) {
+    if (sx === 1 && sy === 1) {
+      for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i], y[yo + i]);
+      return;
+    }
+    if (sx === 1 && sy === 0) {
+      const v = y[yo];
+      for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i], v);
+      return;
+    }
+    if (sx === 0 && sy === 1) {
+      const u = x[xo];
+      for (let i = 0; i < n; i++) o[oo + i] = f(u, y[yo + i]);
+      return;
+    }
+  }
+  for (let i = 0; i < n; i++, oo += so, xo += sx, yo += sy) o[oo] = f(x[xo], y[yo]);`;
+
+const newRow1 = (): Row1 => new Function('f', 'o', 'oo', 'so', 'x', 'xo', 'sx', 'n', ROW1) as Row1;
+const newRow2 = (): Row2 => new Function('f', 'o', 'oo', 'so', 'x', 'xo', 'sx', 'y', 'yo', 'sy', 'n', ROW2) as Row2;
+
+const sharedRow1 = newRow1();
+const sharedRow2 = newRow2();
+
+function drive1(out: NdArray, a: NdArray, f: F1, row: Row1): void {
+  const o = out.data as Data, x = a.data as Data;
+  if (denseAlike(out, a)) return row(f, o, out.offset, 1, x, a.offset, 1, sizeOf(out.shape));
+  if (sizeOf(out.shape) === 0) return;
+  const { shape, strides: [so, sx] } = collapse(out.shape, [out.stride, a.stride]);
+  const r = shape.length - 1;
+  const n = shape[r];
+  let oo = out.offset, xo = a.offset;
+  const idx = new Int32Array(r);
+  for (;;) {
+    row(f, o, oo, so[r], x, xo, sx[r], n);
+    let d = r - 1;
+    for (; d >= 0; d--) {
+      oo += so[d]; xo += sx[d];
+      if (++idx[d] < shape[d]) break;
+      oo -= so[d] * shape[d]; xo -= sx[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+function drive2(out: NdArray, a: NdArray, b: NdArray, f: F2, row: Row2): void {
+  const o = out.data as Data, x = a.data as Data, y = b.data as Data;
+  if (denseAlike(out, a, b)) return row(f, o, out.offset, 1, x, a.offset, 1, y, b.offset, 1, sizeOf(out.shape));
+  if (sizeOf(out.shape) === 0) return;
+  const { shape, strides: [so, sx, sy] } = collapse(out.shape, [out.stride, a.stride, b.stride]);
+  const r = shape.length - 1;
+  const n = shape[r];
+  let oo = out.offset, xo = a.offset, yo = b.offset;
+  const idx = new Int32Array(r);
+  for (;;) {
+    row(f, o, oo, so[r], x, xo, sx[r], y, yo, sy[r], n);
+    let d = r - 1;
+    for (; d >= 0; d--) {
+      oo += so[d]; xo += sx[d]; yo += sy[d];
+      if (++idx[d] < shape[d]) break;
+      oo -= so[d] * shape[d]; xo -= sx[d] * shape[d]; yo -= sy[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/**
+ * A kernel out = f(a) with its own loop, so `f` is inlined. With `wasm`, large contiguous
+ * float arrays that live in a WebAssembly arena run the SIMD kernel of that name instead.
+ */
+export function unary(f: F1, wasm?: WasmUnaryOp): UnaryKernel {
+  const row = newRow1();
+  return (out, a) => {
+    if (wasm !== undefined && wasmUnary(wasm, out, a)) return;
+    drive1(out, a, f, row);
+  };
+}
+
+/** A kernel out = f(a, b) with its own loop, so `f` is inlined; `wasm` as for `unary`. */
+export function binary(f: F2, wasm?: WasmBinaryOp): BinaryKernel {
+  const row = newRow2();
+  return (out, a, b) => {
+    if (wasm !== undefined && wasmBinary(wasm, out, a, b)) return;
+    drive2(out, a, b, f, row);
+  };
+}
+
+export const addInto = binary((x, y) => x + y, 'add');
+export const subInto = binary((x, y) => x - y, 'sub');
+export const mulInto = binary((x, y) => x * y, 'mul');
+export const divInto = binary((x, y) => x / y, 'div');
+export const negInto = unary((x) => -x, 'neg');
+export const expInto = unary(Math.exp);
+export const logInto = unary(Math.log);
+
+/**
+ * out = f(a), elementwise, for a one-off `f`. The call to `f` is not inlined (every op's function
+ * passes through here); `strided` (an ndarray-ops function) is used for views that do not collapse
+ * to unit-stride rows, where its compiled loop beats a closure call per element.
+ */
+export function map1(out: NdArray, a: NdArray, f: (x: number) => number, strided?: (out: NdArray, a: NdArray) => void): void {
+  if (strided && out.shape.length > 0 && !denseAlike(out, a) && sizeOf(out.shape) > 0) return strided(out, a);
+  drive1(out, a, f, sharedRow1);
+}
+
+/** out = f(a, b), elementwise, for a one-off `f`; see `map1`. */
+export function map2(
+  out: NdArray, a: NdArray, b: NdArray, f: (x: number, y: number) => number,
+  strided?: (out: NdArray, a: NdArray, b: NdArray) => void,
+): void {
+  if (strided && out.shape.length > 0 && !denseAlike(out, a, b) && sizeOf(out.shape) > 0) return strided(out, a, b);
+  drive2(out, a, b, f, sharedRow2);
+}
+
+/** out = f(a, b, c), elementwise (for `where` and other ternary ops). */
+export function map3(out: NdArray, a: NdArray, b: NdArray, c: NdArray, f: (x: number, y: number, z: number) => number): void {
+  const o = out.data as Data, x = a.data as Data, y = b.data as Data, z = c.data as Data;
+  if (denseAlike(out, a, b) && denseAlike(out, c)) {
+    const n = sizeOf(out.shape), oo = out.offset, xo = a.offset, yo = b.offset, zo = c.offset;
+    for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i], y[yo + i], z[zo + i]);
+    return;
+  }
+  odometer([out, a, b, c], (off) => { o[off[0]] = f(x[off[1]], y[off[2]], z[off[3]]); });
+}
+
+/** Fills `out` with one value. */
+export function fill(out: NdArray, v: number): void {
+  if (denseAlike(out, out)) {
+    (out.data as Float64Array).fill(v, out.offset, out.offset + sizeOf(out.shape));
+    return;
+  }
+  const o = out.data as Data;
+  odometer([out], (off) => { o[off[0]] = v; });
 }
 
 /** Calls `body(offsets...)` for every index; offsets advance by strides, no per-element index arithmetic. */
-function odometer(arrays: readonly NdArray[], body: (o: Int32Array) => void): void {
+export function odometer(arrays: readonly NdArray[], body: (o: Int32Array) => void): void {
   const shape = arrays[0].shape;
   const rank = shape.length;
   const n = arrays.length;
   const off = new Int32Array(n);
   for (let k = 0; k < n; k++) off[k] = arrays[k].offset;
-  if (arrays[0].size === 0) return;
+  if (sizeOf(shape) === 0) return;
   if (rank === 0) {
     body(off);
     return;
@@ -47,50 +206,3 @@ function odometer(arrays: readonly NdArray[], body: (o: Int32Array) => void): vo
     if (d < 0) return;
   }
 }
-
-/** out = f(a), elementwise. */
-export function map1(out: NdArray, a: NdArray, f: (x: number) => number, strided?: (out: NdArray, a: NdArray) => void): void {
-  if (flat(out) && flat(a) && sameLayout(out, a)) {
-    const o = out.data as Data, x = a.data as Data;
-    const n = out.size, oo = out.offset, ao = a.offset;
-    for (let i = 0; i < n; i++) o[oo + i] = f(x[ao + i]);
-    return;
-  }
-  if (strided && out.shape.length > 0 && out.size > 0) return strided(out, a);
-  const o = out.data as Data, x = a.data as Data;
-  odometer([out, a], (off) => { o[off[0]] = f(x[off[1]]); });
-}
-
-/** out = f(a, b), elementwise. */
-export function map2(
-  out: NdArray, a: NdArray, b: NdArray, f: (x: number, y: number) => number,
-  strided?: (out: NdArray, a: NdArray, b: NdArray) => void,
-): void {
-  if (flat(out) && flat(a) && flat(b) && sameLayout(out, a) && sameLayout(out, b)) {
-    const o = out.data as Data, x = a.data as Data, y = b.data as Data;
-    const n = out.size, oo = out.offset, ao = a.offset, bo = b.offset;
-    for (let i = 0; i < n; i++) o[oo + i] = f(x[ao + i], y[bo + i]);
-    return;
-  }
-  if (strided && out.shape.length > 0 && out.size > 0) return strided(out, a, b);
-  const o = out.data as Data, x = a.data as Data, y = b.data as Data;
-  odometer([out, a, b], (off) => { o[off[0]] = f(x[off[1]], y[off[2]]); });
-}
-
-/** out = f(a, b, c), elementwise (for `where` and other ternary ops). */
-export function map3(out: NdArray, a: NdArray, b: NdArray, c: NdArray, f: (x: number, y: number, z: number) => number): void {
-  const o = out.data as Data, x = a.data as Data, y = b.data as Data, z = c.data as Data;
-  odometer([out, a, b, c], (off) => { o[off[0]] = f(x[off[1]], y[off[2]], z[off[3]]); });
-}
-
-/** Fills `out` with one value. */
-export function fill(out: NdArray, v: number): void {
-  if (flat(out)) {
-    (out.data as Float64Array).fill(v, out.offset, out.offset + out.size);
-    return;
-  }
-  const o = out.data as Data;
-  odometer([out], (off) => { o[off[0]] = v; });
-}
-
-export { odometer };

@@ -1,7 +1,10 @@
 /**
- * Axis reductions. The input is viewed with the kept axes first and the reduced axes last, so each
- * output element is one inner loop accumulating in a float64 local (float32 sums lose no digits
- * to intermediate rounding).
+ * Axis reductions. The input is read once, in its own row-major order, accumulating into one float64
+ * slot per output element (float32 sums lose no digits to intermediate rounding). Each output then
+ * sees its reduced elements in row-major order of the reduced axes, the order the definition gives,
+ * whatever the layout: reducing the last axis is a run of contiguous reads into one local, reducing
+ * the leading axes adds whole contiguous rows into the accumulators, and no per-element index
+ * arithmetic happens in either.
  */
 import type { NdArray } from 'ndarray';
 
@@ -15,61 +18,92 @@ export interface Reducer {
   finish?: (acc: number, count: number) => number;
 }
 
+type Step = Reducer['step'];
+/** Accumulates `n` elements of `src` (from `so`, step `ss`) into `acc` (from `ao`, step `as`; 0 = one slot). */
+type Run = (step: Step, acc: Float64Array, ao: number, as: number, src: Data, so: number, ss: number, i: number, is: number, n: number) => void;
+
+// Source text, so each reducer gets its own compiled copy of the loop and its `step` is inlined
+// (see ROW1 in elementwise.ts).
+const RUN = `
+  if (as === 0) {
+    let s = acc[ao];
+    if (ss === 1 && is === 1) for (let j = 0; j < n; j++) s = step(s, src[so + j], i + j);
+    else for (let j = 0; j < n; j++, so += ss, i += is) s = step(s, src[so], i);
+    acc[ao] = s;
+  } else if (as === 1 && ss === 1) {
+    for (let j = 0; j < n; j++) acc[ao + j] = step(acc[ao + j], src[so + j], i);
+  } else {
+    for (let j = 0; j < n; j++, ao += as, so += ss) acc[ao] = step(acc[ao], src[so], i);
+  }`;
+
+const runs = new WeakMap<Reducer, Run>();
+function runFor(r: Reducer): Run {
+  let run = runs.get(r);
+  if (!run) {
+    run = new Function('step', 'acc', 'ao', 'as', 'src', 'so', 'ss', 'i', 'is', 'n', RUN) as Run;
+    runs.set(r, run);
+  }
+  return run;
+}
+
+let scratch = new Float64Array(64);
+
 /**
  * Writes the reduction of `a` over `axes` (sorted, unique) into `out`, a contiguous array holding
  * the kept axes in order (keepDims or not: its size is what matters).
  */
 export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): void {
   const rank = a.shape.length;
-  const kept: number[] = [];
-  for (let d = 0; d < rank; d++) if (!axes.includes(d)) kept.push(d);
-  const keptShape = kept.map((d) => a.shape[d]);
-  const keptStride = kept.map((d) => a.stride[d]);
-  const redShape = axes.map((d) => a.shape[d]);
-  const redStride = axes.map((d) => a.stride[d]);
-  let count = 1;
-  for (const s of redShape) count *= s;
-  const src = a.data as Data;
-  const dst = out.data as Data;
-  const nOut = keptShape.reduce((p, d) => p * d, 1);
-  const outIdx = new Int32Array(kept.length);
-  const redIdx = new Int32Array(axes.length);
-  const nr = axes.length;
-  const lastLen = nr > 0 ? redShape[nr - 1] : 1;
-  const lastStride = nr > 0 ? redStride[nr - 1] : 0;
-  let base = a.offset;
-  for (let o = 0; o < nOut; o++) {
-    let acc = r.init;
-    if (count > 0) {
-      redIdx.fill(0);
-      let off = base;
-      let i = 0;
+  // Per axis, in a's order, size-1 axes dropped: size, step in `a`, step in the output (0 for a
+  // reduced axis), step of the position in the reduced run (0 for a kept axis).
+  const size: number[] = [], sa: number[] = [], so: number[] = [], si: number[] = [];
+  let nOut = 1, count = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    const s = a.shape[d];
+    const red = axes.includes(d);
+    if (s !== 1) {
+      size.push(s); sa.push(a.stride[d]);
+      so.push(red ? 0 : nOut); si.push(red ? count : 0);
+    }
+    if (red) count *= s;
+    else nOut *= s;
+  }
+  size.reverse(); sa.reverse(); so.reverse(); si.reverse();
+  // Neighbours of one kind that `a` steps across as one axis fold into one.
+  for (let k = size.length - 1; k > 0; k--) {
+    if ((so[k] === 0) === (so[k - 1] === 0) && sa[k - 1] === sa[k] * size[k]) {
+      size[k - 1] *= size[k];
+      sa[k - 1] = sa[k]; so[k - 1] = so[k]; si[k - 1] = si[k];
+      size.splice(k, 1); sa.splice(k, 1); so.splice(k, 1); si.splice(k, 1);
+    }
+  }
+  if (scratch.length < nOut) scratch = new Float64Array(Math.max(nOut, 2 * scratch.length));
+  const acc = scratch;
+  acc.fill(r.init, 0, nOut);
+  if (count > 0 && nOut > 0) {
+    const run = runFor(r), src = a.data as Data, step = r.step;
+    const L = size.length - 1;
+    if (L < 0) run(step, acc, 0, 0, src, a.offset, 0, 0, 0, 1);
+    else {
+      const n = size[L], ssa = sa[L], sso = so[L], ssi = si[L];
+      const idx = new Int32Array(L);
+      let pa = a.offset, po = 0, pi = 0;
       for (;;) {
-        for (let j = 0; j < lastLen; j++) {
-          acc = r.step(acc, src[off], i++);
-          off += lastStride;
-        }
-        off -= lastStride * lastLen;
-        let d = nr - 2;
+        run(step, acc, po, sso, src, pa, ssa, pi, ssi, n);
+        let d = L - 1;
         for (; d >= 0; d--) {
-          redIdx[d]++;
-          off += redStride[d];
-          if (redIdx[d] < redShape[d]) break;
-          off -= redStride[d] * redShape[d];
-          redIdx[d] = 0;
+          pa += sa[d]; po += so[d]; pi += si[d];
+          if (++idx[d] < size[d]) break;
+          pa -= sa[d] * size[d]; po -= so[d] * size[d]; pi -= si[d] * size[d];
+          idx[d] = 0;
         }
         if (d < 0) break;
       }
     }
-    dst[out.offset + o] = r.finish ? r.finish(acc, count) : acc;
-    for (let d = kept.length - 1; d >= 0; d--) {
-      outIdx[d]++;
-      base += keptStride[d];
-      if (outIdx[d] < keptShape[d]) break;
-      base -= keptStride[d] * keptShape[d];
-      outIdx[d] = 0;
-    }
   }
+  const dst = out.data as Data, oo = out.offset, finish = r.finish;
+  if (finish) for (let k = 0; k < nOut; k++) dst[oo + k] = finish(acc[k], count);
+  else for (let k = 0; k < nOut; k++) dst[oo + k] = acc[k];
 }
 
 export const SUM: Reducer = { init: 0, step: (acc, x) => acc + x };

@@ -3,7 +3,7 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
-import { map2 } from '../kernels/elementwise.js';
+import { addInto } from '../kernels/elementwise.js';
 
 /** Sum of any number of same-shaped arrays (how fan-out gradients are summed).  d = sum of the d's */
 export const AddN = defineOp({
@@ -20,7 +20,7 @@ export const AddN = defineOp({
   },
   forward: (xs, out) => {
     copyInto(out, xs[0]);
-    for (let i = 1; i < xs.length; i++) map2(out, out, xs[i], (x, y) => x + y);
+    for (let i = 1; i < xs.length; i++) addInto(out, out, xs[i]);
   },
   backward: (grad, { inputs }) => inputs.map(() => grad),
 });

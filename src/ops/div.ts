@@ -1,9 +1,8 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { divInto } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
@@ -15,9 +14,10 @@ import { sub } from './sub.js';
  */
 export const Div = defineOp({
   name: 'div',
+  inplace: true,
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => map2(out, a, b, (x, y) => x / y, ops.div),
+  forward: ([a, b], out) => divInto(out, a, b),
   backward: (grad, out) => {
     const [a, b] = out.inputs;
     const ga = div(grad, b);

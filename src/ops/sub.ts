@@ -1,19 +1,19 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { subInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
 import { neg } from './neg.js';
 
 /** Elementwise difference, NumPy broadcasting.  d(a-b) = da - db */
 export const Sub = defineOp({
   name: 'sub',
+  inplace: true,
   broadcast: true,
   linear: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => map2(out, a, b, (x, y) => x - y, ops.sub),
+  forward: ([a, b], out) => subInto(out, a, b),
   backward: (grad, { inputs: [a, b] }) => [sumTo(grad, a), sumTo(neg(grad), b)],
 });
 export const sub = (a: Operand, b: Operand, name?: string): Node => apply(Sub, [a, b], {}, name);

@@ -1,0 +1,336 @@
+// WebAssembly SIMD kernels for dagrad, in AssemblyScript. Built by `npm run build:wasm`
+// (assembly/build.mjs), which checks the binary in as base64 in src/wasm/binary.ts.
+//
+// Every pointer is a byte offset into the imported memory; every count is in elements. The module has
+// no allocator and no state: the JavaScript side (src/wasm/) lays out each call's buffers itself.
+
+// ---------------------------------------------------------------- elementwise
+//
+// o = x (op) y over n elements. mode 0: x and y are dense; 1: y is one element (broadcast);
+// 2: x is one element. (The inlined `op` is a constant in each exported function, so Binaryen
+// removes the branches on it.)
+
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
+
+// @ts-ignore: decorator
+@inline function v32(op: i32, a: v128, b: v128): v128 {
+  if (op == ADD) return f32x4.add(a, b);
+  if (op == SUB) return f32x4.sub(a, b);
+  if (op == MUL) return f32x4.mul(a, b);
+  return f32x4.div(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function s32(op: i32, a: f32, b: f32): f32 {
+  if (op == ADD) return a + b;
+  if (op == SUB) return a - b;
+  if (op == MUL) return a * b;
+  return a / b;
+}
+
+// @ts-ignore: decorator
+@inline function v64(op: i32, a: v128, b: v128): v128 {
+  if (op == ADD) return f64x2.add(a, b);
+  if (op == SUB) return f64x2.sub(a, b);
+  if (op == MUL) return f64x2.mul(a, b);
+  return f64x2.div(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function s64(op: i32, a: f64, b: f64): f64 {
+  if (op == ADD) return a + b;
+  if (op == SUB) return a - b;
+  if (op == MUL) return a * b;
+  return a / b;
+}
+
+// @ts-ignore: decorator
+@inline function bin32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32): void {
+  const xs: usize = mode == 2 ? 0 : 4, ys: usize = mode == 1 ? 0 : 4;
+  const xv = v128.load32_splat(x), yv = v128.load32_splat(y);
+  let i = 0;
+  if (mode == 0) {
+    for (; i + 8 <= n; i += 8) {
+      const p = <usize>i << 2;
+      v128.store(o + p, v32(op, v128.load(x + p), v128.load(y + p)));
+      v128.store(o + p, v32(op, v128.load(x + p, 16), v128.load(y + p, 16)), 16);
+    }
+  } else if (mode == 1) {
+    for (; i + 8 <= n; i += 8) {
+      const p = <usize>i << 2;
+      v128.store(o + p, v32(op, v128.load(x + p), yv));
+      v128.store(o + p, v32(op, v128.load(x + p, 16), yv), 16);
+    }
+  } else {
+    for (; i + 8 <= n; i += 8) {
+      const p = <usize>i << 2;
+      v128.store(o + p, v32(op, xv, v128.load(y + p)));
+      v128.store(o + p, v32(op, xv, v128.load(y + p, 16)), 16);
+    }
+  }
+  for (; i < n; i++) {
+    const p = <usize>i;
+    store<f32>(o + (p << 2), s32(op, load<f32>(x + p * xs), load<f32>(y + p * ys)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function bin64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32): void {
+  const xs: usize = mode == 2 ? 0 : 8, ys: usize = mode == 1 ? 0 : 8;
+  const xv = v128.load64_splat(x), yv = v128.load64_splat(y);
+  let i = 0;
+  if (mode == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const p = <usize>i << 3;
+      v128.store(o + p, v64(op, v128.load(x + p), v128.load(y + p)));
+      v128.store(o + p, v64(op, v128.load(x + p, 16), v128.load(y + p, 16)), 16);
+    }
+  } else if (mode == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const p = <usize>i << 3;
+      v128.store(o + p, v64(op, v128.load(x + p), yv));
+      v128.store(o + p, v64(op, v128.load(x + p, 16), yv), 16);
+    }
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const p = <usize>i << 3;
+      v128.store(o + p, v64(op, xv, v128.load(y + p)));
+      v128.store(o + p, v64(op, xv, v128.load(y + p, 16)), 16);
+    }
+  }
+  for (; i < n; i++) {
+    const p = <usize>i;
+    store<f64>(o + (p << 3), s64(op, load<f64>(x + p * xs), load<f64>(y + p * ys)));
+  }
+}
+
+export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(ADD, o, x, y, n, mode); }
+export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(SUB, o, x, y, n, mode); }
+export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(MUL, o, x, y, n, mode); }
+export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(DIV, o, x, y, n, mode); }
+export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(ADD, o, x, y, n, mode); }
+export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(SUB, o, x, y, n, mode); }
+export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(MUL, o, x, y, n, mode); }
+export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(DIV, o, x, y, n, mode); }
+
+export function neg_f32(o: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), f32x4.neg(v128.load(x + (<usize>i << 2))));
+  for (; i < n; i++) store<f32>(o + (<usize>i << 2), -load<f32>(x + (<usize>i << 2)));
+}
+
+export function neg_f64(o: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(o + (<usize>i << 3), f64x2.neg(v128.load(x + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(o + (<usize>i << 3), -load<f64>(x + (<usize>i << 3)));
+}
+
+// ---------------------------------------------------------------- matmul
+//
+// C (M x N, row stride ldc elements) = A (M x K) B (K x N), from packed operands:
+// - A in panels of MR rows, k-major: panel p holds A[p*MR + r, k] at element (p*K + k)*MR + r;
+// - B in panels of NR columns, k-major: panel q holds B[k, q*NR + c] at (q*K + k)*NR + c;
+// rows and columns past the end are zeros. The register tile keeps an MR x NR block of C in
+// vector registers through a run of k, reading both panels with unit steps: a transposed operand
+// differs only in how it was packed. Runs of k are at most KC long, so a B panel stays in L1 and a
+// block of MC rows of A in L2; C carries the sums between runs, and each element's sum is taken in
+// the order k = 0 .. K-1 (in float64 that matches the JavaScript kernel exactly).
+
+const KC = 256;
+const MC = 128;
+
+/**
+ * Packs a strided matrix (element strides rs between rows, cs along k) of `rows` x K into panels of
+ * `mr` rows (4 or 8), zero-padded to whole panels. f32.
+ */
+export function pack_f32(dst: usize, src: usize, rs: i32, cs: i32, rows: i32, K: i32, mr: i32): void {
+  for (let i = 0; i < rows; i += mr) {
+    const h = min(mr, rows - i);
+    let d = dst + (<usize>(i * K) << 2);
+    const base = src + (<usize>(i * rs) << 2);
+    if (rs == 1 && h == mr) {
+      // Rows are adjacent in memory: mr values per k, moved as vectors.
+      for (let k = 0; k < K; k++) {
+        const s = base + (<usize>(k * cs) << 2);
+        v128.store(d, v128.load(s));
+        if (mr == 8) v128.store(d, v128.load(s, 16), 16);
+        d += <usize>mr << 2;
+      }
+    } else if (h == 4 && mr == 4) {
+      const r1 = <usize>rs << 2;
+      for (let k = 0; k < K; k++) {
+        const s = base + (<usize>(k * cs) << 2);
+        store<f32>(d, load<f32>(s));
+        store<f32>(d, load<f32>(s + r1), 4);
+        store<f32>(d, load<f32>(s + 2 * r1), 8);
+        store<f32>(d, load<f32>(s + 3 * r1), 12);
+        d += 16;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const s = base + (<usize>(k * cs) << 2);
+        for (let r = 0; r < mr; r++) store<f32>(d + (<usize>r << 2), r < h ? load<f32>(s + (<usize>(r * rs) << 2)) : 0);
+        d += <usize>mr << 2;
+      }
+    }
+  }
+}
+
+/** As pack_f32, for f64 (panels of 4 rows). */
+export function pack_f64(dst: usize, src: usize, rs: i32, cs: i32, rows: i32, K: i32, mr: i32): void {
+  for (let i = 0; i < rows; i += mr) {
+    const h = min(mr, rows - i);
+    let d = dst + (<usize>(i * K) << 3);
+    const base = src + (<usize>(i * rs) << 3);
+    if (rs == 1 && h == mr) {
+      for (let k = 0; k < K; k++) {
+        const s = base + (<usize>(k * cs) << 3);
+        for (let r = 0; r < mr; r += 2) v128.store(d + (<usize>r << 3), v128.load(s + (<usize>r << 3)));
+        d += <usize>mr << 3;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const s = base + (<usize>(k * cs) << 3);
+        for (let r = 0; r < mr; r++) store<f64>(d + (<usize>r << 3), r < h ? load<f64>(s + (<usize>(r * rs) << 3)) : 0);
+        d += <usize>mr << 3;
+      }
+    }
+  }
+}
+
+/** 4 x 8 f32 tile: C[0..4, 0..8] (row stride ldc bytes) = (first ? 0 : C) + A-panel . B-panel over kc. */
+// @ts-ignore: decorator
+@inline function tile_f32(a: usize, b: usize, kc: i32, c: usize, ldc: usize, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (!first) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  }
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a += 16; b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** 4 x 4 f64 tile, as tile_f32. */
+// @ts-ignore: decorator
+@inline function tile_f64(a: usize, b: usize, kc: i32, c: usize, ldc: usize, first: bool): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  if (!first) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  }
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load64_splat(a);
+    c00 = f64x2.add(c00, f64x2.mul(av, b0)); c01 = f64x2.add(c01, f64x2.mul(av, b1));
+    av = v128.load64_splat(a, 8);
+    c10 = f64x2.add(c10, f64x2.mul(av, b0)); c11 = f64x2.add(c11, f64x2.mul(av, b1));
+    av = v128.load64_splat(a, 16);
+    c20 = f64x2.add(c20, f64x2.mul(av, b0)); c21 = f64x2.add(c21, f64x2.mul(av, b1));
+    av = v128.load64_splat(a, 24);
+    c30 = f64x2.add(c30, f64x2.mul(av, b0)); c31 = f64x2.add(c31, f64x2.mul(av, b1));
+    a += 32; b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/**
+ * C = A B from packed panels (see above); `edge` is scratch for one tile, where tiles that overhang
+ * C's last rows or columns are computed before their valid part is copied out.
+ */
+export function gemm_f32(M: i32, N: i32, K: i32, ap: usize, bp: usize, c: usize, ldc: i32, edge: usize): void {
+  const MR = 4, NR = 8;
+  const ldcb = <usize>ldc << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const first = k0 == 0;
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const i1 = min(M, i0 + MC);
+      for (let j = 0; j < N; j += NR) {
+        const cols = min(NR, N - j);
+        const b = bp + (<usize>(j * K + k0 * NR) << 2);
+        for (let i = i0; i < i1; i += MR) {
+          const rows = min(MR, M - i);
+          const a = ap + (<usize>(i * K + k0 * MR) << 2);
+          const cij = c + (<usize>(i * ldc + j) << 2);
+          if (rows == MR && cols == NR) {
+            tile_f32(a, b, kc, cij, ldcb, first);
+          } else {
+            for (let r = 0; r < MR; r++) {
+              for (let s = 0; s < NR; s++) {
+                const v: f32 = first || r >= rows || s >= cols ? 0 : load<f32>(cij + (<usize>(r * ldc + s) << 2));
+                store<f32>(edge + (<usize>(r * NR + s) << 2), v);
+              }
+            }
+            tile_f32(a, b, kc, edge, <usize>NR << 2, false);
+            for (let r = 0; r < rows; r++) {
+              for (let s = 0; s < cols; s++) {
+                store<f32>(cij + (<usize>(r * ldc + s) << 2), load<f32>(edge + (<usize>(r * NR + s) << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** As gemm_f32, for f64 with 4 x 4 tiles. */
+export function gemm_f64(M: i32, N: i32, K: i32, ap: usize, bp: usize, c: usize, ldc: i32, edge: usize): void {
+  const MR = 4, NR = 4;
+  const ldcb = <usize>ldc << 3;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const first = k0 == 0;
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const i1 = min(M, i0 + MC);
+      for (let j = 0; j < N; j += NR) {
+        const cols = min(NR, N - j);
+        const b = bp + (<usize>(j * K + k0 * NR) << 3);
+        for (let i = i0; i < i1; i += MR) {
+          const rows = min(MR, M - i);
+          const a = ap + (<usize>(i * K + k0 * MR) << 3);
+          const cij = c + (<usize>(i * ldc + j) << 3);
+          if (rows == MR && cols == NR) {
+            tile_f64(a, b, kc, cij, ldcb, first);
+          } else {
+            for (let r = 0; r < MR; r++) {
+              for (let s = 0; s < NR; s++) {
+                const v: f64 = first || r >= rows || s >= cols ? 0 : load<f64>(cij + (<usize>(r * ldc + s) << 3));
+                store<f64>(edge + (<usize>(r * NR + s) << 3), v);
+              }
+            }
+            tile_f64(a, b, kc, edge, <usize>NR << 3, false);
+            for (let r = 0; r < rows; r++) {
+              for (let s = 0; s < cols; s++) {
+                store<f64>(cij + (<usize>(r * ldc + s) << 3), load<f64>(edge + (<usize>(r * NR + s) << 3)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

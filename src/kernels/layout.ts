@@ -1,0 +1,43 @@
+/** Layout helpers shared by the kernels: how arrays of one shape walk memory. */
+import type { NdArray } from 'ndarray';
+
+/** True when every array walks memory in the same order with unit steps (size-1 axes ignored). */
+export function denseAlike(out: NdArray, a: NdArray, b?: NdArray): boolean {
+  const shape = out.shape, so = out.stride, sa = a.stride, sb = b?.stride;
+  let st = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d];
+    if (s === 1) continue;
+    if (so[d] !== st || sa[d] !== st || (sb !== undefined && sb[d] !== st)) return false;
+    st *= s;
+  }
+  return true;
+}
+
+/**
+ * Merged axes of same-shaped arrays: size-1 axes dropped, each axis folded into the one before it
+ * when every array steps across the pair as across one axis. Broadcast runs (stride 0) fold too.
+ */
+export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const s = shape[d];
+    if (s === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((st, k) => outStrides[k][last] === st[d] * s)) {
+      outShape[last] *= s;
+      for (let k = 0; k < strides.length; k++) outStrides[k][last] = strides[k][d];
+    } else {
+      outShape.push(s);
+      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][d]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+export const sizeOf = (shape: readonly number[]): number => {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+};

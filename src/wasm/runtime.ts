@@ -1,0 +1,157 @@
+/**
+ * Loads the WebAssembly SIMD kernels (assembly/kernels.ts, checked in as base64 in ./binary.ts) and
+ * holds the memories they run in:
+ * - one scratch memory, grown on demand, into which kernels copy their operands (matmul);
+ * - arenas: fixed-size memories in which callers place arrays, so kernels run on them with no copy.
+ *   An arena never grows (growing would detach every array view on it).
+ * Where WebAssembly SIMD is missing, or `setWasmEnabled(false)` / DAGRAD_WASM=0 turned it off, every
+ * kernel takes its JavaScript path, which is also the reference the tests compare against.
+ */
+import { KERNELS_WASM_BASE64 } from './binary.js';
+
+type Ptr = number;
+export interface Kernels {
+  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  neg_f32(o: Ptr, x: Ptr, n: number): void;
+  neg_f64(o: Ptr, x: Ptr, n: number): void;
+  pack_f32(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;
+  pack_f64(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;
+  gemm_f32(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
+  gemm_f64(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
+}
+
+const PAGE = 65536;
+
+function decode(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** undefined: not tried yet; null: unavailable (no WebAssembly, or no SIMD). */
+let compiled: WebAssembly.Module | null | undefined;
+
+function load(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== 'object') return null;
+  const bytes = decode(KERNELS_WASM_BASE64);
+  try {
+    // The module is small, so compiling it synchronously is allowed even on a browser's main thread.
+    compiled = new WebAssembly.Module(bytes as BufferSource);
+  } catch {
+    // An engine without SIMD rejects the module; a main thread that refuses synchronous compiles
+    // gets it asynchronously (JavaScript kernels run until then).
+    if (typeof WebAssembly.compile === 'function') {
+      WebAssembly.compile(bytes as BufferSource).then((m) => (compiled = m), () => undefined);
+    }
+  }
+  return compiled;
+}
+
+function readEnv(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.DAGRAD_WASM !== '0';
+}
+
+let enabled = readEnv();
+
+/** Calls that ran in WebAssembly, by kernel family: lets tests and benchmarks see which path ran. */
+export const wasmCalls = { matmul: 0, elementwise: 0 };
+
+/** Turns the WebAssembly kernels on or off (off: every kernel runs its JavaScript path). */
+export function setWasmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** True when kernels will use WebAssembly SIMD: it is enabled and the module loaded. */
+export function wasmEnabled(): boolean {
+  return enabled && load() !== null;
+}
+
+function instantiate(memory: WebAssembly.Memory): Kernels {
+  return new WebAssembly.Instance(load()!, { env: { memory } }).exports as unknown as Kernels;
+}
+
+/** The scratch memory: operands are copied in here. Views are refreshed after each growth. */
+export class Scratch {
+  readonly memory = new WebAssembly.Memory({ initial: 16 });
+  readonly kernels = instantiate(this.memory);
+  f32 = new Float32Array(this.memory.buffer);
+  f64 = new Float64Array(this.memory.buffer);
+
+  /** Makes the memory at least `bytes` long (old contents kept, views renewed). */
+  ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
+  }
+}
+
+let scratch: Scratch | undefined;
+/** The shared scratch memory, or undefined when WebAssembly kernels are off. */
+export function wasmScratch(): Scratch | undefined {
+  if (!wasmEnabled()) return undefined;
+  return (scratch ??= new Scratch());
+}
+
+const arenaKernels = new WeakMap<ArrayBufferLike, Kernels>();
+
+/** The kernels bound to the arena that holds `buffer`, if any. */
+export function kernelsFor(buffer: ArrayBufferLike): Kernels | undefined {
+  return arenaKernels.get(buffer);
+}
+
+export type ArenaArray = Float32Array | Float64Array | Int32Array;
+
+/**
+ * A fixed-size WebAssembly memory to place arrays in, so that elementwise kernels on them run as
+ * SIMD with no copy. Allocation is a bump pointer (16-byte aligned); `reset` frees everything at once.
+ * Requires WebAssembly SIMD: check `wasmEnabled()` first.
+ */
+export class WasmArena {
+  readonly memory: WebAssembly.Memory;
+  readonly bytes: number;
+  private top = 0;
+
+  constructor(bytes: number) {
+    if (load() === null) throw new Error('WasmArena: WebAssembly SIMD is not available');
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    this.bytes = pages * PAGE;
+    arenaKernels.set(this.memory.buffer, instantiate(this.memory));
+  }
+
+  /** Bytes handed out so far. */
+  get used(): number {
+    return this.top;
+  }
+
+  alloc(dtype: 'float32' | 'float64' | 'int32', size: number): ArenaArray {
+    const width = dtype === 'float64' ? 8 : 4;
+    const at = this.top;
+    const end = at + size * width;
+    if (end > this.bytes) {
+      throw new RangeError(`WasmArena: ${size} x ${dtype} does not fit (${this.bytes - at} of ${this.bytes} bytes left)`);
+    }
+    this.top = (end + 15) & ~15;
+    const buf = this.memory.buffer;
+    return dtype === 'float64' ? new Float64Array(buf, at, size) : dtype === 'float32' ? new Float32Array(buf, at, size) : new Int32Array(buf, at, size);
+  }
+
+  /** Frees every array at once; views handed out before must not be used afterwards. */
+  reset(): void {
+    new Uint8Array(this.memory.buffer, 0, this.top).fill(0);
+    this.top = 0;
+  }
+}

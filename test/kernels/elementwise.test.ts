@@ -1,0 +1,257 @@
+import ndarray, { type NdArray } from 'ndarray';
+import ops from 'ndarray-ops';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  addInto, binary, divInto, expInto, fill, logInto, map1, map2, map3, mulInto, negInto, subInto, unary,
+  type BinaryKernel, type UnaryKernel,
+} from '../../src/kernels/elementwise.js';
+import { collapse } from '../../src/kernels/layout.js';
+import { Rng } from '../../src/init/random.js';
+import { setWasmEnabled, wasmCalls, wasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
+import { binaryCopying, WASM_ELEMENTWISE_MIN } from '../../src/wasm/elementwise.js';
+import { broadcast, LAYOUTS, makeArray, refMap, size, values, type FloatType } from './reference.js';
+
+const TYPES: readonly FloatType[] = [Float32Array, Float64Array];
+const SHAPES: readonly (readonly number[])[] = [[], [1], [7], [0], [3, 0], [3, 4], [2, 3, 5], [2, 1, 3], [4, 1], [33, 17]];
+
+const BINARY: readonly [string, BinaryKernel, (x: number, y: number) => number][] = [
+  ['addInto', addInto, (x, y) => x + y],
+  ['subInto', subInto, (x, y) => x - y],
+  ['mulInto', mulInto, (x, y) => x * y],
+  ['divInto', divInto, (x, y) => x / y],
+  ['binary(hypot)', binary(Math.hypot), Math.hypot],
+  ['map2 (shared loop)', (o, a, b) => map2(o, a, b, (x, y) => x - 2 * y), (x, y) => x - 2 * y],
+  ['map2 with ndarray-ops for strided views', (o, a, b) => map2(o, a, b, (x, y) => x * y, ops.mul), (x, y) => x * y],
+];
+
+const UNARY: readonly [string, UnaryKernel, (x: number) => number][] = [
+  ['negInto', negInto, (x) => -x],
+  ['expInto', expInto, Math.exp],
+  ['logInto', logInto, Math.log],
+  ['unary(tanh)', unary(Math.tanh), Math.tanh],
+  ['map1 (shared loop)', (o, a) => map1(o, a, (x) => x * x + 1), (x) => x * x + 1],
+  ['map1 with ndarray-ops for strided views', (o, a) => map1(o, a, Math.abs, ops.abs), Math.abs],
+];
+
+/** Runs `kernel` and the reference on fresh outputs of every layout; the results must be identical. */
+function checkBinary(kernel: BinaryKernel, f: (x: number, y: number) => number, T: FloatType, shape: readonly number[], a: NdArray, b: NdArray, rng: Rng) {
+  for (const layout of LAYOUTS) {
+    const out = makeArray(rng, T, shape, layout);
+    const want = ndarray(new T(size(shape)), shape.slice());
+    refMap(want, [a, b], f);
+    kernel(out, a, b);
+    expect(values(out)).toEqual(values(want));
+  }
+}
+
+afterEach(() => setWasmEnabled(true));
+
+describe('binary elementwise kernels match the index-by-index reference exactly', () => {
+  for (const [name, kernel, f] of BINARY) {
+    it(`${name}: every layout of out, a and b, f32 and f64, rank 0 to 3, empty arrays`, () => {
+      const rng = new Rng(1);
+      for (const T of TYPES) {
+        for (const shape of SHAPES) {
+          for (const la of LAYOUTS) {
+            for (const lb of LAYOUTS) {
+              const a = makeArray(rng, T, shape, la), b = makeArray(rng, T, shape, lb, 0.5, 2);
+              checkBinary(kernel, f, T, shape, a, b, rng);
+            }
+          }
+        }
+      }
+    });
+
+    it(`${name}: broadcast inputs (stride 0): scalar, row, column, middle axis`, () => {
+      const rng = new Rng(2);
+      const cases: [number[], number[], number[]][] = [
+        [[4, 5], [4, 5], []],
+        [[4, 5], [], [4, 5]],
+        [[4, 5], [4, 5], [5]],
+        [[4, 5], [4, 1], [4, 5]],
+        [[3, 4, 5], [3, 4, 5], [3, 1, 5]],
+        [[3, 4, 5], [1, 4, 1], [3, 4, 5]],
+        [[2, 3], [2, 1], [1, 3]],
+      ];
+      for (const T of TYPES) {
+        for (const [shape, sa, sb] of cases) {
+          for (const layout of LAYOUTS) {
+            const a = broadcast(makeArray(rng, T, sa, layout), shape);
+            const b = broadcast(makeArray(rng, T, sb, 'contiguous', 0.5, 2), shape);
+            checkBinary(kernel, f, T, shape, a, b, rng);
+          }
+        }
+      }
+    });
+  }
+
+  it('works in place: out may be the first or the second input', () => {
+    const rng = new Rng(3);
+    for (const T of TYPES) {
+      for (const layout of LAYOUTS) {
+        const a = makeArray(rng, T, [6, 7], layout), b = makeArray(rng, T, [6, 7], 'contiguous');
+        const want = ndarray(new T(42), [6, 7]);
+        refMap(want, [a, b], (x, y) => x - y);
+        subInto(a, a, b);
+        expect(values(a)).toEqual(values(want));
+        refMap(want, [b, a], (x, y) => x * y);
+        mulInto(a, b, a);
+        expect(values(a)).toEqual(values(want));
+      }
+    }
+  });
+
+  it('int32 division truncates toward zero, as the Int32Array store does', () => {
+    const a = ndarray(new Int32Array([7, -7, 9, 1]), [4]), b = ndarray(new Int32Array([2, 2, -4, 3]), [4]);
+    const out = ndarray(new Int32Array(4), [4]);
+    divInto(out, a, b);
+    expect(Array.from(out.data)).toEqual([3, -3, -2, 0]);
+  });
+});
+
+describe('unary elementwise kernels match the reference exactly', () => {
+  for (const [name, kernel, f] of UNARY) {
+    it(`${name}: every layout of out and input, f32 and f64, rank 0 to 3, empty arrays`, () => {
+      const rng = new Rng(4);
+      for (const T of TYPES) {
+        for (const shape of SHAPES) {
+          for (const la of LAYOUTS) {
+            const a = makeArray(rng, T, shape, la, 0.1, 3);
+            for (const lo of LAYOUTS) {
+              const out = makeArray(rng, T, shape, lo);
+              const want = ndarray(new T(size(shape)), shape.slice());
+              refMap(want, [a], f);
+              kernel(out, a);
+              expect(values(out)).toEqual(values(want));
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+describe('map3 and fill', () => {
+  it('map3 matches the reference on contiguous and strided arrays', () => {
+    const rng = new Rng(5);
+    for (const T of TYPES) {
+      for (const layout of LAYOUTS) {
+        const [c, a, b] = [makeArray(rng, T, [5, 6], layout), makeArray(rng, T, [5, 6], 'contiguous'), makeArray(rng, T, [5, 6], layout)];
+        const out = makeArray(rng, T, [5, 6], layout);
+        const want = ndarray(new T(30), [5, 6]);
+        const f = (k: number, x: number, y: number) => (k > 0 ? x : y);
+        refMap(want, [c, a, b], f);
+        map3(out, c, a, b, f);
+        expect(values(out)).toEqual(values(want));
+      }
+    }
+  });
+
+  it('fill writes every element of a view and nothing outside it', () => {
+    const buf = new Float32Array(24);
+    const v = ndarray(buf, [4, 6]).step(2, 3); // rows 0 and 2, columns 0 and 3
+    fill(v, 5);
+    expect([...buf].map((x, i) => (x === 5 ? i : -1)).filter((i) => i >= 0)).toEqual([0, 3, 12, 15]);
+    const r0 = ndarray(new Float64Array(2), [], [], 1);
+    fill(r0, -1);
+    expect(Array.from(r0.data)).toEqual([0, -1]);
+  });
+});
+
+describe('collapse', () => {
+  it('merges axes every array steps across as one and drops size-1 axes', () => {
+    // [2,3,4] contiguous, with b broadcast along the middle axis: axes 0 and 1 cannot merge for b.
+    expect(collapse([2, 3, 4], [[12, 4, 1], [4, 0, 1]])).toEqual({ shape: [2, 3, 4], strides: [[12, 4, 1], [4, 0, 1]] });
+    expect(collapse([2, 3, 4], [[12, 4, 1], [12, 4, 1]])).toEqual({ shape: [24], strides: [[1], [1]] });
+    expect(collapse([2, 1, 4], [[4, 4, 1], [0, 0, 0]])).toEqual({ shape: [8], strides: [[1], [0]] });
+    expect(collapse([3, 5], [[5, 1], [1, 3]])).toEqual({ shape: [3, 5], strides: [[5, 1], [1, 3]] });
+  });
+});
+
+describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
+  it('SIMD is available in this Node', () => {
+    expect(wasmEnabled()).toBe(true);
+  });
+
+  const ARENA_OPS: readonly [string, BinaryKernel, (x: number, y: number) => number][] = BINARY.slice(0, 4);
+  for (const [name, kernel, f] of ARENA_OPS) {
+    it(`${name}: dense, scalar-broadcast and in-place, f32 and f64, sizes around the vector width; same bits as the reference`, () => {
+      const rng = new Rng(6);
+      for (const T of TYPES) {
+        const dtype = T === Float32Array ? 'float32' : 'float64';
+        for (const n of [31, 32, 33, 37, 100, 1003]) {
+          const arena = new WasmArena(8 * n * 8 + 1024);
+          const place = (src: NdArray) => {
+            const d = arena.alloc(dtype, src.size);
+            d.set(values(src));
+            return ndarray(d, src.shape.slice());
+          };
+          const a = place(makeArray(rng, T, [n], 'contiguous'));
+          const b = place(makeArray(rng, T, [n], 'contiguous', 0.5, 2));
+          const s = place(makeArray(rng, T, [], 'contiguous', 0.5, 2));
+          const cases: [NdArray, NdArray][] = [[a, b], [a, broadcast(s, [n])], [broadcast(s, [n]), b]];
+          for (const [x, y] of cases) {
+            const out = ndarray(arena.alloc(dtype, n), [n]);
+            const want = ndarray(new T(n), [n]);
+            refMap(want, [x, y], f);
+            const before = wasmCalls.elementwise;
+            kernel(out, x, y);
+            expect(wasmCalls.elementwise).toBe(before + (n >= WASM_ELEMENTWISE_MIN ? 1 : 0));
+            expect(values(out)).toEqual(values(want));
+          }
+          const want = ndarray(new T(n), [n]);
+          refMap(want, [a, b], f);
+          kernel(a, a, b);
+          expect(values(a)).toEqual(values(want));
+        }
+      }
+    });
+  }
+
+  it('negInto runs in SIMD on arena arrays and matches the reference', () => {
+    const arena = new WasmArena(1 << 16);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = ndarray(arena.alloc(dtype, 101), [101]);
+      for (let i = 0; i < 101; i++) x.data[i] = i - 50.5;
+      const out = ndarray(arena.alloc(dtype, 101), [101]);
+      const before = wasmCalls.elementwise;
+      negInto(out, x);
+      expect(wasmCalls.elementwise).toBe(before + 1);
+      expect(values(out)).toEqual(values(x).map((v) => -v));
+    }
+  });
+
+  it('falls back to JavaScript for strided arena arrays, mixed memories, and when switched off', () => {
+    const arena = new WasmArena(1 << 16);
+    const a = ndarray(arena.alloc('float32', 64), [8, 8]);
+    const b = ndarray(arena.alloc('float32', 64), [8, 8]);
+    a.data.fill(3); b.data.fill(2);
+    const out = ndarray(arena.alloc('float32', 64), [8, 8]);
+    const before = wasmCalls.elementwise;
+    addInto(out, a.transpose(1, 0), b);
+    addInto(out, a, ndarray(new Float32Array(64).fill(2), [8, 8]));
+    setWasmEnabled(false);
+    addInto(out, a, b);
+    expect(wasmCalls.elementwise).toBe(before);
+    expect(Array.from(out.data)).toEqual(new Array(64).fill(5));
+  });
+
+  it('an arena refuses an allocation that does not fit and reset frees it all', () => {
+    const arena = new WasmArena(65536);
+    arena.alloc('float64', 8000);
+    expect(() => arena.alloc('float64', 200)).toThrow(/does not fit/);
+    arena.reset();
+    expect(arena.used).toBe(0);
+    expect(arena.alloc('float64', 8192).length).toBe(8192);
+  });
+
+  it('binaryCopying (the copy-in, copy-out variant used by the benchmark) computes the same result', () => {
+    const rng = new Rng(7);
+    const a = makeArray(rng, Float32Array, [1000], 'contiguous'), b = makeArray(rng, Float32Array, [1000], 'contiguous');
+    const out = new Float32Array(1000);
+    expect(binaryCopying('mul', out, a.data as Float32Array, b.data as Float32Array)).toBe(true);
+    const want = ndarray(new Float32Array(1000), [1000]);
+    refMap(want, [a, b], (x, y) => x * y);
+    expect(Array.from(out)).toEqual(Array.from(want.data));
+  });
+});

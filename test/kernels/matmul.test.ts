@@ -1,0 +1,161 @@
+import ndarray, { type NdArray } from 'ndarray';
+import { afterEach, describe, expect, it } from 'vitest';
+import { matmulInto } from '../../src/kernels/matmul.js';
+import { Rng } from '../../src/init/random.js';
+import { setWasmEnabled, wasmCalls } from '../../src/wasm/runtime.js';
+import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
+import { indices, makeArray, refMatmul, size, values, type FloatType, type Layout } from './reference.js';
+
+afterEach(() => setWasmEnabled(true));
+
+/** An M x K operand, or its transpose stored K x M and viewed transposed, in a given layout. */
+function operand(rng: Rng, T: FloatType, rows: number, cols: number, transposed: boolean, layout: Layout): NdArray {
+  if (!transposed) return makeArray(rng, T, [rows, cols], layout);
+  return makeArray(rng, T, [cols, rows], layout).transpose(1, 0);
+}
+
+/**
+ * The float32 WebAssembly kernel sums in float32: each element may differ from the float64 sum by
+ * K rounding errors of at most 2^-24 times the running sum of |a_ik b_kj|, plus the final rounding.
+ */
+function f32Bound(a: NdArray, b: NdArray, i: number, j: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += Math.abs(a.get(i, k) * b.get(k, j));
+  return (K + 1) * 2 ** -24 * s;
+}
+
+function run(M: number, N: number, K: number, T: FloatType, ta: boolean, tb: boolean, layout: Layout, wasm: boolean, rng: Rng) {
+  const a = operand(rng, T, M, K, ta, layout), b = operand(rng, T, K, N, tb, layout);
+  const out = makeArray(rng, T, [M, N], layout);
+  const want = ndarray(new T(M * N), [M, N]);
+  refMatmul(want, a, b);
+  setWasmEnabled(wasm);
+  matmulInto(out, a, b);
+  return { a, b, out, want };
+}
+
+const SIZES: readonly [number, number, number][] = [
+  [1, 1, 1], [2, 3, 4], [5, 7, 3], [4, 8, 16], [9, 13, 11], [16, 16, 16], [37, 29, 61], [64, 64, 64], [33, 70, 300], [130, 9, 40],
+];
+const LAYOUTS_MM: readonly Layout[] = ['contiguous', 'offset', 'strided'];
+
+describe('matmulInto, JavaScript paths, matches the float64 reference exactly', () => {
+  it('plain, packed 4x4 tiles (with ragged edges) and all four transpose combinations, f32 and f64', () => {
+    const rng = new Rng(21);
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [M, N, K] of SIZES) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            for (const layout of LAYOUTS_MM) {
+              const { out, want } = run(M, N, K, T, ta, tb, layout, false, rng);
+              expect(values(out), `${T.name} ${M}x${K} . ${K}x${N} ta=${ta} tb=${tb} ${layout}`).toEqual(values(want));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('matrix-vector products (M = 1 or N = 1), both operand orders in memory', () => {
+    const rng = new Rng(22);
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [M, N, K] of [[1, 50, 33], [50, 1, 33], [1, 1, 100], [200, 1, 20], [1, 200, 20]]) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            const { out, want } = run(M, N, K, T, ta, tb, 'contiguous', false, rng);
+            expect(values(out)).toEqual(values(want));
+          }
+        }
+      }
+    }
+  });
+
+  it('empty products: K = 0 gives zeros, M = 0 or N = 0 writes nothing', () => {
+    const out = ndarray(new Float64Array(6).fill(7), [2, 3]);
+    matmulInto(out, ndarray(new Float64Array(0), [2, 0]), ndarray(new Float64Array(0), [0, 3]));
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    const none = ndarray(new Float64Array(0), [0, 3]);
+    matmulInto(none, ndarray(new Float64Array(0), [0, 4]), ndarray(new Float64Array(12), [4, 3]));
+    expect(none.size).toBe(0);
+  });
+
+  it('batched, with broadcast batch axes, and a batch of rows times one matrix (folded into one product)', () => {
+    const rng = new Rng(23);
+    for (const wasm of [false, true]) {
+      for (const T of [Float32Array, Float64Array]) {
+        const cases: [number[], number[], number[]][] = [
+          [[3, 20, 30], [3, 30, 10], [3, 20, 10]],
+          [[2, 3, 20, 30], [3, 30, 10], [2, 3, 20, 10]],
+          [[2, 1, 20, 30], [1, 4, 30, 10], [2, 4, 20, 10]],
+          [[4, 20, 30], [30, 10], [4, 20, 10]],
+          [[20, 30], [5, 30, 10], [5, 20, 10]],
+        ];
+        for (const [sa, sb, so] of cases) {
+          const a = makeArray(rng, T, sa, 'contiguous'), b = makeArray(rng, T, sb, 'contiguous');
+          const out = ndarray(new T(size(so)), so), want = ndarray(new T(size(so)), so);
+          refMatmul(want, a, b);
+          setWasmEnabled(wasm);
+          matmulInto(out, a, b);
+          if (T === Float64Array || !wasm) expect(values(out)).toEqual(values(want));
+          else {
+            const got = values(out);
+            expect(values(want).filter((w, i) => Math.abs(got[i] - w) > 1e-4 * (1 + Math.abs(w)))).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('matmulInto, WebAssembly SIMD path', () => {
+  it('float64 agrees exactly with the reference (same summation order, no fused multiply-add)', () => {
+    const rng = new Rng(24);
+    for (const [M, N, K] of [[16, 16, 16], [37, 29, 61], [64, 64, 64], [33, 70, 300], [130, 9, 40], [24, 24, 600]]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          for (const layout of LAYOUTS_MM) {
+            const before = wasmCalls.matmul;
+            const { out, want } = run(M, N, K, Float64Array, ta, tb, layout, true, rng);
+            expect(wasmCalls.matmul).toBe(before + (M * N * K >= WASM_MATMUL_MIN ? 1 : 0));
+            expect(values(out), `${M}x${K} . ${K}x${N} ta=${ta} tb=${tb} ${layout}`).toEqual(values(want));
+          }
+        }
+      }
+    }
+  });
+
+  it('float32 is within K+1 float32 roundings of the float64 sum of |products| (it sums in float32)', () => {
+    const rng = new Rng(25);
+    for (const [M, N, K] of [[16, 16, 16], [37, 29, 61], [64, 64, 64], [33, 70, 300], [130, 9, 40], [24, 24, 600]]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          for (const layout of LAYOUTS_MM) {
+            const before = wasmCalls.matmul;
+            const { a, b, out, want } = run(M, N, K, Float32Array, ta, tb, layout, true, rng);
+            expect(wasmCalls.matmul).toBe(before + (M * N * K >= WASM_MATMUL_MIN ? 1 : 0));
+            const over = [...indices([M, N])].filter(([i, j]) => Math.abs(out.get(i, j) - want.get(i, j)) > f32Bound(a, b, i, j, K));
+            expect(over, `${M}x${K} . ${K}x${N} ta=${ta} tb=${tb} ${layout}`).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+
+  it('writes into a transposed output view', () => {
+    const rng = new Rng(26);
+    const a = makeArray(rng, Float64Array, [40, 50], 'contiguous'), b = makeArray(rng, Float64Array, [50, 30], 'contiguous');
+    const store = ndarray(new Float64Array(1200), [30, 40]);
+    const want = ndarray(new Float64Array(1200), [40, 30]);
+    refMatmul(want, a, b);
+    matmulInto(store.transpose(1, 0), a, b);
+    expect(values(store.transpose(1, 0))).toEqual(values(want));
+  });
+
+  it('small products stay in JavaScript, and the switch forces JavaScript for large ones', () => {
+    const rng = new Rng(27);
+    const before = wasmCalls.matmul;
+    run(8, 8, 8, Float32Array, false, false, 'contiguous', true, rng);
+    run(64, 64, 64, Float32Array, false, false, 'contiguous', false, rng);
+    expect(wasmCalls.matmul).toBe(before);
+  });
+});
