@@ -225,7 +225,7 @@ function checkDerivatives(
         const r = gradcheck(y, [x], feeds, { mode: m, tol, eps: opts.eps, seed: opts.seed });
         const worst = { ...r.inputs[0], input: x.name };
         reports.push(worst);
-        if (!r.ok) problems.push(`${m === 'reverse' ? 'backward' : 'jvp'} is wrong for input ${i} (${x.name}): ${r.summary}`);
+        if (!r.ok) problems.push(`${m === 'reverse' ? 'backward' : 'jvp'} is wrong for input ${i} (${x.name}): error ${worst.absError.toExponential(2)} at [${worst.index}] is over ${tol.toExponential(0)} * (1 + |numeric|)`);
       } catch (e) {
         problems.push(`${m === 'reverse' ? 'backward' : 'jvp'} for input ${i} (${x.name}) failed: ${message(e)}`);
       }
