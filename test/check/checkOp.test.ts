@@ -8,6 +8,7 @@ import { broadcastShapes, ShapeError } from '../../src/graph/shape.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { map1, map2 } from '../../src/kernels/elementwise.js';
 import { addTangents, sumTo } from '../../src/ops/broadcast.js';
+import { cast } from '../../src/ops/cast.js';
 import { div } from '../../src/ops/div.js';
 import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';
@@ -77,6 +78,26 @@ describe('checkOp', () => {
     const r = checkOp(Hypot, [{ inputs: [v([1, -2, 3, 0.5, 2, -1], [2, 3]), v([0.7, 1.5, -2])] }]);
     expect(r.ok).toBe(true);
     expect(r.cases[0].inputs.map((i) => `${i.input} ${i.mode}`)).toEqual(['x0 reverse', 'x0 forward', 'x1 reverse', 'x1 forward']);
+  });
+
+  it('checks the rule on unknown static dimensions', () => {
+    const r = checkOp(Hypot, [{ inputs: [v([1, -2, 3, 0.5, 2, -1], [2, 3]), v([0.7, 1.5, -2])], staticShapes: [[null, 3]] }]);
+    expect(r.ok).toBe(true);
+    expect(r.cases[0].shape).toMatchObject({ inferred: [null, 3], runtime: [2, 3] });
+  });
+
+  it('feeds int32 inputs without differentiating them', () => {
+    /** x scaled by an integer count k.  d = k dx */
+    const Scale = defineOp({
+      name: 'scale',
+      infer: ([x]) => ({ shape: x.shape, dtype: x.dtype }),
+      forward: ([x, k], out) => map1(out, x, (a) => a * k.get()),
+      backward: (grad, { inputs: [, k] }) => [mul(grad, cast(k, 'float64')), null],
+      jvp: ([dx], { inputs: [, k] }) => dx && mul(dx, cast(k, 'float64')),
+    });
+    const r = checkOp(Scale, [{ inputs: [v([0.5, -1]), 3], dtypes: ['float64', 'int32'], expected: [1.5, -3] }]);
+    expect(r.ok).toBe(true);
+    expect(r.worst.map((w) => `${w.input} ${w.mode}`)).toEqual(['x0 reverse', 'x0 forward']);
   });
 
   it('catches a wrong backward, while the right jvp passes, and can throw a readable error', () => {
