@@ -56,7 +56,7 @@ const DOT = '\u0307', BAR = '\u0304';
 
 const isScalarConstant = (n: Node): boolean => n.op.kind === 'constant' && n.shape.every((d) => d === 1);
 
-function number(y: Node, feeds: Feeds | undefined, sess: Session, given?: readonly Node[]): Numbering {
+function numberRows(y: Node, feeds: Feeds | undefined, sess: Session, given?: readonly Node[]): Numbering {
   const plan = sess.plan(y, feeds);
   const order = plan.order;
   const inOrder = new Set(order);
@@ -78,7 +78,7 @@ const primalDefinition = (n: Node, num: Numbering): string =>
 /** The forward evaluation trace: each v_i, its op, its definition, its value. */
 export function forwardTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): Trace {
   const sess = opts.session ?? new Session();
-  const num = number(y, feeds, sess, opts.inputs);
+  const num = numberRows(y, feeds, sess, opts.inputs);
   const values = new Map<Node, NdArray>();
   sess.run(y, feeds, { trace: (n, v) => values.set(n, contiguous(v)) });
   const rows = num.rows.map((n) => ({ label: num.labels.get(n)!, node: n, op: n.op.name, definition: primalDefinition(n, num), value: values.get(n)! }));
@@ -91,13 +91,13 @@ export function forwardTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): T
  */
 export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: ReadonlyMap<Node, Input> | readonly (readonly [Node, Input])[], opts: TraceOptions = {}): Trace {
   const sess = opts.session ?? new Session();
-  const num = number(y, feeds, sess, opts.inputs);
+  const num = numberRows(y, feeds, sess, opts.inputs);
   const dir = direction instanceof Map ? direction : new Map(direction as readonly (readonly [Node, Input])[]);
   for (const k of dir.keys()) if (!num.inputs.includes(k)) throw new Error(`tangentTrace: ${describe(k)} in the direction is not one of the trace's inputs`);
-  const diff = (n: Node) => n.dtype !== 'int32';
-  const xs = num.inputs.filter(diff);
+  const differentiable = (n: Node) => n.dtype !== 'int32';
+  const xs = num.inputs.filter(differentiable);
   const tangents = xs.map((x) => (dir.has(x) ? constant(dir.get(x)!, { dtype: x.dtype }) : null));
-  const inner = num.rows.filter((n) => !num.inputs.includes(n) && diff(n));
+  const inner = num.rows.filter((n) => !num.inputs.includes(n) && differentiable(n));
   const ts = jvp(inner, xs, tangents);
   const tangentOf = new Map<Node, Node>();
   xs.forEach((x, i) => tangents[i] && tangentOf.set(x, tangents[i]!));
@@ -115,7 +115,7 @@ export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: Reado
  */
 export function adjointTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): Trace {
   const sess = opts.session ?? new Session();
-  const num = number(y, feeds, sess, opts.inputs);
+  const num = numberRows(y, feeds, sess, opts.inputs);
   const xs = num.rows.filter((n) => n.dtype !== 'int32').reverse();
   const gs = gradients(y, xs);
   const adjointOf = new Map<Node, Node>(xs.map((x, i) => [x, gs[i]]));
