@@ -7,6 +7,7 @@
  * Both are written to a temporary file and renamed, so an interrupted save leaves the old files whole.
  * JSON keeps every float64 exactly (JavaScript prints the shortest decimal that reads back the same).
  */
+import { existsSync } from 'node:fs';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../src/node/index.js';
 import { Session } from '../../src/index.js';
 import { readText } from './data.js';
@@ -67,6 +68,7 @@ export interface LoadedModel {
 
 /** Reads FILE.json, rebuilds the model and loads its weights from FILE (the optimizer's slots are skipped). */
 export function loadModel(path: string): LoadedModel {
+  if (!existsSync(path)) throw new UsageError(`no model at ${path} (write one with: train --save ${path})`);
   const info = parseInfo(readText(infoPath(path)), infoPath(path));
   const model = buildModel({ kind: info.kind, features: info.features.length, classes: info.classes.length, l2: 0, dtype: info.dtype });
   if (model.weights.name !== info.variables.weights || model.bias.name !== info.variables.bias) {
