@@ -66,7 +66,10 @@ export function parseFlags(args: readonly string[], specs: Record<string, FlagSp
     let name = arg.slice(2, eq < 0 ? undefined : eq);
     let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
     let negated = false;
-    if (!(name in specs) && name.startsWith('no-') && specs[name.slice(3)]?.kind === 'switch') (name = name.slice(3)), (negated = true);
+    if (!(name in specs) && name.startsWith('no-') && specs[name.slice(3)]?.kind === 'switch') {
+      name = name.slice(3);
+      negated = true;
+    }
     const spec = specs[name];
     if (!spec) throw new UsageError(`${command}: unknown flag --${name} (see --help)`);
     if (name in flags) throw new UsageError(`${command}: --${name} is given twice`);
@@ -119,8 +122,12 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) lines.push(line), (line = word);
-    else line = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
   }
   return [...lines, line];
 }

@@ -31,19 +31,28 @@ export function parseRecords(text: string, source: string): { fields: string[]; 
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
         if (c === '\n') line++;
         field += c;
       }
-    } else if (c === '"') (quoted = true), (touched = true);
-    else if (c === ',') fields.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
+    } else if (c === '"') {
+      quoted = true;
+      touched = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       endRecord();
       start = ++line;
-    } else field += c;
+    } else {
+      field += c;
+    }
   }
   if (quoted) throw new UsageError(`${source}: line ${start}: a quoted field is never closed`);
   endRecord();

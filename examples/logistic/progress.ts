@@ -52,9 +52,15 @@ function barProgress(out: NodeJS.WriteStream): Progress {
   let epochs = 0;
   let epoch = 1;
   let acc = '-';
+  // The bar hides the cursor: give it back when the user interrupts training.
+  const interrupted = () => {
+    bar.stop();
+    process.exit(130);
+  };
   return {
     start(e, stepsPerEpoch) {
       epochs = e;
+      process.once('SIGINT', interrupted);
       bar.start(e * stepsPerEpoch, 0, { epoch, epochs, loss: '-', acc });
     },
     step: (loss) => bar.increment(1, { epoch, epochs, loss: loss.toFixed(4), acc }),
@@ -63,6 +69,9 @@ function barProgress(out: NodeJS.WriteStream): Progress {
       epoch = Math.min(r.epoch + 1, epochs);
       bar.update({ epoch: r.epoch, epochs, loss: r.loss.toFixed(4), acc });
     },
-    stop: () => bar.stop(),
+    stop() {
+      process.removeListener('SIGINT', interrupted);
+      bar.stop();
+    },
   };
 }

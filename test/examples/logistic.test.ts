@@ -87,7 +87,10 @@ function irls(x: Float64Array, y: Int32Array, n: number, d: number, l2: number):
         for (let k = 0; k < p; k++) h[j][k] += (mu * (1 - mu) * row[j] * row[k]) / n;
       }
     }
-    for (let j = 0; j < d; j++) (g[j] += l2 * theta[j]), (h[j][j] += l2);
+    for (let j = 0; j < d; j++) {
+      g[j] += l2 * theta[j];
+      h[j][j] += l2;
+    }
     const step = solve(h, g);
     for (let j = 0; j < p; j++) theta[j] -= step[j];
     if (Math.max(...step.map(Math.abs)) < 1e-15 * (1 + Math.max(...theta.map(Math.abs)))) break;
