@@ -25,10 +25,32 @@ export interface OpDef<A = any> {
   readonly kind?: OpKind;
   /** Output shape and dtype from the inputs'. Throws ShapeError naming the shapes; `apply` adds op and node. */
   readonly infer: (inputs: readonly TensorType[], attrs: A) => TensorType;
-  /** Writes the output into `out`, a fresh contiguous array of the inferred shape. */
+  /**
+   * Writes the output into `out`, a contiguous array of the inferred shape. Its previous contents are
+   * arbitrary (a plan reuses buffers), so every element must be written.
+   */
   readonly forward?: (inputs: readonly NdArray[], out: NdArray, attrs: A) => void;
-  /** A view op returns its output as a view of an input (no copy), or null when it cannot (then `forward` runs). */
+  /**
+   * A view op returns its output as a view of an input (no copy), or null when it cannot (then `forward` runs).
+   * Decided from shapes and strides alone: when a plan is compiled the inputs' data are stand-ins.
+   */
   readonly view?: (inputs: readonly NdArray[], attrs: A, outShape: ConcreteShape) => NdArray | null;
+  /**
+   * Plan-time specialisation: called once when a plan is compiled, with the very arrays every run of
+   * it will use (inputs as `forward` receives them). Returns a closure doing what `forward` does for
+   * those arrays, with layout questions settled now, or null to let `forward` run.
+   */
+  readonly bind?: (inputs: readonly NdArray[], out: NdArray, attrs: A) => (() => void) | null;
+  /**
+   * Elementwise: output element i depends on input elements i only, so a plan may write the output
+   * over an input of the same shape and dtype whose last reader this node is.
+   */
+  readonly inplace?: boolean;
+  /**
+   * The output is not a function of the inputs alone (random draws, counters): a plan never
+   * recomputes it (gradient checkpointing keeps its output instead).
+   */
+  readonly stateful?: boolean;
   /** One gradient node (or null) per input. An op without one fails loudly when a gradient through it is asked. */
   readonly backward?: (grad: Node, node: Node) => readonly (Node | null)[];
   /** The tangent of the output from the inputs' tangents (null = zero). Not needed when `linear`. */

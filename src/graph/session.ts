@@ -2,13 +2,15 @@ import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../init/random.js';
 import { placeholderNames } from '../ops/placeholder.js';
 import type { VariableAttrs } from '../ops/variable.js';
-import type { DType } from './dtype.js';
+import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
+import { refeed, writeFeed, type FeedList } from '../plan/feeds.js';
+import { dtypeOfArray } from './dtype.js';
 import { describe, Node } from './node.js';
-import type { OpDef } from './op.js';
-import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from './shape.js';
-import { broadcastView, contiguous, copyInto, inputDType, inputShape, writeInput, zeros, type Input } from './tensor.js';
+import { compatible, formatShape, sameShape, ShapeError } from './shape.js';
+import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from './tensor.js';
 import { topoSort } from './topo.js';
 
+export type { Plan, PlanMemory, Step };
 export type Fetches = Node | readonly Node[] | { readonly [key: string]: Node };
 export type Results<F> = F extends Node ? NdArray : F extends readonly Node[] ? NdArray[] : { [K in keyof F]: NdArray };
 /** Feeds keyed by node, or by placeholder name. */
@@ -17,38 +19,17 @@ export type Feeds =
   | readonly (readonly [Node | string, Input])[]
   | { readonly [placeholderName: string]: Input };
 
-interface Step {
-  readonly node: Node;
-  readonly forward: NonNullable<OpDef['forward']>;
-  readonly ins: readonly NdArray[];
-  readonly out: NdArray;
-  readonly attrs: unknown;
-}
-
-/** A compiled run: what to compute, in which order, into which buffers. Reused while fetches and feed shapes repeat. */
-export interface Plan {
-  /** Every node the plan touches, in execution order (fed nodes included, their ancestors not). */
-  readonly order: readonly Node[];
-  /** The concrete shape of each node in `order`. */
-  readonly shapes: ReadonlyMap<Node, ConcreteShape>;
-  /** Kernel calls per run (view ops and sources cost none). */
-  readonly kernels: number;
-  /** Bytes of the buffers the plan allocated (feeds and op outputs; views and variables excluded). */
-  readonly bytes: number;
-  readonly steps: readonly Step[];
-  readonly feeds: readonly { readonly node: Node; readonly buffer: NdArray }[];
-  readonly fetch: readonly NdArray[];
-  readonly assigns: readonly { readonly variable: Node; readonly value: NdArray }[];
-  /** Each node's array in a run (live buffers: copy what you keep). */
-  readonly values: ReadonlyMap<Node, NdArray>;
-}
-
-export interface RunOptions {
+export interface RunOptions<F extends Fetches = Fetches> {
   /**
    * Called once per node of the plan, in execution order, right after its value is computed (sources
    * and views included). The array is the plan's live buffer: copy it to keep it.
    */
   trace?: (node: Node, value: NdArray) => void;
+  /**
+   * Arrays to copy the fetched values into, shaped like the fetches (each of the fetch's shape and
+   * dtype); they are returned. With them a repeated run allocates nothing.
+   */
+  out?: Results<F>;
 }
 
 export interface SessionOptions {
@@ -56,11 +37,46 @@ export interface SessionOptions {
   seed?: number;
   /** How many compiled plans to keep (least recently used are dropped). Default 64. */
   maxPlans?: number;
+  /**
+   * Reuse a buffer once its last reader has run, and write elementwise ops over inputs that die there.
+   * Default true. false gives every node a buffer of its own (plan.values then holds every node's
+   * value after a run), at plan.memory.unplannedBytes.
+   */
+  planMemory?: boolean;
+  /**
+   * Gradient checkpointing: drop activations held from forward to backward and recompute them in
+   * segments, for peak memory O(sqrt N) on a chain of N at the cost of about one more forward pass.
+   * true picks segments of ~sqrt(N); a number sets their length. Default false. See docs/memory.md.
+   */
+  checkpoint?: boolean | number;
+  /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
+  arena?: (bytes: number) => ArrayBuffer;
+}
+
+/** A compiled plan, with the feeds it was compiled for. */
+interface Cached {
+  readonly plan: Executable;
+  readonly feeds: FeedList;
+  evicted: boolean;
+}
+
+/** What the session keeps about one list of fetches. */
+interface FetchInfo {
+  readonly list: readonly Node[];
+  readonly key: string;
+  /** The fetches' placeholders by name, for feeds keyed by name. */
+  readonly byName: (name: string) => Node[] | undefined;
+  /** The plan the last run used: tried first, without any look-up. */
+  last?: Cached;
 }
 
 /**
  * Runs graphs and holds variables' values. One session serves any number of graphs; a variable is
  * initialised from its initializer the first time a run (or getValue) needs it.
+ *
+ * Each (fetches, feed shapes) compiles once into a plan (src/plan/): order, shapes, buffers assigned
+ * by liveness in one arena, kernels bound. A repeated run copies the feeds in, calls the bound
+ * kernels in a loop, and copies the fetches out.
  */
 export class Session {
   readonly seed: number;
@@ -68,13 +84,17 @@ export class Session {
   kernelCalls = 0;
   private readonly values = new Map<Node, NdArray>();
   private readonly byName = new Map<string, Node>();
-  private readonly plans = new Map<string, Plan>();
-  private readonly names = new Map<string, Map<string, Node[]>>();
+  private readonly plans = new Map<string, Cached>();
+  private readonly fetchInfos = new Map<string, FetchInfo>();
+  private byObject = new WeakMap<object, FetchInfo>();
   private readonly maxPlans: number;
+  private readonly planOptions: Parameters<typeof compile>[3];
 
   constructor(opts: SessionOptions = {}) {
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
+    if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
+    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena: opts.arena };
   }
 
   /**
@@ -82,63 +102,25 @@ export class Session {
    * their ancestors run, each node once; a fed node's ancestors do not run at all. Assignments take
    * effect after every fetch is read, in the plan's (topological) order.
    */
-  run<F extends Fetches>(fetches: F, feeds?: Feeds, opts?: RunOptions): Results<F> {
-    const list = fetchList(fetches);
-    const fetchKey = list.map((n) => n.id).join(',');
-    const fed = this.resolveFeeds(list, fetchKey, feeds);
-    let key = fetchKey + '|';
-    for (const [n, { shape }] of fed) key += `${n.id}:${shape.join('x')};`;
-    let plan = this.plans.get(key);
-    if (plan) {
-      this.plans.delete(key);
-      this.plans.set(key, plan);
-    } else {
-      plan = this.compile(list, new Map([...fed].map(([n, f]) => [n, f.shape])));
-      this.plans.set(key, plan);
-      if (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value!);
+  run<F extends Fetches>(fetches: F, feeds?: Feeds, opts?: RunOptions<F>): Results<F> {
+    const info = this.fetchInfo(fetches);
+    let cached = info.last;
+    if (!cached || cached.evicted || !refeed(cached.feeds, feeds, info.byName, isPlaceholderName)) {
+      cached = this.lookup(info, feeds, true);
+      info.last = cached;
     }
-    for (const { node, buffer } of plan.feeds) writeInput(buffer, fed.get(node)!.value, `feed for ${where(node)}`);
-    const steps = plan.steps;
-    let i = 0;
-    try {
-      if (opts?.trace) this.traced(plan, opts.trace);
-      else {
-        for (; i < steps.length; i++) {
-          const s = steps[i];
-          s.forward(s.ins, s.out, s.attrs);
-        }
-      }
-    } catch (e) {
-      if (opts?.trace) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new Error(`${describe(steps[i].node)}: ${msg}`, { cause: e });
-    }
-    this.kernelCalls += steps.length;
-    const out = plan.fetch.map((a) => contiguous(a));
+    const plan = cached.plan;
+    if (opts?.trace) traced(plan, opts.trace);
+    else execute(plan);
+    this.kernelCalls += plan.kernels;
+    const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
     for (const { variable, value } of plan.assigns) copyInto(this.values.get(variable)!, value);
-    return shapeLike(fetches, out) as Results<F>;
-  }
-
-  private traced(plan: Plan, trace: NonNullable<RunOptions['trace']>): void {
-    const stepOf = new Map(plan.steps.map((s) => [s.node, s]));
-    for (const n of plan.order) {
-      const s = stepOf.get(n);
-      if (s) {
-        try {
-          s.forward(s.ins, s.out, s.attrs);
-        } catch (e) {
-          throw new Error(`${describe(n)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-        }
-      }
-      trace(n, plan.values.get(n)!);
-    }
+    return results as Results<F>;
   }
 
   /** The compiled plan for these fetches and feeds (compiling it if needed), for inspection. */
   plan(fetches: Fetches, feeds?: Feeds): Plan {
-    const list = fetchList(fetches);
-    const fed = this.resolveFeeds(list, list.map((n) => n.id).join(','), feeds);
-    return this.compile(list, new Map([...fed].map(([n, f]) => [n, f.shape])));
+    return this.lookup(this.fetchInfo(fetches), feeds, false).plan;
   }
 
   /** A copy of a variable's current value (initialising it if needed). */
@@ -172,7 +154,10 @@ export class Session {
   reset(): void {
     this.values.clear();
     this.byName.clear();
+    for (const c of this.plans.values()) c.evicted = true;
     this.plans.clear();
+    this.fetchInfos.clear();
+    this.byObject = new WeakMap();
   }
 
   private storage(v: Node): NdArray {
@@ -194,7 +179,55 @@ export class Session {
     return value;
   }
 
-  private resolveFeeds(list: readonly Node[], fetchKey: string, feeds: Feeds | undefined) {
+  /** The fetches' info; the same fetches object (unchanged) finds it without building a key. */
+  private fetchInfo(fetches: Fetches): FetchInfo {
+    const known = this.byObject.get(fetches);
+    if (known && holds(fetches, known.list)) return known;
+    const list = fetchList(fetches);
+    const key = list.map((n) => n.id).join(',');
+    let info = this.fetchInfos.get(key);
+    if (!info) {
+      let names: Map<string, Node[]> | undefined;
+      const byName = (name: string) => (names ??= placeholdersOf(list)).get(name);
+      info = { list, key, byName };
+      this.fetchInfos.set(key, info);
+    }
+    this.byObject.set(fetches, info);
+    return info;
+  }
+
+  /** Resolves and checks the feeds, finds or compiles their plan, and (if `write`) copies the feeds in. */
+  private lookup(info: FetchInfo, feeds: Feeds | undefined, write: boolean): Cached {
+    const fed = this.resolveFeeds(info, feeds);
+    let key = info.key + '|';
+    for (const [n, { shape }] of fed) key += `${n.id}:${shape.join('x')};`;
+    let cached = this.plans.get(key);
+    if (cached) {
+      this.plans.delete(key);
+      this.plans.set(key, cached);
+    } else {
+      const plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
+      const nodes = [...fed.keys()];
+      const buffers = nodes.map((n) => plan.feeds.find((f) => f.node === n)?.buffer ?? null);
+      const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${where(n)}`) };
+      cached = { plan, feeds: feedList, evicted: false };
+      this.plans.set(key, cached);
+      if (this.plans.size > this.maxPlans) {
+        const [oldest, dropped] = this.plans.entries().next().value!;
+        dropped.evicted = true;
+        this.plans.delete(oldest);
+      }
+    }
+    if (write) {
+      const { buffers, wheres } = cached.feeds;
+      [...fed.values()].forEach(({ value }, j) => {
+        if (buffers[j]) writeFeed(buffers[j]!, value, wheres[j]);
+      });
+    }
+    return cached;
+  }
+
+  private resolveFeeds(info: FetchInfo, feeds: Feeds | undefined) {
     const fed = new Map<Node, { shape: number[]; value: Input }>();
     if (!feeds) return fed;
     const entries: [Node | string, Input][] =
@@ -203,7 +236,7 @@ export class Session {
       let node: Node;
       if (k instanceof Node) node = k;
       else if (typeof k === 'string') {
-        const found = this.placeholdersByName(list, fetchKey).get(k);
+        const found = info.byName(k);
         if (!found) {
           if (placeholderNames.has(k)) continue; // a real placeholder these fetches do not need
           throw new Error(`unknown feed key '${k}': no placeholder has that name`);
@@ -226,84 +259,45 @@ export class Session {
     }
     return fed;
   }
+}
 
-  private placeholdersByName(list: readonly Node[], fetchKey: string): Map<string, Node[]> {
-    let m = this.names.get(fetchKey);
-    if (!m) {
-      m = new Map();
-      for (const n of topoSort(list)) {
-        if (n.op.kind !== 'placeholder') continue;
-        const l = m.get(n.name);
-        if (l) l.push(n);
-        else m.set(n.name, [n]);
-      }
-      this.names.set(fetchKey, m);
-    }
-    return m;
+/** The run loop: every bound kernel, in order. */
+function execute(plan: Executable): void {
+  const program = plan.program;
+  let i = 0;
+  try {
+    for (; i < program.length; i++) program[i]();
+  } catch (e) {
+    throw new Error(`${describe(plan.steps[i].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+}
 
-  private compile(list: readonly Node[], fed: ReadonlyMap<Node, readonly number[]>): Plan {
-    const cut = new Set(fed.keys());
-    const order = topoSort(list, cut);
-    const arrays = new Map<Node, NdArray>();
-    const shapes = new Map<Node, ConcreteShape>();
-    const steps: Step[] = [];
-    const feeds: { node: Node; buffer: NdArray }[] = [];
-    const assigns: { variable: Node; value: NdArray }[] = [];
-    let bytes = 0;
-    const alloc = (shape: ConcreteShape, dtype: DType) => {
-      bytes += sizeOf(shape) * (dtype === 'float64' ? 8 : 4);
-      return zeros(shape, dtype);
-    };
-    for (const n of order) {
-      let value: NdArray;
-      const feedShape = fed.get(n);
-      if (feedShape) {
-        value = alloc(feedShape, n.dtype);
-        feeds.push({ node: n, buffer: value });
-      } else if (n.op.kind === 'placeholder') {
-        const needer = list.find((f) => topoSort([f], cut).includes(n))!;
-        throw new Error(`missing feed for placeholder '${n.name}' ${formatShape(n.shape)} ${n.dtype}, needed by fetch ${describe(needer)}`);
-      } else if (n.op.kind === 'variable') {
-        value = this.storage(n);
-      } else {
-        const ins = n.inputs.map((i) => arrays.get(i)!);
-        let shape: ConcreteShape;
-        try {
-          shape = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape;
-        } catch (e) {
-          if (e instanceof ShapeError) throw new ShapeError(`${describe(n)}: ${e.message}`);
-          throw e;
-        }
-        const viewed = n.op.view?.(ins, n.attrs, shape) ?? null;
-        if (viewed) {
-          value = viewed;
-        } else {
-          if (!n.op.forward) throw new Error(`${describe(n)}: op has no kernel`);
-          value = alloc(shape, n.dtype);
-          const bins = n.op.broadcast ? ins.map((a) => broadcastView(a, shape)) : ins;
-          steps.push({ node: n, forward: n.op.forward, ins: bins, out: value, attrs: n.attrs });
-          if (n.op.kind === 'assign') assigns.push({ variable: n.inputs[0], value });
-        }
+function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void {
+  for (const { step, node, value } of plan.events) {
+    if (step >= 0) {
+      try {
+        plan.program[step]();
+      } catch (e) {
+        throw new Error(`${describe(plan.steps[step].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      arrays.set(n, value);
-      shapes.set(n, value.shape.slice());
     }
-    return {
-      order,
-      shapes,
-      kernels: steps.length,
-      bytes,
-      steps,
-      feeds,
-      fetch: list.map((n) => arrays.get(n)!),
-      assigns,
-      values: arrays,
-    };
+    if (node) trace(node, value);
   }
 }
 
 const where = (n: Node): string => (n.op.kind === 'placeholder' ? `placeholder '${n.name}'` : describe(n));
+const isPlaceholderName = (name: string): boolean => placeholderNames.has(name);
+
+function placeholdersOf(list: readonly Node[]): Map<string, Node[]> {
+  const m = new Map<string, Node[]>();
+  for (const n of topoSort(list)) {
+    if (n.op.kind !== 'placeholder') continue;
+    const l = m.get(n.name);
+    if (l) l.push(n);
+    else m.set(n.name, [n]);
+  }
+  return m;
+}
 
 function fetchList(fetches: Fetches): Node[] {
   const list = fetches instanceof Node ? [fetches] : Array.isArray(fetches) ? [...fetches] : Object.values(fetches);
@@ -313,10 +307,46 @@ function fetchList(fetches: Fetches): Node[] {
   return list as Node[];
 }
 
+/** Whether `fetches` still lists exactly these nodes (an array or record may have changed since). */
+function holds(fetches: Fetches, list: readonly Node[]): boolean {
+  if (fetches instanceof Node) return list.length === 1 && list[0] === fetches;
+  if (Array.isArray(fetches)) {
+    if (fetches.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) if (fetches[i] !== list[i]) return false;
+    return true;
+  }
+  const rec = fetches as { readonly [key: string]: Node };
+  let i = 0;
+  for (const k in rec) if (Object.hasOwn(rec, k) && rec[k] !== list[i++]) return false;
+  return i === list.length;
+}
+
 function shapeLike(fetches: Fetches, out: NdArray[]): NdArray | NdArray[] | Record<string, NdArray> {
   if (fetches instanceof Node) return out[0];
   if (Array.isArray(fetches)) return out;
   return Object.fromEntries(Object.keys(fetches).map((k, i) => [k, out[i]]));
+}
+
+/** Copies the fetched arrays into `out`, which is shaped like the fetches. */
+function copyOut<F extends Fetches>(fetches: F, arrays: readonly NdArray[], out: Results<F>): Results<F> {
+  if (fetches instanceof Node) put(out, arrays[0], null);
+  else if (Array.isArray(fetches)) {
+    if (!Array.isArray(out) || out.length !== arrays.length) throw new TypeError(`run: out is not an array of ${arrays.length} arrays`);
+    for (let i = 0; i < arrays.length; i++) put(out[i], arrays[i], i);
+  } else {
+    const rec = out as Record<string, unknown>;
+    let i = 0;
+    for (const k in fetches) if (Object.hasOwn(fetches, k)) put(rec[k], arrays[i++], k);
+  }
+  return out;
+}
+
+function put(dst: unknown, src: NdArray, which: number | string | null): void {
+  if (!isNdArray(dst) || !sameShape(dst.shape, src.shape) || dtypeOfArray(dst.data) !== dtypeOfArray(src.data)) {
+    const name = which === null ? 'out' : typeof which === 'number' ? `out[${which}]` : `out.${which}`;
+    throw new TypeError(`run: ${name} is not a ${dtypeOfArray(src.data)} array of shape ${formatShape(src.shape)}`);
+  }
+  copyInto(dst, src);
 }
 
 /** Evaluates nodes once in a throwaway session: for quick looks and tests. */

@@ -16,6 +16,7 @@ const signOf = (a: Node): Node => sub(greater(a, 0), less(a, 0));
  */
 export const Abs = defineOp({
   name: 'abs',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
   forward: ([a], out) => map1(out, a, Math.abs, ops.abs),
   backward: (grad, { inputs: [a] }) => [mul(grad, signOf(a))],

@@ -12,6 +12,7 @@ import { mul } from './mul.js';
  */
 export const Relu = defineOp({
   name: 'relu',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
   forward: ([a], out) => map1(out, a, (x) => Math.max(x, 0), (o, x) => ops.maxs(o, x, 0)),
   backward: (grad, { inputs: [a] }) => [mul(grad, greater(a, 0))],

@@ -22,6 +22,7 @@ const slope = (out: Node): Node => mul(out, sub(1, out));
 /** Elementwise logistic sigmoid.  d sigmoid(a) = out (1 - out) da, reusing the output. */
 export const Sigmoid = defineOp({
   name: 'sigmoid',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
   forward: ([a], out) => map1(out, a, logistic),
   backward: (grad, out) => [mul(grad, slope(out))],

@@ -12,6 +12,7 @@ import { sigmoid } from './sigmoid.js';
  */
 export const Softplus = defineOp({
   name: 'softplus',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
   forward: ([a], out) => map1(out, a, (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
   backward: (grad, { inputs: [a] }) => [mul(grad, sigmoid(a))],

@@ -12,6 +12,7 @@ import { mul } from './mul.js';
  */
 export const Sqrt = defineOp({
   name: 'sqrt',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
   forward: ([a], out) => map1(out, a, Math.sqrt, ops.sqrt),
   backward: (grad, out) => [div(grad, mul(out, 2))],

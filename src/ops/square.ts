@@ -8,6 +8,7 @@ import { mul } from './mul.js';
 /** Elementwise a^2.  d(a^2) = 2a da */
 export const Square = defineOp({
   name: 'square',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
   forward: ([a], out) => map1(out, a, (x) => x * x, (o, x) => ops.mul(o, x, x)),
   backward: (grad, { inputs: [a] }) => [mul(grad, mul(a, 2))],

@@ -9,6 +9,7 @@ import { sub } from './sub.js';
 /** Elementwise hyperbolic tangent (Math.tanh saturates to ±1, no overflow).  d tanh(a) = (1 - out^2) da, reusing the output. */
 export const Tanh = defineOp({
   name: 'tanh',
+  inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
   forward: ([a], out) => map1(out, a, Math.tanh),
   backward: (grad, out) => [mul(grad, sub(1, square(out)))],

@@ -1,0 +1,94 @@
+/**
+ * Gradient checkpointing as a rewrite of the schedule (Chen et al. 2016, "Training deep nets with
+ * sublinear memory cost"). Find the position where the most bytes are live (in a forward+backward
+ * graph, where backward starts) and the step outputs held across it: made before, read both before
+ * and after (the activations backward needs). Keep every s-th of them, s = ceil(sqrt(count)); drop
+ * the others after their last early read, and recompute each run of dropped ones (a segment) from
+ * the kept one before it, just before its first late read. A chain of N activations then holds
+ * about N/s kept values plus one segment of s: O(sqrt N) instead of N, for about one more forward.
+ *
+ * Recomputing a step needs its inputs then: kept, fed and pinned values and values still alive are
+ * read as they are; dead ones are recomputed too (or kept alive when their op is stateful).
+ */
+import { liveness } from './liveness.js';
+import { recomputeOf, type Entry } from './schedule.js';
+
+const recomputable = (e: Entry): boolean => e.kind === 'step' && (e.node.op.kind ?? 'op') === 'op' && !e.node.op.stateful;
+
+/** The schedule with recompute copies inserted; `segment` overrides s. Returns `entries` when nothing is held. */
+export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], segment?: number): Entry[] {
+  const live = liveness(entries, keep);
+  const pos = new Map<Entry, number>();
+  entries.forEach((e, i) => pos.set(e, i));
+  const base = (e: Entry) => live.base.get(e) ?? null;
+  const turn = peak(entries, pos, live.lastUse, live.pinned);
+
+  const reads = new Map<Entry, number[]>();
+  entries.forEach((e, i) => {
+    for (const u of e.inputs) {
+      const b = base(u);
+      if (b) (reads.get(b) ?? reads.set(b, []).get(b)!).push(i);
+    }
+  });
+  const held = entries.filter((b, i) => {
+    const r = reads.get(b);
+    return i < turn && recomputable(b) && !live.pinned.has(b) && !!r && r[0] < turn && r[r.length - 1] >= turn;
+  });
+  if (held.length < 2) return entries.slice();
+  const s = Math.max(1, Math.floor(segment ?? Math.ceil(Math.sqrt(held.length))));
+  const group = new Map<Entry, number>();
+  held.forEach((b, k) => {
+    if ((k + 1) % s !== 0) group.set(b, Math.floor(k / s));
+  });
+  const alive = (b: Entry, at: number): boolean => live.pinned.has(b) || (!group.has(b) && live.lastUse.get(b)! >= at);
+  const groupOf = (u: Entry): number | undefined => (pos.get(u)! < turn && base(u) ? group.get(base(u)!) : undefined);
+
+  // the late reads of each segment's values (directly or through views made before the turn)
+  const lateReads = new Map<number, { r: Entry; at: number }[]>();
+  for (let i = turn; i < entries.length; i++) {
+    const r = entries[i];
+    for (const g of new Set(r.inputs.map(groupOf))) {
+      if (g !== undefined) (lateReads.get(g) ?? lateReads.set(g, []).get(g)!).push({ r, at: i });
+    }
+  }
+  const before = new Map<number, Entry[]>();
+  for (const [g, rs] of lateReads) {
+    const at = rs[0].at;
+    const needs = (u: Entry): boolean => {
+      const b = base(u);
+      return b !== null && (group.get(b) === g || (!alive(b, at) && recomputable(b)));
+    };
+    const todo = rs.flatMap(({ r }) => r.inputs.filter((u) => groupOf(u) === g));
+    const copied = new Set<Entry>();
+    while (todo.length > 0) {
+      const u = todo.pop()!;
+      if (copied.has(u)) continue;
+      copied.add(u);
+      for (const w of u.inputs) if (needs(w) && !copied.has(w)) todo.push(w);
+    }
+    const copyOf = new Map<Entry, Entry>();
+    for (const u of [...copied].sort((a, b) => pos.get(a)! - pos.get(b)!)) {
+      copyOf.set(u, recomputeOf(u, u.inputs.map((w) => copyOf.get(w) ?? w)));
+    }
+    for (const { r } of rs) r.inputs = r.inputs.map((u) => (groupOf(u) === g ? copyOf.get(u)! : u));
+    before.set(at, [...(before.get(at) ?? []), ...copyOf.values()]);
+  }
+  return entries.flatMap((e, i) => [...(before.get(i) ?? []), e]);
+}
+
+/** The first position where the most buffer bytes are live. */
+function peak(entries: readonly Entry[], pos: ReadonlyMap<Entry, number>, lastUse: ReadonlyMap<Entry, number>, pinned: ReadonlySet<Entry>): number {
+  const delta = new Float64Array(entries.length + 1);
+  for (const [b, end] of lastUse) {
+    delta[pos.get(b)!] += b.bytes;
+    if (!pinned.has(b)) delta[end + 1] -= b.bytes;
+  }
+  let best = 0;
+  let bytes = 0;
+  let most = -1;
+  for (let i = 0; i < entries.length; i++) {
+    bytes += delta[i];
+    if (bytes > most) [most, best] = [bytes, i];
+  }
+  return best;
+}

@@ -1,0 +1,165 @@
+/**
+ * Compiles a plan: schedule (order, shapes, views), optional checkpointing, liveness, buffer
+ * assignment, then the arrays themselves, all in one arena, and each step's kernel bound to them.
+ * Running a plan is then a loop over `program`: no sorting, no shape inference, no allocation.
+ */
+import ndarray, { type NdArray } from 'ndarray';
+import type { DType } from '../graph/dtype.js';
+import { allocate } from '../graph/dtype.js';
+import { describe, type Node } from '../graph/node.js';
+import type { OpDef } from '../graph/op.js';
+import type { ConcreteShape } from '../graph/shape.js';
+import { broadcastView } from '../graph/tensor.js';
+import { aligned, assignBuffers } from './buffers.js';
+import { checkpoint } from './checkpoint.js';
+import { liveness } from './liveness.js';
+import { schedule, type Entry } from './schedule.js';
+
+export interface Step {
+  readonly node: Node;
+  readonly forward: NonNullable<OpDef['forward']>;
+  readonly ins: readonly NdArray[];
+  readonly out: NdArray;
+  readonly attrs: unknown;
+  /** The kernel bound to these arrays (the op's `bind`, or a call of `forward`): what a run calls. */
+  readonly run: () => void;
+  /** Writes over an input whose last reader it is. */
+  readonly inPlace: boolean;
+  /** A second computation of its node, added by checkpointing. */
+  readonly recompute: boolean;
+}
+
+/** What a plan's buffers cost. Sizes are rounded up to 16 bytes, the arena's alignment. */
+export interface PlanMemory {
+  /** Bytes of every buffer the plan holds (feeds and op outputs): its whole arena. */
+  readonly peakBytes: number;
+  /** Bytes the same graph needs with a buffer of its own for every feed and op output, as unplanned. */
+  readonly unplannedBytes: number;
+  /** The most bytes live at one time, a floor for any assignment (peakBytes above it is fragmentation). */
+  readonly liveBytes: number;
+  /** Distinct buffers (slots of the arena). */
+  readonly buffers: number;
+  /** Steps that write over an input. */
+  readonly inPlace: number;
+  /** Steps added by checkpointing to recompute dropped values. */
+  readonly recomputed: number;
+}
+
+/** A compiled run: what to compute, in which order, into which buffers. Reused while fetches and feed shapes repeat. */
+export interface Plan {
+  /** Every node the plan touches, in execution order (fed nodes included, their ancestors not). */
+  readonly order: readonly Node[];
+  /** The concrete shape of each node in `order`. */
+  readonly shapes: ReadonlyMap<Node, ConcreteShape>;
+  /** Kernel calls per run (view ops and sources cost none; recomputed steps count). */
+  readonly kernels: number;
+  /** Bytes of the buffers the plan allocated (feeds and op outputs; views and variables excluded): memory.peakBytes. */
+  readonly bytes: number;
+  readonly steps: readonly Step[];
+  readonly feeds: readonly { readonly node: Node; readonly buffer: NdArray }[];
+  readonly fetch: readonly NdArray[];
+  readonly assigns: readonly { readonly variable: Node; readonly value: NdArray }[];
+  /**
+   * Each node's array in a run. These are live buffers, shared over time: a buffer is reused once its
+   * last reader has run, so after a run only fed, fetched, assigned and variable values are sure to hold
+   * their node's value. Copy what you keep.
+   */
+  readonly values: ReadonlyMap<Node, NdArray>;
+  readonly memory: PlanMemory;
+}
+
+export interface PlanOptions {
+  /** Reuse buffers once their last reader has run, and write elementwise ops in place. */
+  readonly reuse: boolean;
+  /** Recompute held activations in backward: true for segments of ~sqrt(count), or a segment length. */
+  readonly checkpoint?: boolean | number;
+  /** Makes the arena holding every buffer (default: an ArrayBuffer; a WebAssembly memory lets SIMD kernels read it). */
+  readonly arena?: (bytes: number) => ArrayBuffer;
+}
+
+/** The plan plus what running it needs. */
+export interface Executable extends Plan {
+  readonly program: readonly (() => void)[];
+  /** Execution order for traced runs: a step to run (index into program, or -1), then a node to report. */
+  readonly events: readonly { readonly step: number; readonly node: Node | null; readonly value: NdArray }[];
+}
+
+export function compile(
+  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, opts: PlanOptions,
+): Executable {
+  const base = schedule(fetches, fed, storage);
+  const entryOf = new Map(base.map((e) => [e.node, e]));
+  const keep = [...fetches.map((n) => entryOf.get(n)!), ...base.filter((e) => e.node.op.kind === 'assign')];
+  const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
+  const entries = opts.checkpoint && opts.reuse
+    ? checkpoint(base, keep, typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined)
+    : base;
+  const live = liveness(entries, keep);
+  const buffers = assignBuffers(entries, live, opts.reuse);
+
+  const arena = opts.arena?.(buffers.arenaBytes) ?? new ArrayBuffer(buffers.arenaBytes);
+  // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
+  if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
+  const arrays = new Map<Entry, NdArray>();
+  const steps: Step[] = [];
+  const events: { step: number; node: Node | null; value: NdArray }[] = [];
+  for (const e of entries) {
+    const n = e.node;
+    let value: NdArray;
+    if (e.kind === 'source') {
+      value = storage(n);
+    } else if (e.kind === 'view') {
+      const ins = e.inputs.map((i) => arrays.get(i)!);
+      const viewed = n.op.view!(ins, n.attrs, e.shape);
+      if (!viewed || (e.viewOf >= 0 && viewed.data !== ins[e.viewOf].data)) {
+        throw new Error(`${describe(n)}: its view changed between planning and binding; views must depend on layout only`);
+      }
+      value = viewed;
+    } else {
+      const at = buffers.offset.get(e);
+      value = ndarray(at === undefined ? allocate(e.dtype, 0) : typedView(e.dtype, arena, at, e.bytes), e.shape.slice());
+    }
+    arrays.set(e, value);
+    if (e.kind === 'step') {
+      const ins = e.inputs.map((i) => arrays.get(i)!);
+      const bins = n.op.broadcast ? ins.map((a) => broadcastView(a, e.shape)) : ins;
+      const forward = n.op.forward!;
+      const run = n.op.bind?.(bins, value, n.attrs) ?? (() => forward(bins, value, n.attrs));
+      const inPlace = buffers.inPlace.has(e);
+      steps.push({ node: n, forward, ins: bins, out: value, attrs: n.attrs, run, inPlace, recompute: e.original !== null });
+    }
+    events.push({ step: e.kind === 'step' ? steps.length - 1 : -1, node: e.original ? null : n, value });
+  }
+
+  const originals = entries.filter((e) => e.original === null);
+  const values = new Map(originals.map((e) => [e.node, arrays.get(e)!]));
+  return {
+    order: originals.map((e) => e.node),
+    shapes: new Map(originals.map((e) => [e.node, e.shape])),
+    kernels: steps.length,
+    bytes: buffers.arenaBytes,
+    steps,
+    feeds: originals.filter((e) => e.kind === 'feed').map((e) => ({ node: e.node, buffer: arrays.get(e)! })),
+    fetch: fetches.map((n) => values.get(n)!),
+    assigns: steps.filter((s) => s.node.op.kind === 'assign').map((s) => ({ variable: s.node.inputs[0], value: s.out })),
+    values,
+    memory: {
+      peakBytes: buffers.arenaBytes,
+      unplannedBytes,
+      liveBytes: buffers.maxLiveBytes,
+      buffers: buffers.slots,
+      inPlace: buffers.inPlace.size,
+      recomputed: steps.filter((s) => s.recompute).length,
+    },
+    program: steps.map((s) => s.run),
+    events,
+  };
+}
+
+function typedView(dtype: DType, arena: ArrayBuffer, byteOffset: number, bytes: number): Float32Array | Float64Array | Int32Array {
+  switch (dtype) {
+    case 'float32': return new Float32Array(arena, byteOffset, bytes / 4);
+    case 'float64': return new Float64Array(arena, byteOffset, bytes / 8);
+    case 'int32': return new Int32Array(arena, byteOffset, bytes / 4);
+  }
+}

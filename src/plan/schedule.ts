@@ -1,0 +1,109 @@
+/**
+ * The first stage of compiling a plan: which nodes run, in which order, with which concrete shapes,
+ * and which of them are views. Nothing is allocated here. Plan buffers are stood in for by empty
+ * typed arrays, whose identity tells which buffer a view aliases; the arrays every run uses are
+ * made later, once buffers are assigned (see compile.ts).
+ */
+import ndarray, { type NdArray } from 'ndarray';
+import type { DType } from '../graph/dtype.js';
+import { describe, type Node } from '../graph/node.js';
+import { formatShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
+import { isContiguous } from '../graph/tensor.js';
+import { topoSort } from '../graph/topo.js';
+
+/**
+ * One value computed in a run. `feed` and `step` entries own a buffer; a `view` aliases its input
+ * `viewOf` (or memory outside the plan, such as a constant's value, when `viewOf` is -1); a
+ * `source` is a variable's storage, held by the session.
+ */
+export interface Entry {
+  readonly node: Node;
+  readonly kind: 'feed' | 'source' | 'view' | 'step';
+  /** The entries this one reads, one per node input. Checkpointing rewires them. */
+  inputs: Entry[];
+  readonly shape: ConcreteShape;
+  readonly dtype: DType;
+  /** Bytes of the buffer a feed or step writes; 0 for sources and views. */
+  readonly bytes: number;
+  readonly viewOf: number;
+  /** A view that covers its whole buffer in order (contiguous, offset 0, every element). */
+  readonly dense: boolean;
+  /** For a copy made by checkpointing: the entry it recomputes. */
+  readonly original: Entry | null;
+}
+
+export const bytesPer = (dtype: DType): number => (dtype === 'float64' ? 8 : 4);
+
+function entry(node: Node, kind: Entry['kind'], inputs: Entry[], shape: ConcreteShape, viewOf = -1, dense = false, original: Entry | null = null): Entry {
+  const bytes = kind === 'feed' || kind === 'step' ? sizeOf(shape) * bytesPer(node.dtype) : 0;
+  return { node, kind, inputs, shape, dtype: node.dtype, bytes, viewOf, dense, original };
+}
+
+/** A copy of `e` reading `inputs`, for recomputing it later in the run. */
+export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
+  entry(e.node, e.kind, inputs, e.shape, e.viewOf, e.dense, e.original ?? e);
+
+/** Stand-ins for buffers: distinct empty arrays of the right dtype, all over one empty ArrayBuffer. */
+const nothing = new ArrayBuffer(0);
+const standIn = (dtype: DType) =>
+  dtype === 'float64' ? new Float64Array(nothing) : dtype === 'int32' ? new Int32Array(nothing) : new Float32Array(nothing);
+
+/**
+ * Orders the ancestors of `fetches` (stopping at fed nodes), infers every concrete shape once, and
+ * asks each view op whether it can be a view. Throws, naming the node, on a missing feed, a shape
+ * error, or an op without a kernel.
+ */
+export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray): Entry[] {
+  const cut = new Set(fed.keys());
+  const entries: Entry[] = [];
+  const entryOf = new Map<Node, Entry>();
+  const layout = new Map<Entry, NdArray>();
+  const owner = new Map<unknown, Entry>();
+  const own = (e: Entry): NdArray => {
+    const data = standIn(e.dtype);
+    owner.set(data, e);
+    return ndarray(data, e.shape.slice());
+  };
+  for (const n of topoSort(fetches, cut)) {
+    let e: Entry;
+    let arr: NdArray;
+    const feedShape = fed.get(n);
+    if (feedShape) {
+      e = entry(n, 'feed', [], feedShape.slice());
+      arr = own(e);
+    } else if (n.op.kind === 'placeholder') {
+      const needer = fetches.find((f) => topoSort([f], cut).includes(n))!;
+      throw new Error(`missing feed for placeholder '${n.name}' ${formatShape(n.shape)} ${n.dtype}, needed by fetch ${describe(needer)}`);
+    } else if (n.op.kind === 'variable') {
+      arr = storage(n);
+      e = entry(n, 'source', [], arr.shape.slice());
+    } else {
+      const inputs = n.inputs.map((i) => entryOf.get(i)!);
+      const ins = inputs.map((i) => layout.get(i)!);
+      let shape: ConcreteShape;
+      try {
+        shape = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape;
+      } catch (err) {
+        if (err instanceof ShapeError) throw new ShapeError(`${describe(n)}: ${err.message}`);
+        throw err;
+      }
+      const viewed = n.op.view?.(ins, n.attrs, shape) ?? null;
+      if (viewed) {
+        const viewOf = ins.findIndex((a) => a.data === viewed.data);
+        if (viewOf < 0 && owner.has(viewed.data)) throw new Error(`${describe(n)}: view of a buffer that is not one of its inputs`);
+        const b = owner.get(viewed.data) ?? null;
+        const dense = b !== null && isContiguous(viewed) && viewed.offset === 0 && viewed.size === sizeOf(b.shape);
+        e = entry(n, 'view', inputs, viewed.shape.slice(), viewOf, dense);
+        arr = viewed;
+      } else {
+        if (!n.op.forward) throw new Error(`${describe(n)}: op has no kernel`);
+        e = entry(n, 'step', inputs, shape.slice());
+        arr = own(e);
+      }
+    }
+    entries.push(e);
+    entryOf.set(n, e);
+    layout.set(e, arr);
+  }
+  return entries;
+}
