@@ -33,8 +33,11 @@ function assignOp(name: string, combine: ((v: number, x: number) => number) | nu
   });
 }
 
+/** v := x at the end of the run. No gradient. */
 export const Assign = assignOp('assign', null);
+/** v := v + x at the end of the run. No gradient. */
 export const AssignAdd = assignOp('assignAdd', (v, x) => v + x);
+/** v := v - x at the end of the run. No gradient. */
 export const AssignSub = assignOp('assignSub', (v, x) => v - x);
 
 function build(op: OpDef, v: Node, x: Operand, name?: string): Node {
