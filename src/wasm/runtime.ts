@@ -155,3 +155,15 @@ export class WasmArena {
     this.top = 0;
   }
 }
+
+/**
+ * An arena maker for `new Session({ arena: wasmArena })`: each plan's buffers then live in a
+ * WebAssembly memory of their own, and elementwise ops between them run as SIMD with no copy.
+ * Without WebAssembly SIMD it returns a plain ArrayBuffer (the JavaScript kernels run).
+ * NOTE: engines reserve address space per WebAssembly memory, so this suits a few long-lived
+ * plans (a training step), not thousands of throwaway ones.
+ */
+export function wasmArena(bytes: number): ArrayBuffer {
+  if (load() === null) return new ArrayBuffer(bytes);
+  return new WasmArena(bytes).memory.buffer;
+}

@@ -5,11 +5,12 @@ import {
   addInto, binary, divInto, expInto, fill, logInto, map1, map2, map3, mulInto, negInto, subInto, unary,
   type BinaryKernel, type UnaryKernel,
 } from '../../src/kernels/elementwise.js';
+import { BIND_MIN } from '../../src/kernels/bind.js';
 import { collapse } from '../../src/kernels/layout.js';
 import { Rng } from '../../src/init/random.js';
 import { setWasmEnabled, wasmCalls, wasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
 import { binaryCopying, WASM_ELEMENTWISE_MIN } from '../../src/wasm/elementwise.js';
-import { broadcast, LAYOUTS, makeArray, refMap, size, values, type FloatType } from './reference.js';
+import { broadcast, LAYOUTS, makeArray, random, refMap, size, values, type FloatType } from './reference.js';
 
 const TYPES: readonly FloatType[] = [Float32Array, Float64Array];
 const SHAPES: readonly (readonly number[])[] = [[], [1], [7], [0], [3, 0], [3, 4], [2, 3, 5], [2, 1, 3], [4, 1], [33, 17]];
@@ -253,5 +254,60 @@ describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
     const want = ndarray(new Float32Array(1000), [1000]);
     refMap(want, [a, b], (x, y) => x * y);
     expect(Array.from(out)).toEqual(Array.from(want.data));
+  });
+});
+
+describe('loops bound to arrays met again (large arrays, as a plan calls its steps)', () => {
+  it(`binary and unary kernels give the reference result on the first, second and third call, every layout, arrays of ${BIND_MIN}+ elements`, () => {
+    const rng = new Rng(8);
+    setWasmEnabled(false);
+    const shapes = [[BIND_MIN + 5], [64, 40], [3, 50, 17]];
+    for (const T of TYPES) {
+      for (const shape of shapes) {
+        for (const la of LAYOUTS) {
+          for (const lb of LAYOUTS) {
+            const a = makeArray(rng, T, shape, la), b = makeArray(rng, T, shape, lb, 0.5, 2);
+            const out = makeArray(rng, T, shape, la);
+            const want = ndarray(new T(size(shape)), shape.slice());
+            for (let run = 0; run < 3; run++) {
+              // New values each run: a bound loop must read the arrays, not remember them.
+              (a.data as Float64Array).set(random(rng, T, a.data.length));
+              refMap(want, [a, b], (x, y) => x / y);
+              divInto(out, a, b);
+              expect(values(out)).toEqual(values(want));
+              refMap(want, [a], Math.exp);
+              expInto(out, a);
+              expect(values(out)).toEqual(values(want));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('bound loops handle broadcast inputs, in-place outputs, and outputs shared by different inputs', () => {
+    const rng = new Rng(9);
+    setWasmEnabled(false);
+    const shape = [100, 50];
+    const a = makeArray(rng, Float32Array, shape, 'contiguous');
+    const row = broadcast(makeArray(rng, Float32Array, [50], 'contiguous'), shape);
+    const col = broadcast(makeArray(rng, Float32Array, [100, 1], 'strided'), shape);
+    const scalar = broadcast(makeArray(rng, Float32Array, [], 'contiguous'), shape);
+    const out = ndarray(new Float32Array(5000), shape);
+    const want = ndarray(new Float32Array(5000), shape);
+    for (let run = 0; run < 3; run++) {
+      for (const b of [row, col, scalar]) {
+        refMap(want, [a, b], (x, y) => x + y);
+        addInto(out, a, b);
+        expect(values(out)).toEqual(values(want));
+        refMap(want, [b, a], (x, y) => x - y);
+        subInto(out, b, a);
+        expect(values(out)).toEqual(values(want));
+      }
+      const inplace = makeArray(rng, Float32Array, shape, 'transposed');
+      refMap(want, [inplace, a], (x, y) => x * y);
+      mulInto(inplace, inplace, a);
+      expect(values(inplace)).toEqual(values(want));
+    }
   });
 });
