@@ -4,11 +4,13 @@ import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
 import { addInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
+import { bindBinary } from '../plan/bind.js';
 
 /** Elementwise sum, NumPy broadcasting.  d(a+b) = da + db */
 export const Add = defineOp({
   name: 'add',
   inplace: true,
+  bind: bindBinary((x, y) => x + y),
   broadcast: true,
   linear: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),

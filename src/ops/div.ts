@@ -7,6 +7,7 @@ import { addTangents, sumTo } from './broadcast.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { sub } from './sub.js';
+import { bindBinary } from '../plan/bind.js';
 
 /**
  * Elementwise quotient, NumPy broadcasting.  d(a/b) = da/b - (a/b)*db/b
@@ -15,6 +16,7 @@ import { sub } from './sub.js';
 export const Div = defineOp({
   name: 'div',
   inplace: true,
+  bind: bindBinary((x, y) => x / y),
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
   forward: ([a, b], out) => divInto(out, a, b),

@@ -3,11 +3,13 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { expInto } from '../kernels/elementwise.js';
 import { mul } from './mul.js';
+import { bindUnary } from '../plan/bind.js';
 
 /** Elementwise e^x.  d(exp a) = exp(a) da, reusing the output. */
 export const Exp = defineOp({
   name: 'exp',
   inplace: true,
+  bind: bindUnary(Math.exp),
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
   forward: ([a], out) => expInto(out, a),
   backward: (grad, out) => [mul(grad, out)],

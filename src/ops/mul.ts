@@ -4,11 +4,13 @@ import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
 import { mulInto } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
+import { bindBinary } from '../plan/bind.js';
 
 /** Elementwise product, NumPy broadcasting.  d(a*b) = da*b + a*db */
 export const Mul = defineOp({
   name: 'mul',
   inplace: true,
+  bind: bindBinary((x, y) => x * y),
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
   forward: ([a, b], out) => mulInto(out, a, b),

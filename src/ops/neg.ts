@@ -2,11 +2,13 @@ import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { negInto } from '../kernels/elementwise.js';
+import { bindUnary } from '../plan/bind.js';
 
 /** Elementwise negation.  d(-a) = -da */
 export const Neg = defineOp({
   name: 'neg',
   inplace: true,
+  bind: bindUnary((x) => -x),
   linear: true,
   infer: ([a]) => a,
   forward: ([a], out) => negInto(out, a),

@@ -5,11 +5,13 @@ import { broadcastShapes } from '../graph/shape.js';
 import { subInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
 import { neg } from './neg.js';
+import { bindBinary } from '../plan/bind.js';
 
 /** Elementwise difference, NumPy broadcasting.  d(a-b) = da - db */
 export const Sub = defineOp({
   name: 'sub',
   inplace: true,
+  bind: bindBinary((x, y) => x - y),
   broadcast: true,
   linear: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
