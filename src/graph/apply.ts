@@ -6,9 +6,11 @@ import { constant } from '../ops/constant.js';
 
 /**
  * Builds a node: lifts numbers to constants of the first node input's dtype, runs the op's shape and
- * dtype rule, and turns a rule's ShapeError into one that names the op and the node.
+ * dtype rule, and turns a rule's ShapeError into one that names the op and the node. `attrs` may be
+ * a function of the inputs (a builder normalising axes against the input's rank), so that its
+ * errors name the node too.
  */
-export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A = {} as A, name?: string): Node {
+export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node {
   const id = takeId();
   const nodeName = name ?? `${op.name}_${id}`;
   const first = operands.find((x): x is Node => x instanceof Node);
@@ -18,13 +20,15 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A = 
     throw new TypeError(`${op.name} '${nodeName}': input ${i} is ${describeValue(x)}, expected a Node or a number`);
   });
   let type: TensorType;
+  let a: A;
   try {
-    type = op.infer(inputs, attrs);
+    a = typeof attrs === 'function' ? (attrs as (inputs: readonly Node[]) => A)(inputs) : attrs;
+    type = op.infer(inputs, a);
   } catch (e) {
     if (e instanceof ShapeError) throw new ShapeError(`${op.name} '${nodeName}': ${e.message}`);
     throw e;
   }
-  return new Node(id, op as OpDef, inputs, attrs, type.shape.slice(), type.dtype, nodeName);
+  return new Node(id, op as OpDef, inputs, a, type.shape.slice(), type.dtype, nodeName);
 }
 
 function describeValue(x: unknown): string {

@@ -26,6 +26,5 @@ export const ExpandDims = defineOp<{ axes: readonly number[] }>({
 /** Axes are positions in the result; negative ones count from its end. */
 export const expandDims = (x: Operand, axes: number | readonly number[], name?: string): Node => {
   const n = typeof axes === 'number' ? 1 : axes.length;
-  const rank = (typeof x === 'number' ? 0 : x.rank) + n;
-  return apply(ExpandDims, [x], { axes: normalizeAxes(axes, rank) }, name);
+  return apply(ExpandDims, [x], ([v]) => ({ axes: normalizeAxes(axes, v.rank + n) }), name);
 };

@@ -21,10 +21,12 @@ export function reducedShape(shape: Shape, { axes, keepDims }: ReduceAttrs): Sha
   return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
-/** Attrs of a reduction, from what a builder is given: axes may be one, many, negative or all (undefined). */
-export function reduceAttrs(x: Operand, axes: number | readonly number[] | undefined, opts: ReduceOptions): ReduceAttrs {
-  const rank = typeof x === 'number' ? 0 : x.rank;
-  return { axes: normalizeAxes(axes, rank), keepDims: opts.keepDims ?? false };
+/**
+ * Attrs of a reduction, from what a builder is given: axes may be one, many, negative or all
+ * (undefined). Normalised against the input's rank inside `apply`, so a bad axis names the node.
+ */
+export function reduceAttrs(_x: Operand, axes: number | readonly number[] | undefined, opts: ReduceOptions): (inputs: readonly Node[]) => ReduceAttrs {
+  return ([x]) => ({ axes: normalizeAxes(axes, x.rank), keepDims: opts.keepDims ?? false });
 }
 
 /** `grad` of a reduction's output, shaped back to broadcast against its input (the reduced axes as 1s). */
