@@ -41,3 +41,5 @@ export { differentiate, type DifferentiateOptions } from './symbolic/differentia
 export { fromNode, formatExpr, evaluateExpr, exprSize, type Expr } from './symbolic/expr.js';
 export { forwardTrace, tangentTrace, adjointTrace, traceLabel, type Trace, type TraceRow, type TraceKind, type TraceOptions } from './trace/trace.js';
 export { formatTrace, formatTable, formatValue } from './trace/format.js';
+export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtime.js';
+export { unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';

@@ -109,25 +109,26 @@ function gemv(M: number, N: number, K: number, A: Mat, B: Mat, C: Mat): void {
   const mat = N === 1 ? A : { data: B.data, off: B.off, rs: B.cs, cs: B.rs };
   const vec = N === 1 ? B : { data: A.data, off: A.off, rs: A.cs, cs: A.rs };
   const rows = N === 1 ? M : N, cstep = N === 1 ? C.rs : C.cs;
-  const m = mat.data, v = vec.data, c = C.data, vs = vec.rs;
-  if (Math.abs(mat.cs) <= Math.abs(mat.rs) || rows === 1) {
-    for (let i = 0; i < rows; i++) {
+  const m = mat.data, v = vec.data, c = C.data, vs = vec.rs, rs = mat.rs, cs = mat.cs;
+  if (Math.abs(cs) <= Math.abs(rs) || rows === 1) {
+    // The vector goes to a float64 buffer first, so the dot products read one typed array kind.
+    const t = rowBuffer(K);
+    for (let k = 0, q = vec.off; k < K; k++, q += vs) t[k] = v[q];
+    for (let i = 0, p = mat.off, o = C.off; i < rows; i++, p += rs, o += cstep) {
       let s = 0;
-      let p = mat.off + i * mat.rs, q = vec.off;
-      for (let k = 0; k < K; k++, p += mat.cs, q += vs) s += m[p] * v[q];
-      c[C.off + i * cstep] = s;
+      if (cs === 1) for (let k = 0; k < K; k++) s += m[p + k] * t[k];
+      else for (let k = 0, pk = p; k < K; k++, pk += cs) s += m[pk] * t[k];
+      c[o] = s;
     }
     return;
   }
   const t = rowBuffer(rows);
-  const rs = mat.rs;
-  for (let k = 0; k < K; k++) {
-    const vk = v[vec.off + k * vs];
-    const p = mat.off + k * mat.cs;
+  for (let k = 0, p = mat.off, q = vec.off; k < K; k++, p += cs, q += vs) {
+    const vk = v[q];
     if (rs === 1) for (let i = 0; i < rows; i++) t[i] += m[p + i] * vk;
-    else for (let i = 0; i < rows; i++) t[i] += m[p + i * rs] * vk;
+    else for (let i = 0, pi = p; i < rows; i++, pi += rs) t[i] += m[pi] * vk;
   }
-  for (let i = 0; i < rows; i++) c[C.off + i * cstep] = t[i];
+  for (let i = 0, o = C.off; i < rows; i++, o += cstep) c[o] = t[i];
 }
 
 let packA = new Float64Array(0);
