@@ -13,28 +13,37 @@ export const ALIGN = 16;
 export const aligned = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 export interface Assignment {
-  /** Byte offset in the arena of each buffer (zero-byte buffers have none). */
-  readonly offset: ReadonlyMap<Entry, number>;
+  /** Byte offset in the arena of a buffer (undefined for zero-byte buffers, which need none). */
+  offset(e: Entry): number | undefined;
+  /** Whether a step writes over its input. */
+  inPlace(e: Entry): boolean;
   readonly arenaBytes: number;
   /** Number of slots, i.e. distinct buffers. */
   readonly slots: number;
-  /** Steps that write over their input. */
-  readonly inPlace: ReadonlySet<Entry>;
+  readonly inPlaceSteps: number;
   /** The most bytes live at once: what a perfect allocator would need. */
   readonly maxLiveBytes: number;
 }
 
-/** `reuse` false gives every buffer its own slot and writes nothing in place (the unplanned layout). */
+/**
+ * `entries` numbered by position. `reuse` false gives every buffer its own slot and writes nothing
+ * in place (the unplanned layout).
+ */
 export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: boolean): Assignment {
   const size: number[] = [];
   const holder: Entry[] = [];
-  const slotOf = new Map<Entry, number>();
+  const slotOf = new Int32Array(entries.length).fill(-1);
+  const inPlace = new Uint8Array(entries.length);
   const free: number[] = [];
-  const inPlace = new Set<Entry>();
-  const dying: Entry[][] = entries.map(() => []);
-  if (reuse) for (const [b, i] of live.lastUse) if (!live.pinned.has(b)) dying[i].push(b);
+  const dying: (Entry[] | undefined)[] = new Array(entries.length);
+  if (reuse) {
+    for (const b of entries) {
+      if ((b.kind === 'feed' || b.kind === 'step') && !live.pinned(b)) (dying[live.lastUse(b)] ??= []).push(b);
+    }
+  }
   let liveBytes = 0;
   let maxLiveBytes = 0;
+  let inPlaceSteps = 0;
 
   const open = (e: Entry, bytes: number): number => {
     size.push(bytes);
@@ -64,36 +73,36 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
     if (!e.node.op.inplace) return -1;
     for (let k = 0; k < e.inputs.length; k++) {
       const v = e.inputs[k];
-      const b = live.base.get(v);
-      if (!b || b.kind !== 'step' || live.pinned.has(b) || live.lastUse.get(b) !== i) continue;
-      if (!(v === b || v.dense) || v.dtype !== e.dtype || !sameShape(v.shape, e.shape) || !slotOf.has(b)) continue;
+      const b = live.base(v);
+      if (!b || b.kind !== 'step' || live.pinned(b) || live.lastUse(b) !== i || slotOf[b.id] < 0) continue;
+      if (!(v === b || v.dense) || v.dtype !== e.dtype || !sameShape(v.shape, e.shape)) continue;
       // another input reading the same memory through a different view could be overwritten before it is read
-      if (e.inputs.some((u, j) => j !== k && u !== v && live.base.get(u) === b)) continue;
-      const slot = slotOf.get(b)!;
-      if (holder[slot] === b) return slot;
+      if (e.inputs.some((u, j) => j !== k && u !== v && live.base(u) === b)) continue;
+      if (holder[slotOf[b.id]] === b) return slotOf[b.id];
     }
     return -1;
   };
 
-  for (const e of entries) if (e.kind === 'feed' && e.bytes > 0) slotOf.set(e, open(e, aligned(e.bytes)));
+  for (const e of entries) if (e.kind === 'feed' && e.bytes > 0) slotOf[e.id] = open(e, aligned(e.bytes));
   entries.forEach((e, i) => {
     if (e.kind === 'feed') liveBytes += aligned(e.bytes);
     if (e.kind === 'step' && e.bytes > 0) {
       const bytes = aligned(e.bytes);
       let slot = reuse ? inPlaceSlot(e, i) : -1;
       if (slot >= 0) {
-        inPlace.add(e);
+        inPlace[i] = 1;
+        inPlaceSteps++;
         holder[slot] = e;
       } else {
         slot = reuse ? take(e, bytes) : open(e, bytes);
         liveBytes += bytes;
       }
-      slotOf.set(e, slot);
+      slotOf[i] = slot;
     }
     maxLiveBytes = Math.max(maxLiveBytes, liveBytes);
-    for (const b of dying[i]) {
-      const slot = slotOf.get(b);
-      if (slot === undefined || holder[slot] !== b) continue;
+    for (const b of dying[i] ?? []) {
+      const slot = slotOf[b.id];
+      if (slot < 0 || holder[slot] !== b) continue;
       free.push(slot);
       liveBytes -= aligned(b.bytes);
     }
@@ -105,7 +114,12 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
     start.push(arenaBytes);
     arenaBytes += s;
   }
-  const offset = new Map<Entry, number>();
-  for (const [e, slot] of slotOf) offset.set(e, start[slot]);
-  return { offset, arenaBytes, slots: size.length, inPlace, maxLiveBytes };
+  return {
+    offset: (e) => (slotOf[e.id] < 0 ? undefined : start[slotOf[e.id]]),
+    inPlace: (e) => inPlace[e.id] === 1,
+    arenaBytes,
+    slots: size.length,
+    inPlaceSteps,
+    maxLiveBytes,
+  };
 }

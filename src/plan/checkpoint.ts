@@ -10,38 +10,41 @@
  * Recomputing a step needs its inputs then: kept, fed and pinned values and values still alive are
  * read as they are; dead ones are recomputed too (or kept alive when their op is stateful).
  */
-import { liveness } from './liveness.js';
-import { recomputeOf, type Entry } from './schedule.js';
+import { liveness, type Liveness } from './liveness.js';
+import { recomputeOf, renumber, type Entry } from './schedule.js';
 
 const recomputable = (e: Entry): boolean => e.kind === 'step' && (e.node.op.kind ?? 'op') === 'op' && !e.node.op.stateful;
 
-/** The schedule with recompute copies inserted; `segment` overrides s. Returns `entries` when nothing is held. */
+/**
+ * The schedule (numbered by position) with recompute copies inserted, numbered again; `segment`
+ * overrides s. A copy of the schedule when nothing is held.
+ */
 export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], segment?: number): Entry[] {
   const live = liveness(entries, keep);
-  const pos = new Map<Entry, number>();
-  entries.forEach((e, i) => pos.set(e, i));
-  const base = (e: Entry) => live.base.get(e) ?? null;
-  const turn = peak(entries, pos, live.lastUse, live.pinned);
-
-  const reads = new Map<Entry, number[]>();
+  const turn = peak(entries, live);
+  const reads: (number[] | undefined)[] = new Array(entries.length);
   entries.forEach((e, i) => {
     for (const u of e.inputs) {
-      const b = base(u);
-      if (b) (reads.get(b) ?? reads.set(b, []).get(b)!).push(i);
+      const b = live.base(u);
+      if (b) (reads[b.id] ??= []).push(i);
     }
   });
   const held = entries.filter((b, i) => {
-    const r = reads.get(b);
-    return i < turn && recomputable(b) && !live.pinned.has(b) && !!r && r[0] < turn && r[r.length - 1] >= turn;
+    const r = reads[i];
+    return i < turn && recomputable(b) && !live.pinned(b) && !!r && r[0] < turn && r[r.length - 1] >= turn;
   });
-  if (held.length < 2) return entries.slice();
+  if (held.length < 2) return renumber(entries.slice());
   const s = Math.max(1, Math.floor(segment ?? Math.ceil(Math.sqrt(held.length))));
   const group = new Map<Entry, number>();
   held.forEach((b, k) => {
     if ((k + 1) % s !== 0) group.set(b, Math.floor(k / s));
   });
-  const alive = (b: Entry, at: number): boolean => live.pinned.has(b) || (!group.has(b) && live.lastUse.get(b)! >= at);
-  const groupOf = (u: Entry): number | undefined => (pos.get(u)! < turn && base(u) ? group.get(base(u)!) : undefined);
+  const alive = (b: Entry, at: number): boolean => live.pinned(b) || (!group.has(b) && live.lastUse(b) >= at);
+  // copies are not numbered yet: only the schedule's own entries made before the turn belong to a group
+  const groupOf = (u: Entry): number | undefined => {
+    const b = u.original === null && u.id < turn ? live.base(u) : null;
+    return b ? group.get(b) : undefined;
+  };
 
   // the late reads of each segment's values (directly or through views made before the turn)
   const lateReads = new Map<number, { r: Entry; at: number }[]>();
@@ -55,7 +58,7 @@ export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], se
   for (const [g, rs] of lateReads) {
     const at = rs[0].at;
     const needs = (u: Entry): boolean => {
-      const b = base(u);
+      const b = live.base(u);
       return b !== null && (group.get(b) === g || (!alive(b, at) && recomputable(b)));
     };
     const todo = rs.flatMap(({ r }) => r.inputs.filter((u) => groupOf(u) === g));
@@ -67,21 +70,22 @@ export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], se
       for (const w of u.inputs) if (needs(w) && !copied.has(w)) todo.push(w);
     }
     const copyOf = new Map<Entry, Entry>();
-    for (const u of [...copied].sort((a, b) => pos.get(a)! - pos.get(b)!)) {
+    for (const u of [...copied].sort((a, b) => a.id - b.id)) {
       copyOf.set(u, recomputeOf(u, u.inputs.map((w) => copyOf.get(w) ?? w)));
     }
     for (const { r } of rs) r.inputs = r.inputs.map((u) => (groupOf(u) === g ? copyOf.get(u)! : u));
     before.set(at, [...(before.get(at) ?? []), ...copyOf.values()]);
   }
-  return entries.flatMap((e, i) => [...(before.get(i) ?? []), e]);
+  return renumber(entries.flatMap((e, i) => [...(before.get(i) ?? []), e]));
 }
 
 /** The first position where the most buffer bytes are live. */
-function peak(entries: readonly Entry[], pos: ReadonlyMap<Entry, number>, lastUse: ReadonlyMap<Entry, number>, pinned: ReadonlySet<Entry>): number {
+function peak(entries: readonly Entry[], live: Liveness): number {
   const delta = new Float64Array(entries.length + 1);
-  for (const [b, end] of lastUse) {
-    delta[pos.get(b)!] += b.bytes;
-    if (!pinned.has(b)) delta[end + 1] -= b.bytes;
+  for (const b of entries) {
+    if (b.kind !== 'feed' && b.kind !== 'step') continue;
+    delta[b.id] += b.bytes;
+    if (!live.pinned(b)) delta[live.lastUse(b) + 1] -= b.bytes;
   }
   let best = 0;
   let bytes = 0;

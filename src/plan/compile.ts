@@ -8,7 +8,7 @@ import type { DType } from '../graph/dtype.js';
 import { allocate } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import type { OpDef } from '../graph/op.js';
-import type { ConcreteShape } from '../graph/shape.js';
+import { sameShape, type ConcreteShape } from '../graph/shape.js';
 import { broadcastView } from '../graph/tensor.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
@@ -88,8 +88,8 @@ export function compile(
   fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, opts: PlanOptions,
 ): Executable {
   const base = schedule(fetches, fed, storage);
-  const entryOf = new Map(base.map((e) => [e.node, e]));
-  const keep = [...fetches.map((n) => entryOf.get(n)!), ...base.filter((e) => e.node.op.kind === 'assign')];
+  const wanted = new Set(fetches);
+  const keep = base.filter((e) => wanted.has(e.node) || e.node.op.kind === 'assign');
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
   const entries = opts.checkpoint && opts.reuse
     ? checkpoint(base, keep, typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined)
@@ -100,7 +100,7 @@ export function compile(
   const arena = opts.arena?.(buffers.arenaBytes) ?? new ArrayBuffer(buffers.arenaBytes);
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
-  const arrays = new Map<Entry, NdArray>();
+  const arrays: NdArray[] = new Array(entries.length);
   const steps: Step[] = [];
   const events: { step: number; node: Node | null; value: NdArray }[] = [];
   for (const e of entries) {
@@ -109,37 +109,37 @@ export function compile(
     if (e.kind === 'source') {
       value = storage(n);
     } else if (e.kind === 'view') {
-      const ins = e.inputs.map((i) => arrays.get(i)!);
+      const ins = e.inputs.map((i) => arrays[i.id]);
       const viewed = n.op.view!(ins, n.attrs, e.shape);
       if (!viewed || (e.viewOf >= 0 && viewed.data !== ins[e.viewOf].data)) {
         throw new Error(`${describe(n)}: its view changed between planning and binding; views must depend on layout only`);
       }
       value = viewed;
     } else {
-      const at = buffers.offset.get(e);
+      const at = buffers.offset(e);
       value = ndarray(at === undefined ? allocate(e.dtype, 0) : typedView(e.dtype, arena, at, e.bytes), e.shape.slice());
     }
-    arrays.set(e, value);
+    arrays[e.id] = value;
     if (e.kind === 'step') {
-      const ins = e.inputs.map((i) => arrays.get(i)!);
-      const bins = n.op.broadcast ? ins.map((a) => broadcastView(a, e.shape)) : ins;
+      const ins = e.inputs.map((i) => arrays[i.id]);
+      const bins = n.op.broadcast ? ins.map((a) => (sameShape(a.shape, e.shape) ? a : broadcastView(a, e.shape))) : ins;
       const forward = n.op.forward!;
       const run = n.op.bind?.(bins, value, n.attrs) ?? (() => forward(bins, value, n.attrs));
-      const inPlace = buffers.inPlace.has(e);
+      const inPlace = buffers.inPlace(e);
       steps.push({ node: n, forward, ins: bins, out: value, attrs: n.attrs, run, inPlace, recompute: e.original !== null });
     }
     events.push({ step: e.kind === 'step' ? steps.length - 1 : -1, node: e.original ? null : n, value });
   }
 
   const originals = entries.filter((e) => e.original === null);
-  const values = new Map(originals.map((e) => [e.node, arrays.get(e)!]));
+  const values = new Map(originals.map((e) => [e.node, arrays[e.id]]));
   return {
     order: originals.map((e) => e.node),
     shapes: new Map(originals.map((e) => [e.node, e.shape])),
     kernels: steps.length,
     bytes: buffers.arenaBytes,
     steps,
-    feeds: originals.filter((e) => e.kind === 'feed').map((e) => ({ node: e.node, buffer: arrays.get(e)! })),
+    feeds: originals.filter((e) => e.kind === 'feed').map((e) => ({ node: e.node, buffer: arrays[e.id] })),
     fetch: fetches.map((n) => values.get(n)!),
     assigns: steps.filter((s) => s.node.op.kind === 'assign').map((s) => ({ variable: s.node.inputs[0], value: s.out })),
     values,
@@ -148,7 +148,7 @@ export function compile(
       unplannedBytes,
       liveBytes: buffers.maxLiveBytes,
       buffers: buffers.slots,
-      inPlace: buffers.inPlace.size,
+      inPlace: buffers.inPlaceSteps,
       recomputed: steps.filter((s) => s.recompute).length,
     },
     program: steps.map((s) => s.run),

@@ -6,38 +6,37 @@
 import type { Entry } from './schedule.js';
 
 export interface Liveness {
-  /** The buffer holding each entry's value: itself for feeds and steps, its base for views, null outside the plan. */
-  readonly base: ReadonlyMap<Entry, Entry | null>;
-  /** Position of each buffer's last reader (its own position when nothing reads it). */
-  readonly lastUse: ReadonlyMap<Entry, number>;
-  /** Buffers that must hold their value to the end of the run: fed, fetched, or assigned to a variable. */
-  readonly pinned: ReadonlySet<Entry>;
+  /** The buffer holding an entry's value: itself for feeds and steps, its base for views, null outside the plan. */
+  base(e: Entry): Entry | null;
+  /** Position of a buffer's last reader (its own position when nothing reads it). */
+  lastUse(b: Entry): number;
+  /** A buffer that must hold its value to the end of the run: fed, fetched, or assigned to a variable. */
+  pinned(b: Entry): boolean;
 }
 
-/** `keep`: entries whose values are read after the run (fetches, assigns' new values). */
+/**
+ * `entries` must be numbered by position (`renumber`); `keep`: entries whose values are read after
+ * the run (fetches, assigns' new values).
+ */
 export function liveness(entries: readonly Entry[], keep: Iterable<Entry>): Liveness {
-  const base = new Map<Entry, Entry | null>();
-  const lastUse = new Map<Entry, number>();
+  const baseOf: (Entry | null)[] = new Array(entries.length);
+  const last = new Int32Array(entries.length);
+  const pin = new Uint8Array(entries.length);
   entries.forEach((e, i) => {
-    if (e.kind === 'feed' || e.kind === 'step') {
-      base.set(e, e);
-      lastUse.set(e, i);
-    } else {
-      base.set(e, e.kind === 'view' && e.viewOf >= 0 ? base.get(e.inputs[e.viewOf])! : null);
-    }
+    if (e.kind === 'feed' || e.kind === 'step') baseOf[i] = e;
+    else baseOf[i] = e.kind === 'view' && e.viewOf >= 0 ? baseOf[e.inputs[e.viewOf].id] : null;
+    if (e.kind === 'feed') pin[i] = 1;
     for (const u of e.inputs) {
-      const b = base.get(u);
-      if (b) lastUse.set(b, i);
+      const b = baseOf[u.id];
+      if (b) last[b.id] = i;
     }
     // a view's own position counts too, so a traced view sees its buffer intact
-    const own = base.get(e);
-    if (own) lastUse.set(own, i);
+    const own = baseOf[i];
+    if (own) last[own.id] = i;
   });
-  const pinned = new Set<Entry>();
-  for (const e of entries) if (e.kind === 'feed') pinned.add(e);
   for (const e of keep) {
-    const b = base.get(e);
-    if (b) pinned.add(b);
+    const b = baseOf[e.id];
+    if (b) pin[b.id] = 1;
   }
-  return { base, lastUse, pinned };
+  return { base: (e) => baseOf[e.id], lastUse: (b) => last[b.id], pinned: (b) => pin[b.id] === 1 };
 }

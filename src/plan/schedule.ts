@@ -30,13 +30,21 @@ export interface Entry {
   readonly dense: boolean;
   /** For a copy made by checkpointing: the entry it recomputes. */
   readonly original: Entry | null;
+  /** Its position in the schedule (set by `renumber`): lets later stages keep per-entry facts in arrays. */
+  id: number;
 }
 
 export const bytesPer = (dtype: DType): number => (dtype === 'float64' ? 8 : 4);
 
 function entry(node: Node, kind: Entry['kind'], inputs: Entry[], shape: ConcreteShape, viewOf = -1, dense = false, original: Entry | null = null): Entry {
   const bytes = kind === 'feed' || kind === 'step' ? sizeOf(shape) * bytesPer(node.dtype) : 0;
-  return { node, kind, inputs, shape, dtype: node.dtype, bytes, viewOf, dense, original };
+  return { node, kind, inputs, shape, dtype: node.dtype, bytes, viewOf, dense, original, id: -1 };
+}
+
+/** Numbers the entries by position; returns them. */
+export function renumber(entries: Entry[]): Entry[] {
+  entries.forEach((e, i) => (e.id = i));
+  return entries;
 }
 
 /** A copy of `e` reading `inputs`, for recomputing it later in the run. */
@@ -57,7 +65,7 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
   const cut = new Set(fed.keys());
   const entries: Entry[] = [];
   const entryOf = new Map<Node, Entry>();
-  const layout = new Map<Entry, NdArray>();
+  const layout: NdArray[] = [];
   const owner = new Map<unknown, Entry>();
   const own = (e: Entry): NdArray => {
     const data = standIn(e.dtype);
@@ -79,7 +87,7 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
       e = entry(n, 'source', [], arr.shape.slice());
     } else {
       const inputs = n.inputs.map((i) => entryOf.get(i)!);
-      const ins = inputs.map((i) => layout.get(i)!);
+      const ins = inputs.map((i) => layout[i.id]);
       let shape: ConcreteShape;
       try {
         shape = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape;
@@ -101,9 +109,10 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
         arr = own(e);
       }
     }
+    e.id = entries.length;
     entries.push(e);
     entryOf.set(n, e);
-    layout.set(e, arr);
+    layout.push(arr);
   }
   return entries;
 }
