@@ -7,7 +7,9 @@ export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.j
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';
 export { gradients, jvp, GradientError } from './graph/gradients.js';
-export { Session, evaluate, type Feeds, type Fetches, type Plan, type Results, type SessionOptions } from './graph/session.js';
+export {
+  Session, evaluate, type Feeds, type Fetches, type Plan, type PlanMemory, type Results, type RunOptions, type SessionOptions, type Step,
+} from './graph/session.js';
 export { toNdArray, toNested, toFlat, type Input, type NestedArray } from './graph/tensor.js';
 export { Rng } from './init/random.js';
 export type { Initializer } from './init/initializers.js';
