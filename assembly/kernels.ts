@@ -136,7 +136,7 @@ export function neg_f64(o: usize, x: usize, n: i32): void {
 // block of MC rows of A in L2; C carries the sums between runs, and each element's sum is taken in
 // the order k = 0 .. K-1 (in float64 that matches the JavaScript kernel exactly).
 
-const KC = 256;
+const KC = 512;
 const MC = 128;
 
 /**
@@ -331,6 +331,40 @@ export function gemm_f64(M: i32, N: i32, K: i32, ap: usize, bp: usize, c: usize,
           }
         }
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- matrix-vector (f32)
+
+/** y[i] = sum_k A[i, k] x[k] for i < M, rows of A contiguous (row stride lda elements). */
+export function gemv_f32(M: i32, K: i32, a: usize, lda: i32, x: usize, y: usize): void {
+  for (let i = 0; i < M; i++) {
+    const row = a + (<usize>(i * lda) << 2);
+    let acc = f32x4.splat(0);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(row + (<usize>k << 2)), v128.load(x + (<usize>k << 2))));
+    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; k < K; k++) s += load<f32>(row + (<usize>k << 2)) * load<f32>(x + (<usize>k << 2));
+    store<f32>(y + (<usize>i << 2), s);
+  }
+}
+
+/** y[j] = sum_k A[k, j] x[k] for j < N, rows of A contiguous (row stride lda elements): row updates. */
+export function gevm_f32(N: i32, K: i32, a: usize, lda: i32, x: usize, y: usize): void {
+  memory.fill(y, 0, <usize>N << 2);
+  for (let k = 0; k < K; k++) {
+    const row = a + (<usize>(k * lda) << 2);
+    const xk = load<f32>(x + (<usize>k << 2));
+    const xv = f32x4.splat(xk);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const p = <usize>j << 2;
+      v128.store(y + p, f32x4.add(v128.load(y + p), f32x4.mul(v128.load(row + p), xv)));
+    }
+    for (; j < N; j++) {
+      const p = <usize>j << 2;
+      store<f32>(y + p, load<f32>(y + p) + load<f32>(row + p) * xk);
     }
   }
 }

@@ -34,6 +34,7 @@ const align = (n: number): number => (n + 3) & ~3;
 
 /** C = A B (M x K by K x N) in SIMD; false (nothing done) when the call does not qualify. */
 export function wasmMatmul(M: number, N: number, K: number, A: Mat, B: Mat, C: Mat): boolean {
+  if (M === 1 || N === 1) return wasmGemv(M, N, K, A, B, C);
   if (M * N * K < WASM_MATMUL_MIN || M < 4 || N < 4 || K === 0) return false;
   const f32 = A.data instanceof Float32Array && B.data instanceof Float32Array && C.data instanceof Float32Array;
   const f64 = !f32 && A.data instanceof Float64Array && B.data instanceof Float64Array && C.data instanceof Float64Array;
@@ -69,5 +70,43 @@ export function wasmMatmul(M: number, N: number, K: number, A: Mat, B: Mat, C: M
       for (let j = 0; j < N; j++) c[C.off + i * C.rs + j * C.cs] = view[cp + i * N + j];
     }
   }
+  return true;
+}
+
+/** Matrix-vector products whose matrix has at least this many elements run in SIMD (float32 only). */
+export const WASM_GEMV_MIN = 16384;
+
+/**
+ * A float32 matrix-vector product (M = 1 or N = 1) in SIMD, when the matrix is stored with unit
+ * steps along k (dot products) or along the output (row updates). The matrix's copy in costs about
+ * what the product does, and SIMD still wins by ~2x; float64 stays in JavaScript, whose sums keep
+ * the reference order.
+ */
+function wasmGemv(M: number, N: number, K: number, A: Mat, B: Mat, C: Mat): boolean {
+  if (!(A.data instanceof Float32Array && B.data instanceof Float32Array && C.data instanceof Float32Array)) return false;
+  // With M = 1, C^T = B^T A^T: the same product with the operands' roles swapped.
+  const mat = N === 1 ? A : { data: B.data, off: B.off, rs: B.cs, cs: B.rs };
+  const vec = N === 1 ? B : { data: A.data, off: A.off, rs: A.cs, cs: A.rs };
+  const rows = N === 1 ? M : N, cstep = N === 1 ? C.rs : C.cs;
+  if (rows * K < WASM_GEMV_MIN) return false;
+  const byRows = mat.cs === 1 && mat.rs >= K, byCols = !byRows && mat.rs === 1 && mat.cs >= rows;
+  if (!byRows && !byCols) return false;
+  const lda = byRows ? mat.rs : mat.cs;
+  const span = byRows ? (rows - 1) * lda + K : (K - 1) * lda + rows;
+  if (span > 2 * rows * K) return false;
+  const s = wasmScratch();
+  if (!s) return false;
+  const x = align(span), y = align(x + K);
+  s.ensure((y + rows) * 4);
+  const view = s.f32;
+  view.set((mat.data as Float32Array).subarray(mat.off, mat.off + span), 0);
+  const v = vec.data as Float32Array;
+  if (vec.rs === 1) view.set(v.subarray(vec.off, vec.off + K), x);
+  else for (let k = 0, q = vec.off; k < K; k++, q += vec.rs) view[x + k] = v[q];
+  (byRows ? s.kernels.gemv_f32 : s.kernels.gevm_f32)(rows, K, 0, lda, x * 4, y * 4);
+  wasmCalls.matmul++;
+  const c = C.data as Float32Array;
+  if (cstep === 1) c.set(view.subarray(y, y + rows), C.off);
+  else for (let i = 0, o = C.off; i < rows; i++, o += cstep) c[o] = view[y + i];
   return true;
 }

@@ -25,6 +25,8 @@ export interface Kernels {
   pack_f64(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;
   gemm_f32(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
   gemm_f64(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
+  gemv_f32(M: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
+  gevm_f32(N: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
 }
 
 const PAGE = 65536;

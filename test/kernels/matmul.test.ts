@@ -141,6 +141,22 @@ describe('matmulInto, WebAssembly SIMD path', () => {
     }
   });
 
+  it('float32 matrix-vector products (M = 1 or N = 1) with a large matrix run in SIMD within the same bound', () => {
+    const rng = new Rng(28);
+    for (const [M, N, K] of [[2000, 1, 20], [1, 2000, 20], [300, 1, 61], [1, 77, 300], [1, 1, 20000]]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const before = wasmCalls.matmul;
+          const { a, b, out, want } = run(M, N, K, Float32Array, ta, tb, 'contiguous', true, rng);
+          // SIMD runs when the matrix has unit steps along k or along the output: always, for these layouts.
+          expect(wasmCalls.matmul, `${M}x${K} . ${K}x${N} ta=${ta} tb=${tb}`).toBe(before + 1);
+          const over = [...indices([M, N])].filter(([i, j]) => Math.abs(out.get(i, j) - want.get(i, j)) > f32Bound(a, b, i, j, K));
+          expect(over, `${M}x${K} . ${K}x${N} ta=${ta} tb=${tb}`).toEqual([]);
+        }
+      }
+    }
+  });
+
   it('writes into a transposed output view', () => {
     const rng = new Rng(26);
     const a = makeArray(rng, Float64Array, [40, 50], 'contiguous'), b = makeArray(rng, Float64Array, [50, 30], 'contiguous');
