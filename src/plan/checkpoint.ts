@@ -16,11 +16,13 @@ import { recomputeOf, renumber, type Entry } from './schedule.js';
 const recomputable = (e: Entry): boolean => e.kind === 'step' && (e.node.op.kind ?? 'op') === 'op' && !e.node.op.stateful;
 
 /**
- * The schedule (numbered by position) with recompute copies inserted, numbered again; `segment`
- * overrides s. A copy of the schedule when nothing is held.
+ * A new schedule: a copy of `schedule` (numbered by position) with recompute copies inserted,
+ * numbered again. `segment` overrides s.
  */
-export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], segment?: number): Entry[] {
-  const live = liveness(entries, keep);
+export function checkpoint(schedule: readonly Entry[], keep: readonly Entry[], segment?: number): Entry[] {
+  const entries = schedule.map((e) => ({ ...e }));
+  for (const e of entries) e.inputs = e.inputs.map((u) => entries[u.id]);
+  const live = liveness(entries, keep.map((e) => entries[e.id]));
   const turn = peak(entries, live);
   const reads: (number[] | undefined)[] = new Array(entries.length);
   entries.forEach((e, i) => {
@@ -33,7 +35,7 @@ export function checkpoint(entries: readonly Entry[], keep: readonly Entry[], se
     const r = reads[i];
     return i < turn && recomputable(b) && !live.pinned(b) && !!r && r[0] < turn && r[r.length - 1] >= turn;
   });
-  if (held.length < 2) return renumber(entries.slice());
+  if (held.length < 2) return entries;
   const s = Math.max(1, Math.floor(segment ?? Math.ceil(Math.sqrt(held.length))));
   const group = new Map<Entry, number>();
   held.forEach((b, k) => {

@@ -89,13 +89,16 @@ export function compile(
 ): Executable {
   const base = schedule(fetches, fed, storage);
   const wanted = new Set(fetches);
-  const keep = base.filter((e) => wanted.has(e.node) || e.node.op.kind === 'assign');
+  const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
-  const entries = opts.checkpoint && opts.reuse
-    ? checkpoint(base, keep, typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined)
-    : base;
-  const live = liveness(entries, keep);
-  const buffers = assignBuffers(entries, live, opts.reuse);
+  let entries = base;
+  let buffers = assignBuffers(base, liveness(base, keepOf(base)), opts.reuse);
+  if (opts.checkpoint && opts.reuse) {
+    // recomputing pays only when it lowers the peak: in a short graph it may just move it
+    const redone = checkpoint(base, keepOf(base), typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined);
+    const moved = assignBuffers(redone, liveness(redone, keepOf(redone)), true);
+    if (moved.arenaBytes < buffers.arenaBytes) [entries, buffers] = [redone, moved];
+  }
 
   const arena = opts.arena?.(buffers.arenaBytes) ?? new ArrayBuffer(buffers.arenaBytes);
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.

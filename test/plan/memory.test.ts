@@ -8,12 +8,17 @@ import type { Node } from '../../src/graph/node.js';
 import { defineOp } from '../../src/graph/op.js';
 import { Session } from '../../src/graph/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
+import * as init from '../../src/init/initializers.js';
 import { add } from '../../src/ops/add.js';
 import { constant } from '../../src/ops/constant.js';
+import { softmaxCrossEntropyWithLogits } from '../../src/ops/crossEntropy.js';
 import { exp } from '../../src/ops/exp.js';
+import { matmul } from '../../src/ops/matmul.js';
+import { mean } from '../../src/ops/mean.js';
 import { mul } from '../../src/ops/mul.js';
 import { neg } from '../../src/ops/neg.js';
 import { placeholder } from '../../src/ops/placeholder.js';
+import { relu } from '../../src/ops/relu.js';
 import { reshape } from '../../src/ops/reshape.js';
 import { sigmoid } from '../../src/ops/sigmoid.js';
 import { sum } from '../../src/ops/sum.js';
@@ -123,6 +128,21 @@ describe('peak memory of forward+backward on a 1000-op chain', () => {
     const [small, large] = [buffersFor(400), buffersFor(1600)];
     expect(large / small).toBeGreaterThan(1.6);
     expect(large / small).toBeLessThan(2.4);
+  });
+
+  it('keeps the plain plan when recomputing would not lower the peak (an MLP step, whose peak is its feeds and gradients)', () => {
+    const x = placeholder('ck_x', [128, 784]);
+    const labels = placeholder('ck_labels', [128, 10]);
+    const [w1, w2] = [variable('ck_w1', init.glorotUniform([784, 256])), variable('ck_w2', init.glorotUniform([256, 10]))];
+    const [b1, b2] = [variable('ck_b1', init.zeros([256])), variable('ck_b2', init.zeros([10]))];
+    const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
+    const loss = mean(softmaxCrossEntropyWithLogits(labels, logits));
+    const fetches = [loss, ...gradients(loss, [w1, b1, w2, b2])];
+    const feeds = { ck_x: { data: new Float32Array(128 * 784), shape: [128, 784] }, ck_labels: { data: new Float32Array(1280), shape: [128, 10] } };
+    const plain = new Session().plan(fetches, feeds).memory;
+    const ckpt = new Session({ checkpoint: true }).plan(fetches, feeds).memory;
+    expect(ckpt).toEqual(plain);
+    expect(ckpt.recomputed).toBe(0);
   });
 
   it('never recomputes a stateful op: checkpointing keeps its output instead', () => {
