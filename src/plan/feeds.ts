@@ -27,35 +27,39 @@ export interface FeedList {
 export function refeed(
   list: FeedList, feeds: Feeds | undefined, byName: (name: string) => readonly Node[] | undefined, known: (name: string) => boolean,
 ): boolean {
-  let j = 0;
-  const one = (k: Node | string, value: Input): boolean => {
-    let node: Node;
-    if (typeof k === 'string') {
-      const found = byName(k);
-      if (!found) return known(k); // a placeholder these fetches do not need is skipped, as when resolving
-      if (found.length !== 1) return false;
-      node = found[0];
-    } else {
-      node = k;
-    }
-    if (j >= list.nodes.length || node !== list.nodes[j]) return false;
-    const own = inputDType(value);
-    if ((own && own !== node.dtype) || !hasShape(value, list.shapes[j])) return false;
-    const buffer = list.buffers[j];
-    if (buffer) writeFeed(buffer, value, list.wheres[j]);
-    j++;
-    return true;
-  };
   if (feeds === undefined) return list.nodes.length === 0;
+  let j = 0;
   if (feeds instanceof Map) {
-    for (const [k, v] of feeds) if (!one(k, v)) return false;
+    for (const k of feeds.keys()) if ((j = feedOne(list, j, k, feeds.get(k)!, byName, known)) < 0) return false;
   } else if (Array.isArray(feeds)) {
-    for (let i = 0; i < feeds.length; i++) if (!one(feeds[i][0], feeds[i][1])) return false;
+    for (let i = 0; i < feeds.length; i++) if ((j = feedOne(list, j, feeds[i][0], feeds[i][1], byName, known)) < 0) return false;
   } else {
     const rec = feeds as { readonly [name: string]: Input };
-    for (const k in rec) if (Object.hasOwn(rec, k) && !one(k, rec[k])) return false;
+    for (const k in rec) if (Object.hasOwn(rec, k) && (j = feedOne(list, j, k, rec[k], byName, known)) < 0) return false;
   }
   return j === list.nodes.length;
+}
+
+/** Checks and copies the feed for `list`'s j-th node; returns the next j, or -1 when it does not match. */
+function feedOne(
+  list: FeedList, j: number, k: Node | string, value: Input,
+  byName: (name: string) => readonly Node[] | undefined, known: (name: string) => boolean,
+): number {
+  let node: Node;
+  if (typeof k === 'string') {
+    const found = byName(k);
+    if (!found) return known(k) ? j : -1; // a placeholder these fetches do not need is skipped, as when resolving
+    if (found.length !== 1) return -1;
+    node = found[0];
+  } else {
+    node = k;
+  }
+  if (j >= list.nodes.length || node !== list.nodes[j]) return -1;
+  const own = inputDType(value);
+  if ((own && own !== node.dtype) || !hasShape(value, list.shapes[j])) return -1;
+  const buffer = list.buffers[j];
+  if (buffer) writeFeed(buffer, value, list.wheres[j]);
+  return j + 1;
 }
 
 /** Whether an Input has this shape, read without converting it. */
