@@ -57,6 +57,7 @@ export interface SessionOptions {
 interface Cached {
   readonly plan: Executable;
   readonly feeds: FeedList;
+  readonly info: FetchInfo;
   evicted: boolean;
 }
 
@@ -68,6 +69,8 @@ interface FetchInfo {
   readonly byName: (name: string) => Node[] | undefined;
   /** The plan the last run used: tried first, without any look-up. */
   last?: Cached;
+  /** How many cached plans are for these fetches (the info is dropped with the last). */
+  plans: number;
 }
 
 /**
@@ -189,7 +192,7 @@ export class Session {
     if (!info) {
       let names: Map<string, Node[]> | undefined;
       const byName = (name: string) => (names ??= placeholdersOf(list)).get(name);
-      info = { list, key, byName };
+      info = { list, key, byName, plans: 0 };
       this.fetchInfos.set(key, info);
     }
     this.byObject.set(fetches, info);
@@ -210,12 +213,13 @@ export class Session {
       const nodes = [...fed.keys()];
       const buffers = nodes.map((n) => plan.feeds.find((f) => f.node === n)?.buffer ?? null);
       const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${where(n)}`) };
-      cached = { plan, feeds: feedList, evicted: false };
+      cached = { plan, feeds: feedList, info, evicted: false };
+      info.plans++;
       this.plans.set(key, cached);
       if (this.plans.size > this.maxPlans) {
         const [oldest, dropped] = this.plans.entries().next().value!;
-        dropped.evicted = true;
         this.plans.delete(oldest);
+        this.evict(dropped);
       }
     }
     if (write) {
@@ -225,6 +229,13 @@ export class Session {
       });
     }
     return cached;
+  }
+
+  /** Lets go of a plan, so that nothing keeps its buffers. */
+  private evict(c: Cached): void {
+    c.evicted = true;
+    if (c.info.last === c) c.info.last = undefined;
+    if (--c.info.plans === 0) this.fetchInfos.delete(c.info.key);
   }
 
   private resolveFeeds(info: FetchInfo, feeds: Feeds | undefined) {
