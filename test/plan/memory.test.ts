@@ -22,6 +22,7 @@ import { relu } from '../../src/ops/relu.js';
 import { reshape } from '../../src/ops/reshape.js';
 import { sigmoid } from '../../src/ops/sigmoid.js';
 import { sum } from '../../src/ops/sum.js';
+import { tanh } from '../../src/ops/tanh.js';
 import { transpose } from '../../src/ops/transpose.js';
 import { variable } from '../../src/ops/variable.js';
 import { draw } from './helpers.js';
@@ -99,6 +100,16 @@ describe('peak memory of forward+backward on a 1000-op chain', () => {
     expect(m.unplannedBytes).toBe(1501 * 4000 + 2 * 16);
     expect(m.buffers).toBeLessThanOrEqual(4);
     expect(m.peakBytes / m.unplannedBytes).toBeLessThan(0.01);
+  });
+
+  it('is 20% of unplanned on the benchmark chain, 500 x tanh(y + 0.1): one activation kept per five arrays', () => {
+    const { g, feeds } = chain('peak_tanh', (y, i) => (i % 2 ? tanh(y) : add(y, 0.1)));
+    const m = new Session().plan(g, feeds).memory;
+    // unplanned: feed + 1000 forward + 1500 backward (square, sub, mul per tanh) arrays of 4000 bytes, 2 scalars
+    expect(m.unplannedBytes).toBe(2501 * 4000 + 2 * 16);
+    // planned: the feed and the 500 tanh outputs backward reads; every other step writes in place
+    expect(m.peakBytes).toBe(501 * 4000 + 2 * 16);
+    expect(m.peakBytes / m.unplannedBytes).toBeLessThanOrEqual(0.25);
   });
 
   it('is bounded by the activations backward reads, and checkpointing cuts it to O(sqrt N) with the same gradient', () => {

@@ -102,6 +102,12 @@ describe('bound kernels', () => {
   }
 });
 
+describe('session options', () => {
+  it('refuse checkpointing without memory planning', () => {
+    expect(() => new Session({ planMemory: false, checkpoint: true })).toThrow('Session: checkpoint needs planMemory');
+  });
+});
+
 describe('repeated runs of one plan', () => {
   const x = placeholder('rr_x', [null]);
   const y = exp(neg(x));
