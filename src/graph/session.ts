@@ -185,7 +185,7 @@ export class Session {
   /** The fetches' info; the same fetches object (unchanged) finds it without building a key. */
   private fetchInfo(fetches: Fetches): FetchInfo {
     const known = this.byObject.get(fetches);
-    if (known && holds(fetches, known.list)) return known;
+    if (known && this.fetchInfos.get(known.key) === known && holds(fetches, known.list)) return known;
     const list = fetchList(fetches);
     const key = list.map((n) => n.id).join(',');
     let info = this.fetchInfos.get(key);
