@@ -31,13 +31,14 @@ const ptr = (a: NdArray): number => (a.data as Float).byteOffset + a.offset * (a
 
 /** out = a (op) b in the arena's SIMD kernel; false when the call does not qualify. */
 export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArray): boolean {
+  const n = sizeOf(out.shape);
+  if (n < WASM_ELEMENTWISE_MIN) return false;
   const od = out.data as Float;
   if (!(od.buffer instanceof ArrayBuffer)) return false;
   const k = kernelsFor(od.buffer);
   if (k === undefined || !wasmEnabled()) return false;
   const kind = floatKind(od);
-  const n = sizeOf(out.shape);
-  if (kind === null || n < WASM_ELEMENTWISE_MIN || floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
+  if (kind === null || floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
   if ((a.data as Float).buffer !== od.buffer || (b.data as Float).buffer !== od.buffer) return false;
   let mode: number;
   if (denseAlike(out, a, b)) mode = 0;
@@ -51,13 +52,14 @@ export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArra
 
 /** out = op(a) in the arena's SIMD kernel; false when the call does not qualify. */
 export function wasmUnary(op: WasmUnaryOp, out: NdArray, a: NdArray): boolean {
+  const n = sizeOf(out.shape);
+  if (n < WASM_ELEMENTWISE_MIN) return false;
   const od = out.data as Float;
   if (!(od.buffer instanceof ArrayBuffer)) return false;
   const k = kernelsFor(od.buffer);
   if (k === undefined || !wasmEnabled()) return false;
   const kind = floatKind(od);
-  const n = sizeOf(out.shape);
-  if (kind === null || n < WASM_ELEMENTWISE_MIN || floatKind(a.data) !== kind || (a.data as Float).buffer !== od.buffer) return false;
+  if (kind === null || floatKind(a.data) !== kind || (a.data as Float).buffer !== od.buffer) return false;
   if (!denseAlike(out, a)) return false;
   k[`${op}_${kind}`](ptr(out), ptr(a), n);
   wasmCalls.elementwise++;
