@@ -1,0 +1,95 @@
+/**
+ * dagrad in a browser: logistic regression on two Gaussian blobs, built as a graph, trained with Adam,
+ * drawn as it learns. The page ends with #status 'done' (or 'error') for scripts/browser-smoke.ts.
+ */
+import {
+  Adam, Rng, Session, add, equal, greater, init, matmul, mean, placeholder, sigmoid, sigmoidCrossEntropyWithLogits,
+  squeeze, variable, type Node,
+} from '../../src/index.js';
+import { twoBlobs, type Points } from './blobs.js';
+import { drawBoundary, drawLossCurve, gridOf, viewOf } from './draw.js';
+
+const STEPS = 300;
+const LEARNING_RATE = 0.05;
+/** Steps between redraws: the browser paints (and stays responsive) in between. */
+const REDRAW_EVERY = 20;
+/** Cells per side of the grid the decision regions are painted from. */
+const GRID = 80;
+
+function byId<T extends HTMLElement | SVGSVGElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`the page has no #${id}`);
+  return e as unknown as T;
+}
+const show = (id: string, text: string) => void (byId(id).textContent = text);
+
+// The graph: p(class 1 | x) = sigmoid(x . w + b), trained on the mean cross-entropy.
+const x = placeholder('x', [null, 2]);
+const y = placeholder('y', [null]);
+const w = variable('w', init.zeros([2, 1]));
+const b = variable('b', init.zeros([1]));
+const logits = squeeze(add(matmul(x, w), b), 1);
+const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+const probability = sigmoid(logits);
+const accuracy = mean(equal(greater(logits, 0), y));
+const step = new Adam({ learningRate: LEARNING_RATE }).minimize(loss);
+
+const feedsOf = (p: Points) => new Map<Node, { data: Float32Array; shape: number[] }>([
+  [x, { data: p.x, shape: [p.rows, 2] }],
+  [y, { data: p.y, shape: [p.rows] }],
+]);
+
+async function main(): Promise<void> {
+  const rng = new Rng(7);
+  const train = twoBlobs(rng, 100);
+  const test = twoBlobs(rng, 200);
+  const view = viewOf(train);
+  const grid = { [x.name]: { data: gridOf(view, GRID), shape: [GRID * GRID, 2] } };
+  const canvas = byId<HTMLCanvasElement>('boundary');
+  canvas.width = canvas.clientWidth * devicePixelRatio;
+  canvas.height = canvas.clientHeight * devicePixelRatio;
+  const curve = byId<SVGSVGElement>('loss-curve');
+  const session = new Session();
+  const feeds = feedsOf(train);
+  const losses: number[] = [];
+  let busy = 0;
+
+  const redraw = () => {
+    const p = session.run(probability, grid);
+    const { wv, bv } = session.run({ wv: w, bv: b });
+    drawBoundary(canvas, view, GRID, p.data as Float32Array, [wv.get(0, 0), wv.get(1, 0)], bv.get(0), train);
+    drawLossCurve(curve, losses, STEPS);
+    show('steps', `${losses.length} / ${STEPS}`);
+  };
+
+  show('status', 'training');
+  redraw();
+  while (losses.length < STEPS) {
+    const t0 = performance.now();
+    for (let k = 0; k < REDRAW_EVERY && losses.length < STEPS; k++) {
+      const out = session.run({ loss, step }, feeds);
+      const l = out.loss.get();
+      if (!Number.isFinite(l)) throw new Error(`the loss became ${l} at step ${losses.length + 1}`);
+      losses.push(l);
+    }
+    busy += performance.now() - t0;
+    redraw();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  const final = session.run({ loss, accuracy }, feeds);
+  const held = session.run({ accuracy }, feedsOf(test));
+  const { wv, bv } = session.run({ wv: w, bv: b });
+  show('loss', final.loss.get().toFixed(4));
+  show('train-accuracy', final.accuracy.get().toFixed(3));
+  show('accuracy', held.accuracy.get().toFixed(3));
+  show('weights', `w = (${wv.get(0, 0).toFixed(3)}, ${wv.get(1, 0).toFixed(3)}), b = ${bv.get(0).toFixed(3)}`);
+  show('time', `${busy.toFixed(0)} ms (${((busy * 1000) / STEPS).toFixed(0)} \u00b5s per step)`);
+  show('status', 'done');
+}
+
+main().catch((e: unknown) => {
+  show('status', 'error');
+  show('error', e instanceof Error ? e.message : String(e));
+  console.error(e);
+});
