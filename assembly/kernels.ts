@@ -6,9 +6,10 @@
 
 // ---------------------------------------------------------------- elementwise
 //
-// o = x (op) y over n elements. mode 0: x and y are dense; 1: y is one element (broadcast);
-// 2: x is one element. (The inlined `op` is a constant in each exported function, so Binaryen
-// removes the branches on it.)
+// o = x (op) y over n elements. mode 0: x and y are dense; 1: y is the scalar s (broadcast; the
+// pointer y is unused); 2: x is the scalar s. The scalar comes by value, so it may live outside this
+// memory. (The inlined `op` is a constant in each exported function, so Binaryen removes the
+// branches on it.)
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 
@@ -45,9 +46,8 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 }
 
 // @ts-ignore: decorator
-@inline function bin32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32): void {
-  const xs: usize = mode == 2 ? 0 : 4, ys: usize = mode == 1 ? 0 : 4;
-  const xv = v128.load32_splat(x), yv = v128.load32_splat(y);
+@inline function bin32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void {
+  const xv = f32x4.splat(s), yv = xv;
   let i = 0;
   if (mode == 0) {
     for (; i + 8 <= n; i += 8) {
@@ -69,15 +69,15 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
     }
   }
   for (; i < n; i++) {
-    const p = <usize>i;
-    store<f32>(o + (p << 2), s32(op, load<f32>(x + p * xs), load<f32>(y + p * ys)));
+    const p = <usize>i << 2;
+    const a = mode == 2 ? s : load<f32>(x + p), b = mode == 1 ? s : load<f32>(y + p);
+    store<f32>(o + p, s32(op, a, b));
   }
 }
 
 // @ts-ignore: decorator
-@inline function bin64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32): void {
-  const xs: usize = mode == 2 ? 0 : 8, ys: usize = mode == 1 ? 0 : 8;
-  const xv = v128.load64_splat(x), yv = v128.load64_splat(y);
+@inline function bin64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void {
+  const xv = f64x2.splat(s), yv = xv;
   let i = 0;
   if (mode == 0) {
     for (; i + 4 <= n; i += 4) {
@@ -99,19 +99,20 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
     }
   }
   for (; i < n; i++) {
-    const p = <usize>i;
-    store<f64>(o + (p << 3), s64(op, load<f64>(x + p * xs), load<f64>(y + p * ys)));
+    const p = <usize>i << 3;
+    const a = mode == 2 ? s : load<f64>(x + p), b = mode == 1 ? s : load<f64>(y + p);
+    store<f64>(o + p, s64(op, a, b));
   }
 }
 
-export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(ADD, o, x, y, n, mode); }
-export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(SUB, o, x, y, n, mode); }
-export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(MUL, o, x, y, n, mode); }
-export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin32(DIV, o, x, y, n, mode); }
-export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(ADD, o, x, y, n, mode); }
-export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(SUB, o, x, y, n, mode); }
-export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(MUL, o, x, y, n, mode); }
-export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32): void { bin64(DIV, o, x, y, n, mode); }
+export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(ADD, o, x, y, n, mode, s); }
+export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(SUB, o, x, y, n, mode, s); }
+export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(MUL, o, x, y, n, mode, s); }
+export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(DIV, o, x, y, n, mode, s); }
+export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(ADD, o, x, y, n, mode, s); }
+export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(SUB, o, x, y, n, mode, s); }
+export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(MUL, o, x, y, n, mode, s); }
+export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(DIV, o, x, y, n, mode, s); }
 
 export function neg_f32(o: usize, x: usize, n: i32): void {
   let i = 0;

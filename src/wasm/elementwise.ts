@@ -1,7 +1,8 @@
 /**
- * Elementwise SIMD kernels, for arrays placed in a WasmArena. They take the call only when all
- * arrays live in the same arena, have one float dtype, and walk memory alike (or one input is a
- * single broadcast element); otherwise they return false and the JavaScript kernel runs.
+ * Elementwise SIMD kernels, for arrays placed in a WasmArena. They take the call when the output and
+ * the inputs live in the same arena, have one float dtype, and walk memory alike; an input that is a
+ * single broadcast element may live anywhere (it is passed by value). Otherwise they return false
+ * and the JavaScript kernel runs.
  *
  * Arrays outside an arena are left to JavaScript on purpose: copying two inputs in and the result
  * out moves 2x the bytes the add itself does, which costs more than SIMD saves (measured in
@@ -39,13 +40,14 @@ export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArra
   if (k === undefined || !wasmEnabled()) return false;
   const kind = floatKind(od);
   if (kind === null || floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
-  if ((a.data as Float).buffer !== od.buffer || (b.data as Float).buffer !== od.buffer) return false;
-  let mode: number;
-  if (denseAlike(out, a, b)) mode = 0;
-  else if (denseAlike(out, a) && isBroadcastScalar(b)) mode = 1;
-  else if (denseAlike(out, b) && isBroadcastScalar(a)) mode = 2;
+  const inA = (a.data as Float).buffer === od.buffer, inB = (b.data as Float).buffer === od.buffer;
+  // A broadcast scalar goes by value, so it may live anywhere (a learning rate, a constant).
+  let mode: number, s = 0;
+  if (inA && inB && denseAlike(out, a, b)) mode = 0;
+  else if (inA && denseAlike(out, a) && isBroadcastScalar(b)) (mode = 1), (s = (b.data as Float)[b.offset]);
+  else if (inB && denseAlike(out, b) && isBroadcastScalar(a)) (mode = 2), (s = (a.data as Float)[a.offset]);
   else return false;
-  k[`${op}_${kind}`](ptr(out), ptr(a), ptr(b), n, mode);
+  k[`${op}_${kind}`](ptr(out), mode === 2 ? 0 : ptr(a), mode === 1 ? 0 : ptr(b), n, mode, s);
   wasmCalls.elementwise++;
   return true;
 }
@@ -79,7 +81,7 @@ export function binaryCopying(op: WasmBinaryOp, out: Float, a: Float, b: Float):
   const view = kind === 'f32' ? s.f32 : s.f64;
   view.set(a, 0);
   view.set(b, n);
-  (s.kernels as Kernels)[`${op}_${kind}`](2 * n * w, 0, n * w, n, 0);
+  (s.kernels as Kernels)[`${op}_${kind}`](2 * n * w, 0, n * w, n, 0, 0);
   out.set(view.subarray(2 * n, 3 * n));
   return true;
 }

@@ -11,14 +11,14 @@ import { KERNELS_WASM_BASE64 } from './binary.js';
 
 type Ptr = number;
 export interface Kernels {
-  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
-  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number): void;
+  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
   pack_f32(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;

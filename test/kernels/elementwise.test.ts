@@ -176,7 +176,7 @@ describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
 
   const ARENA_OPS: readonly [string, BinaryKernel, (x: number, y: number) => number][] = BINARY.slice(0, 4);
   for (const [name, kernel, f] of ARENA_OPS) {
-    it(`${name}: dense, scalar-broadcast and in-place, f32 and f64, sizes around the vector width; same bits as the reference`, () => {
+    it(`${name}: dense, scalar-broadcast (the scalar in the arena or not) and in-place, f32 and f64, sizes around the vector width; same bits as the reference`, () => {
       const rng = new Rng(6);
       for (const T of TYPES) {
         const dtype = T === Float32Array ? 'float32' : 'float64';
@@ -190,7 +190,10 @@ describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
           const a = place(makeArray(rng, T, [n], 'contiguous'));
           const b = place(makeArray(rng, T, [n], 'contiguous', 0.5, 2));
           const s = place(makeArray(rng, T, [], 'contiguous', 0.5, 2));
-          const cases: [NdArray, NdArray][] = [[a, b], [a, broadcast(s, [n])], [broadcast(s, [n]), b]];
+          const outside = broadcast(makeArray(rng, T, [1], 'offset', 0.5, 2), [n]); // a scalar in ordinary memory
+          const cases: [NdArray, NdArray][] = [
+            [a, b], [a, broadcast(s, [n])], [broadcast(s, [n]), b], [a, outside], [outside, b],
+          ];
           for (const [x, y] of cases) {
             const out = ndarray(arena.alloc(dtype, n), [n]);
             const want = ndarray(new T(n), [n]);
