@@ -45,3 +45,4 @@ export { forwardTrace, tangentTrace, adjointTrace, traceLabel, type Trace, type 
 export { formatTrace, formatTable, formatValue } from './trace/format.js';
 export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtime.js';
 export { unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';
+export { toDot, type DotOptions } from './visualize/dot.js';
