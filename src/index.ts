@@ -44,5 +44,6 @@ export { fromNode, formatExpr, evaluateExpr, exprSize, type Expr } from './symbo
 export { forwardTrace, tangentTrace, adjointTrace, traceLabel, type Trace, type TraceRow, type TraceKind, type TraceOptions } from './trace/trace.js';
 export { formatTrace, formatTable, formatValue } from './trace/format.js';
 export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtime.js';
-export { unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';
 export { toDot, type DotOptions } from './visualize/dot.js';
+export { FLOATS } from './graph/apply.js';
+export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';

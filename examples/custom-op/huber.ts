@@ -1,5 +1,4 @@
-import { apply, defineOp, maximum, minimum, mul, sameDType, type Node, type Operand } from '../../src/index.js';
-import { map1 } from '../../src/kernels/elementwise.js';
+import { apply, defineOp, FLOATS, map1, maximum, minimum, mul, sameDType, type Node, type Operand } from '../../src/index.js';
 
 export interface HuberAttrs {
   readonly delta: number;
@@ -16,7 +15,7 @@ const psi = (r: Node, delta: number): Node => minimum(maximum(r, -delta), delta)
  */
 export const Huber = defineOp<HuberAttrs>({
   name: 'huber',
-  infer: ([r]) => ({ shape: r.shape, dtype: sameDType([r], ['float32', 'float64']) }),
+  infer: ([r]) => ({ shape: r.shape, dtype: sameDType([r], FLOATS) }),
   forward: ([r], out, { delta }) =>
     map1(out, r, (x) => {
       const a = Math.abs(x);
