@@ -56,6 +56,23 @@ export async function measure(fn: () => unknown, opts: MeasureOptions = {}): Pro
   return median(times);
 }
 
+/**
+ * Median times (ms) of several functions sampled in turn (a, b, c, a, b, c, ...), so that drift in
+ * the machine's speed affects them alike: for figures that are compared with each other.
+ */
+export function measureInterleaved(fns: readonly (() => unknown)[], rounds = 40): number[] {
+  for (const fn of fns) for (let i = 0; i < 5; i++) fn();
+  const times = fns.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, k) => {
+      const t = performance.now();
+      fn();
+      times[k].push(performance.now() - t);
+    });
+  }
+  return times.map(median);
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
