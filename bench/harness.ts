@@ -16,61 +16,44 @@ export interface Row {
   readonly note?: string;
 }
 
-export interface MeasureOptions {
-  /** Keep sampling until this much time has passed (ms). Default 400. */
-  budgetMs?: number;
-  /** At least this many samples (unless one sample alone takes over `longMs`). Default 5. */
-  minReps?: number;
-  /** At most this many samples. Default 200. */
-  maxReps?: number;
-  /** A call this slow (ms) is measured once: its first call (by then the code is compiled: smaller sizes ran first). Default 1000. */
-  longMs?: number;
-}
-
 /**
- * The median time (ms) of `fn`, after warm-up runs (at least two, or 100 ms of calls, so the JIT has
- * compiled the hot code). Slow calls get fewer samples, to keep a full run within minutes: over
- * 200 ms, the first call is the warm-up and three more are timed; over `longMs`, the first call is
- * the figure.
+ * Median times (ms) of functions that are compared with each other, sampled in alternating blocks
+ * (a a a, b b b, a a a, b b b, ...), so drift in the machine's speed (this is a shared VM) affects
+ * them alike, while each block still runs warm in the cache like a repeated call would. Each
+ * function is warmed up first (at least two calls, or 100 ms of calls, so the JIT has compiled it);
+ * the first call of each block is not counted. Slow calls get fewer samples, to keep a full run
+ * within minutes: when one takes over 200 ms, three rounds; a function whose call takes over a second
+ * is not repeated: its first call is its figure.
  */
-export async function measure(fn: () => unknown, opts: MeasureOptions = {}): Promise<number> {
-  const budget = opts.budgetMs ?? 400, maxReps = opts.maxReps ?? 200, longMs = opts.longMs ?? 1000;
-  let minReps = opts.minReps ?? 5;
-  let t = performance.now();
-  await fn();
-  const first = performance.now() - t;
-  if (first > longMs) return first;
-  if (first > 200) minReps = Math.min(minReps, 3);
-  const warmEnd = performance.now() + 100;
-  for (let i = 1; first <= 200 && (i < 2 || (performance.now() < warmEnd && i < 50)); i++) await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < maxReps) {
-    t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-    const spent = performance.now() - start;
-    if (times.length >= minReps && (spent >= budget || first > 200)) break;
-    if (spent >= 4 * budget && times.length >= 1) break;
-  }
-  return median(times);
-}
-
-/**
- * Median times (ms) of several functions sampled in turn (a, b, c, a, b, c, ...), so that drift in
- * the machine's speed affects them alike: for figures that are compared with each other.
- */
-export function measureInterleaved(fns: readonly (() => unknown)[], rounds = 40): number[] {
-  for (const fn of fns) for (let i = 0; i < 5; i++) fn();
-  const times = fns.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) {
+export function compare(fns: readonly (() => unknown)[], blockMs = 80, rounds = 5): number[] {
+  const first = fns.map((fn) => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  });
+  fns.forEach((fn, k) => {
+    if (first[k] > 200) return;
+    const end = performance.now() + 100;
+    for (let i = 1; i < 2 || (performance.now() < end && i < 50); i++) fn();
+  });
+  const active = fns.map((_, k) => first[k] <= 1000);
+  const slowest = Math.max(0, ...first.filter((_, k) => active[k]));
+  const n = slowest > 200 ? 3 : rounds;
+  const samples = fns.map((_, k): number[] => (active[k] ? [] : [first[k]]));
+  for (let r = 0; r < n; r++) {
     fns.forEach((fn, k) => {
-      const t = performance.now();
-      fn();
-      times[k].push(performance.now() - t);
+      if (!active[k]) return;
+      const block: number[] = [];
+      const end = performance.now() + blockMs;
+      do {
+        const t = performance.now();
+        fn();
+        block.push(performance.now() - t);
+      } while (performance.now() < end && block.length < 100);
+      samples[k].push(...(block.length >= 3 ? block.slice(1) : block));
     });
   }
-  return times.map(median);
+  return samples.map(median);
 }
 
 export function median(xs: readonly number[]): number {

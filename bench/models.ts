@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { Rng } from '../src/init/random.js';
 import { setWasmEnabled, wasmArena } from '../src/wasm/runtime.js';
-import { measure, progress, type Impl, type Row } from './harness.js';
+import { compare, progress, type Impl, type Row } from './harness.js';
 import { BACKENDS, tf, useBackend } from './tfjs.js';
 
 function randomData(n: number, seed: number, lo = -1, hi = 1): Float32Array {
@@ -38,11 +38,35 @@ function session(impl: Impl): Session {
 
 const B = 128, IN = 784, HID = 256, OUT = 10;
 
+/**
+ * Each dagrad variant is sampled in turn with its peer: dagrad-js with tfjs-cpu, dagrad with
+ * tfjs-wasm (see `compare`). `dagradStep(impl)` and `tfjsStep()` return the step to time.
+ */
+async function versus(dagradStep: (impl: 'dagrad' | 'dagrad-js') => () => void, tfjsStep: () => { step: () => void; dispose: () => void }, what: string) {
+  const values: Row['values'] = {};
+  const mine = { dagrad: dagradStep('dagrad'), 'dagrad-js': dagradStep('dagrad-js') };
+  for (const backend of BACKENDS) {
+    const impl = backend === 'wasm' ? 'dagrad' : 'dagrad-js';
+    const wasm = impl === 'dagrad';
+    const fns = [() => {
+      setWasmEnabled(wasm);
+      mine[impl]();
+    }];
+    const peer = (await useBackend(backend)) ? tfjsStep() : null;
+    if (peer) fns.push(peer.step);
+    progress(`${what}: ${impl}${peer ? ` and tfjs-${backend}` : ''}`);
+    const [ours, theirs] = compare(fns, 300, 5);
+    values[impl] = ours;
+    if (theirs !== undefined) values[`tfjs-${backend}`] = theirs;
+    peer?.dispose();
+  }
+  setWasmEnabled(true);
+  return values;
+}
+
 export async function mlpBench(): Promise<Row[]> {
   const X = randomData(B * IN, 1, 0, 1), Y = oneHot(B, OUT, 2);
-  const values: Row['values'] = {};
-  for (const impl of ['dagrad', 'dagrad-js'] as const) {
-    progress(`mlp ${impl}`);
+  const dagradStep = (impl: 'dagrad' | 'dagrad-js') => {
     const x = placeholder('x', [B, IN]), y = placeholder('y', [B, OUT]);
     const w1 = variable('w1', init.glorotUniform([IN, HID])), b1 = variable('b1', init.zeros([HID]));
     const w2 = variable('w2', init.glorotUniform([HID, OUT])), b2 = variable('b2', init.zeros([OUT]));
@@ -51,21 +75,23 @@ export async function mlpBench(): Promise<Row[]> {
     const step = new SGD({ learningRate: 0.1 }).minimize(loss);
     const sess = session(impl);
     const feeds = new Map<Node, { data: Float32Array; shape: number[] }>([[x, { data: X, shape: [B, IN] }], [y, { data: Y, shape: [B, OUT] }]]);
-    values[impl] = await measure(() => sess.run(step, feeds), { budgetMs: 1000, minReps: 10 });
-  }
-  setWasmEnabled(true);
-  for (const backend of BACKENDS) {
-    if (!(await useBackend(backend))) continue;
-    progress(`mlp tfjs-${backend}`);
+    return () => void sess.run(step, feeds);
+  };
+  const tfjsStep = () => {
     const x = tf.tensor2d(X, [B, IN]), y = tf.tensor2d(Y, [B, OUT]);
     const w1 = tf.variable(tf.randomUniform([IN, HID], -0.08, 0.08)), b1 = tf.variable(tf.zeros([HID]));
     const w2 = tf.variable(tf.randomUniform([HID, OUT], -0.14, 0.14)), b2 = tf.variable(tf.zeros([OUT]));
     const opt = tf.train.sgd(0.1);
     const f = () => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)) as tf.Scalar;
-    values[`tfjs-${backend}`] = await measure(() => opt.minimize(f), { budgetMs: 1000, minReps: 10 });
-    tf.dispose([x, y, w1, b1, w2, b2]);
-    opt.dispose();
-  }
+    return {
+      step: () => void opt.minimize(f),
+      dispose: () => {
+        tf.dispose([x, y, w1, b1, w2, b2]);
+        opt.dispose();
+      },
+    };
+  };
+  const values = await versus(dagradStep, tfjsStep, 'mlp');
   return [{ group: 'mlp', name: '784-256-10 b128 SGD step', unit: 'ms', higherIsBetter: false, values }];
 }
 
@@ -80,33 +106,32 @@ export async function logisticBench(): Promise<Row[]> {
     for (let j = 0; j < D; j++) z += X[i * D + j] * wTrue[j];
     Y[i] = z > 0 ? 1 : 0;
   }
-  const values: Row['values'] = {};
-  for (const impl of ['dagrad', 'dagrad-js'] as const) {
-    progress(`logistic ${impl}`);
+  const dagradStep = (impl: 'dagrad' | 'dagrad-js') => {
     const x = constant({ data: X, shape: [N, D] }), y = constant({ data: Y, shape: [N, 1] });
     const w = variable('w', init.zeros([D, 1])), b = variable('b', init.zeros([1]));
     const loss = mean(sigmoidCrossEntropyWithLogits(y, add(matmul(x, w), b)));
     const step = new SGD({ learningRate: 0.5 }).minimize(loss);
     const sess = session(impl);
-    const ms = await measure(() => {
+    return () => {
       for (let i = 0; i < STEPS; i++) sess.run(step);
-    }, { budgetMs: 1000, minReps: 3 });
-    values[impl] = ms / 1000;
-  }
-  setWasmEnabled(true);
-  for (const backend of BACKENDS) {
-    if (!(await useBackend(backend))) continue;
-    progress(`logistic tfjs-${backend}`);
+    };
+  };
+  const tfjsStep = () => {
     const x = tf.tensor2d(X, [N, D]), y = tf.tensor2d(Y, [N, 1]);
     const w = tf.variable(tf.zeros([D, 1])), b = tf.variable(tf.zeros([1]));
     const opt = tf.train.sgd(0.5);
     const f = () => tf.losses.sigmoidCrossEntropy(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar;
-    const ms = await measure(() => {
-      for (let i = 0; i < STEPS; i++) opt.minimize(f);
-    }, { budgetMs: 1000, minReps: 3 });
-    values[`tfjs-${backend}`] = ms / 1000;
-    tf.dispose([x, y, w, b]);
-    opt.dispose();
-  }
+    return {
+      step: () => {
+        for (let i = 0; i < STEPS; i++) opt.minimize(f);
+      },
+      dispose: () => {
+        tf.dispose([x, y, w, b]);
+        opt.dispose();
+      },
+    };
+  };
+  const values = await versus(dagradStep, tfjsStep, 'logistic');
+  for (const k of Object.keys(values) as (keyof typeof values)[]) values[k]! /= 1000;
   return [{ group: 'logistic', name: `N=${N} D=${D} ${STEPS} steps`, unit: 's', higherIsBetter: false, values }];
 }

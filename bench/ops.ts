@@ -3,6 +3,8 @@
  * - per-op overhead: a chain of 1000 adds on 1-element arrays, us per op. dagrad runs the chain as
  *   one compiled plan (`session.run` with an output array, so nothing is allocated per run); tfjs runs
  *   1000 eager tf.add calls in a tidy.
+ * Each dagrad variant is sampled in turn with its peer (see `compare`): dagrad-js and the floors with
+ * tfjs-cpu, dagrad with tfjs-wasm.
  * - elementwise add of two 1e6-element float32 arrays, GB/s counting 12 MB moved (two reads and a
  *   write). dagrad runs the add op's kernel into a preallocated output, its default path on arrays
  *   placed in a WebAssembly arena (SIMD, no copy), `dagrad-js` on ordinary typed arrays; tfjs runs
@@ -16,41 +18,45 @@ import { Add } from '../src/ops/add.js';
 import { Rng } from '../src/init/random.js';
 import { binaryCopying } from '../src/wasm/elementwise.js';
 import { setWasmEnabled, WasmArena } from '../src/wasm/runtime.js';
-import { measure, measureInterleaved, progress, type Row } from './harness.js';
+import { compare, progress, type Row } from './harness.js';
 import { BACKENDS, tf, useBackend } from './tfjs.js';
 
 const CHAIN = 1000;
 
 export async function overheadBench(): Promise<Row[]> {
   const values: Row['values'] = {};
-  for (const impl of ['dagrad', 'dagrad-js'] as const) {
-    progress(`overhead ${impl}`);
-    setWasmEnabled(impl === 'dagrad');
-    const x = placeholder('x', [1]);
-    const one = constant({ data: new Float32Array([1]), shape: [1] });
-    let y: Node = x;
-    for (let i = 0; i < CHAIN; i++) y = add(y, one);
+  const x = placeholder('x', [1]);
+  const one = constant({ data: new Float32Array([1]), shape: [1] });
+  let y: Node = x;
+  for (let i = 0; i < CHAIN; i++) y = add(y, one);
+  const feeds = new Map([[x, { data: new Float32Array([0]), shape: [1] }]]);
+  const out = ndarray(new Float32Array(1), [1]);
+  for (const backend of BACKENDS) {
+    const impl = backend === 'wasm' ? 'dagrad' : 'dagrad-js';
     const sess = new Session();
-    const feeds = new Map([[x, { data: new Float32Array([0]), shape: [1] }]]);
-    const out = ndarray(new Float32Array(1), [1]);
-    values[impl] = ((await measure(() => sess.run(y, feeds, { out }))) * 1000) / CHAIN;
+    const fns = [() => {
+      setWasmEnabled(impl === 'dagrad');
+      sess.run(y, feeds, { out });
+    }];
+    const peer = await useBackend(backend);
+    const tx = peer ? tf.tensor1d([0]) : null, tone = peer ? tf.tensor1d([1]) : null;
+    if (tx && tone) {
+      fns.push(() => {
+        const r = tf.tidy(() => {
+          let t = tx;
+          for (let i = 0; i < CHAIN; i++) t = tf.add(t, tone);
+          return t;
+        });
+        r.dispose();
+      });
+    }
+    progress(`overhead: ${impl}${peer ? ` and tfjs-${backend}` : ''}`);
+    const [ours, theirs] = compare(fns);
+    values[impl] = (ours * 1000) / CHAIN;
+    if (theirs !== undefined) values[`tfjs-${backend}`] = (theirs * 1000) / CHAIN;
+    if (tx && tone) tf.dispose([tx, tone]);
   }
   setWasmEnabled(true);
-  for (const backend of BACKENDS) {
-    if (!(await useBackend(backend))) continue;
-    progress(`overhead tfjs-${backend}`);
-    const x = tf.tensor1d([0]), one = tf.tensor1d([1]);
-    const chain = () => {
-      const r = tf.tidy(() => {
-        let y = x;
-        for (let i = 0; i < CHAIN; i++) y = tf.add(y, one);
-        return y;
-      });
-      r.dispose();
-    };
-    values[`tfjs-${backend}`] = ((await measure(chain)) * 1000) / CHAIN;
-    tf.dispose([x, one]);
-  }
   return [{ group: 'overhead', name: `chain of ${CHAIN} adds, 1 element`, unit: 'us/op', higherIsBetter: false, values }];
 }
 
@@ -66,44 +72,54 @@ export async function addBench(): Promise<Row[]> {
   }
   const gbps = (ms: number) => BYTES / ms / 1e6;
   const [a, b, c] = [A, B, C].map((d) => ndarray(d, [SIZE]));
-  const values: Row['values'] = {};
-  const floors: Row[] = [];
-  const floor = (name: string, v: number, note: string) =>
-    floors.push({ group: 'add 1e6 f32', name, unit: 'GB/s', higherIsBetter: true, values: { 'dagrad-js': v }, note });
-
-  progress('add dagrad and floors');
-  setWasmEnabled(true);
   const arena = new WasmArena(BYTES + 4096);
   const [wa, wb, wc] = [A, B, C].map((d) => {
     const x = arena.alloc('float32', SIZE);
     x.set(d);
     return ndarray(x, [SIZE]);
   });
-  // Repeated on the same arrays, as tfjs is measured below: 12 MB stays in this CPU's L3 cache.
-  values.dagrad = gbps(await measure(() => Add.forward!([wa, wb], wc, {})));
-  // The JavaScript kernel and its floors (same arrays) are sampled in turn, so they see the same machine.
-  const [js, plain, generic] = measureInterleaved([
-    () => {
-      setWasmEnabled(false);
-      Add.forward!([a, b], c, {});
-      setWasmEnabled(true);
-    },
-    () => {
-      for (let i = 0; i < SIZE; i++) C[i] = A[i] + B[i];
-    },
-    () => ops.add(c, a, b),
-  ]);
-  values['dagrad-js'] = gbps(js);
-  floor('plain loop (floor)', gbps(plain), 'c[i] = a[i] + b[i] on the typed arrays');
-  floor('ndarray-ops.add', gbps(generic), 'the generic strided loop the kernels replaced');
-  floor('wasm, copying', gbps(await measure(() => binaryCopying('add', C, A, B))), 'SIMD add with both inputs copied in and the sum copied out');
+  const values: Row['values'] = {};
+  const floors: Row[] = [];
+  const floor = (name: string, v: number, note: string) =>
+    floors.push({ group: 'add 1e6 f32', name, unit: 'GB/s', higherIsBetter: true, values: { 'dagrad-js': v }, note });
 
   for (const backend of BACKENDS) {
-    if (!(await useBackend(backend))) continue;
-    progress(`add tfjs-${backend}`);
-    const x = tf.tensor1d(A), y = tf.tensor1d(B);
-    values[`tfjs-${backend}`] = gbps(await measure(() => tf.add(x, y).dispose()));
-    tf.dispose([x, y]);
+    const peer = await useBackend(backend);
+    const tx = peer ? tf.tensor1d(A) : null, ty = peer ? tf.tensor1d(B) : null;
+    const theirs = tx && ty ? [() => tf.add(tx, ty).dispose()] : [];
+    progress(`add: ${backend === 'wasm' ? 'dagrad' : 'dagrad-js and floors'}${peer ? ` and tfjs-${backend}` : ''}`);
+    if (backend === 'cpu') {
+      // The JavaScript kernel and its floors run on the same arrays.
+      const [js, plain, generic, tcpu] = compare([
+        () => {
+          setWasmEnabled(false);
+          Add.forward!([a, b], c, {});
+        },
+        () => {
+          for (let i = 0; i < SIZE; i++) C[i] = A[i] + B[i];
+        },
+        () => ops.add(c, a, b),
+        ...theirs,
+      ]);
+      values['dagrad-js'] = gbps(js);
+      if (tcpu !== undefined) values['tfjs-cpu'] = gbps(tcpu);
+      floor('plain loop (floor)', gbps(plain), 'c[i] = a[i] + b[i] on the typed arrays');
+      floor('ndarray-ops.add', gbps(generic), 'the generic strided loop the kernels replaced');
+    } else {
+      const [simd, copying, twasm] = compare([
+        () => {
+          setWasmEnabled(true);
+          Add.forward!([wa, wb], wc, {});
+        },
+        () => binaryCopying('add', C, A, B),
+        ...theirs,
+      ]);
+      values.dagrad = gbps(simd);
+      if (twasm !== undefined) values['tfjs-wasm'] = gbps(twasm);
+      floor('wasm, copying', gbps(copying), 'SIMD add with both inputs copied in and the sum copied out');
+    }
+    if (tx && ty) tf.dispose([tx, ty]);
   }
+  setWasmEnabled(true);
   return [{ group: 'add 1e6 f32', name: '', unit: 'GB/s', higherIsBetter: true, values }, ...floors];
 }
