@@ -83,18 +83,24 @@ function instantiate(memory: WebAssembly.Memory): Kernels {
   return new WebAssembly.Instance(load()!, { env: { memory } }).exports as unknown as Kernels;
 }
 
-/** The scratch memory: operands are copied in here. Views are refreshed after each growth. */
+/**
+ * The scratch memory operands are copied into. It is replaced, never grown: growing a memory
+ * detaches its old ArrayBuffer, and the first detached ArrayBuffer in a process makes V8 check for
+ * detachment in every optimized typed-array loop from then on (measured: plain JavaScript loops over
+ * typed arrays ran 2-3x slower everywhere in the process).
+ */
 export class Scratch {
-  readonly memory = new WebAssembly.Memory({ initial: 16 });
-  readonly kernels = instantiate(this.memory);
+  memory = new WebAssembly.Memory({ initial: 16 });
+  kernels = instantiate(this.memory);
   f32 = new Float32Array(this.memory.buffer);
   f64 = new Float64Array(this.memory.buffer);
 
-  /** Makes the memory at least `bytes` long (old contents kept, views renewed). */
+  /** Makes the memory at least `bytes` long (contents are not kept). */
   ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
-    this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(Math.max(bytes, 2 * have) / PAGE) });
+    this.kernels = instantiate(this.memory);
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
   }

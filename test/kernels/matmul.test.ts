@@ -2,7 +2,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/init/random.js';
-import { setWasmEnabled, wasmCalls } from '../../src/wasm/runtime.js';
+import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
 import { indices, makeArray, refMatmul, size, values, type FloatType, type Layout } from './reference.js';
 
@@ -155,6 +155,16 @@ describe('matmulInto, WebAssembly SIMD path', () => {
         }
       }
     }
+  });
+
+  it('never detaches an ArrayBuffer: scratch space is replaced, not grown (a detach slows every typed-array loop in V8)', () => {
+    const before = wasmScratch()!.f32;
+    const length = before.length;
+    const rng = new Rng(29);
+    const n = 1 + Math.ceil(Math.sqrt(length)); // needs more scratch than there is
+    run(n, n, 1, Float32Array, false, false, 'contiguous', true, rng);
+    expect(wasmScratch()!.f32.length).toBeGreaterThan(length);
+    expect(before.length).toBe(length);
   });
 
   it('writes into a transposed output view', () => {
