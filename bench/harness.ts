@@ -5,6 +5,22 @@ import os from 'node:os';
 export const IMPLS = ['dagrad', 'dagrad-js', 'tfjs-cpu', 'tfjs-wasm'] as const;
 export type Impl = (typeof IMPLS)[number];
 
+/** The rows of a run, in the order they were first asked for; phases fill in their columns. */
+export class Rows {
+  private readonly byKey = new Map<string, Row>();
+
+  row(group: string, name: string, unit: string, higherIsBetter: boolean, note?: string): Row {
+    const key = `${group}|${name}`;
+    let r = this.byKey.get(key);
+    if (!r) this.byKey.set(key, (r = { group, name, unit, higherIsBetter, values: {}, note }));
+    return r;
+  }
+
+  all(): Row[] {
+    return [...this.byKey.values()];
+  }
+}
+
 export interface Row {
   /** The workload family: 'matmul f32', 'mlp', ... */
   readonly group: string;

@@ -5,7 +5,8 @@
  * JavaScript heap's growth over 1000 runs of the planned step (needs node --expose-gc).
  */
 import { add, gradients, placeholder, Session, sum, tanh, type Node, type SessionOptions } from '../src/index.js';
-import { progress, type Row } from './harness.js';
+import { progress, type Row, type Rows } from './harness.js';
+import type { Backend } from './tfjs.js';
 
 const OPS = 1000, WIDTH = 1000;
 
@@ -15,7 +16,8 @@ interface Reported {
   buffers?: number;
 }
 
-export async function memoryBench(): Promise<Row[]> {
+export async function memoryBench(out: Rows, backend: Backend): Promise<void> {
+  if (backend !== 'cpu') return; // no peer: measured once
   progress('memory');
   const x = placeholder('x', [WIDTH]);
   let y: Node = x;
@@ -29,7 +31,6 @@ export async function memoryBench(): Promise<Row[]> {
     ['planned', {}],
     ['planned + checkpointing', { checkpoint: true } as SessionOptions],
   ];
-  const rows: Row[] = [];
   const reported = new Map<string, Reported | undefined>();
   for (const [name, opts] of modes) {
     let mem: Reported | undefined;
@@ -40,18 +41,13 @@ export async function memoryBench(): Promise<Row[]> {
       progress(`memory ${name}: ${e instanceof Error ? e.message : e}`);
     }
     reported.set(name, mem);
-    rows.push({
-      group: 'memory', name: `${OPS}-op chain fwd+bwd, ${name}`, unit: 'MB', higherIsBetter: false,
-      values: mem ? { dagrad: mem.peakBytes / 1e6 } : {},
-      note: mem ? `${mem.buffers ?? '?'} buffers` : 'pending: the session does not report plan.memory yet',
-    });
+    const row = out.row('memory', `${OPS}-op chain fwd+bwd, ${name}`, 'MB', false,
+      mem ? `${mem.buffers ?? '?'} buffers` : 'pending: the session does not report plan.memory yet');
+    if (mem) row.values.dagrad = mem.peakBytes / 1e6;
   }
   const planned = reported.get('planned'), unplanned = reported.get('unplanned');
   if (planned && unplanned) {
-    rows.push({
-      group: 'memory', name: 'planned / unplanned peak', unit: '%', higherIsBetter: false,
-      values: { dagrad: (100 * planned.peakBytes) / unplanned.peakBytes },
-    });
+    out.row('memory', 'planned / unplanned peak', '%', false).values.dagrad = (100 * planned.peakBytes) / unplanned.peakBytes;
   }
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) {
@@ -62,9 +58,8 @@ export async function memoryBench(): Promise<Row[]> {
     for (let i = 0; i < 1000; i++) sess.run(fetches, feeds);
     gc();
     const growth = process.memoryUsage().heapUsed - before;
-    rows.push({ group: 'memory', name: 'heap growth over 1000 runs', unit: 'KB', higherIsBetter: false, values: { dagrad: growth / 1024 } });
+    out.row('memory', 'heap growth over 1000 runs', 'KB', false).values.dagrad = growth / 1024;
   } else {
-    rows.push({ group: 'memory', name: 'heap growth over 1000 runs', unit: 'KB', higherIsBetter: false, values: {}, note: 'run node with --expose-gc' });
+    out.row('memory', 'heap growth over 1000 runs', 'KB', false, 'run node with --expose-gc');
   }
-  return rows;
 }

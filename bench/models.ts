@@ -13,8 +13,8 @@ import {
 } from '../src/index.js';
 import { Rng } from '../src/init/random.js';
 import { setWasmEnabled, wasmArena } from '../src/wasm/runtime.js';
-import { compare, progress, type Impl, type Row } from './harness.js';
-import { BACKENDS, tf, useBackend } from './tfjs.js';
+import { compare, progress, type Impl, type Row, type Rows } from './harness.js';
+import { tf, useBackend, type Backend } from './tfjs.js';
 
 function randomData(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const rng = new Rng(seed);
@@ -39,32 +39,31 @@ function session(impl: Impl): Session {
 const B = 128, IN = 784, HID = 256, OUT = 10;
 
 /**
- * Each dagrad variant is sampled in turn with its peer: dagrad-js with tfjs-cpu, dagrad with
- * tfjs-wasm (see `compare`). `dagradStep(impl)` and `tfjsStep()` return the step to time.
+ * One phase: the dagrad variant sampled in turn with its peer (see `compare`), dagrad-js with
+ * tfjs-cpu or dagrad with tfjs-wasm. `dagradStep(impl)` and `tfjsStep()` make the step to time.
  */
-async function versus(dagradStep: (impl: 'dagrad' | 'dagrad-js') => () => void, tfjsStep: () => { step: () => void; dispose: () => void }, what: string) {
-  const values: Row['values'] = {};
-  const mine = { dagrad: dagradStep('dagrad'), 'dagrad-js': dagradStep('dagrad-js') };
-  for (const backend of BACKENDS) {
-    const impl = backend === 'wasm' ? 'dagrad' : 'dagrad-js';
-    const wasm = impl === 'dagrad';
-    const fns = [() => {
-      setWasmEnabled(wasm);
-      mine[impl]();
-    }];
-    const peer = (await useBackend(backend)) ? tfjsStep() : null;
-    if (peer) fns.push(peer.step);
-    progress(`${what}: ${impl}${peer ? ` and tfjs-${backend}` : ''}`);
-    const [ours, theirs] = compare(fns, 300, 5);
-    values[impl] = ours;
-    if (theirs !== undefined) values[`tfjs-${backend}`] = theirs;
-    peer?.dispose();
-  }
+async function versus(
+  row: Row, backend: Backend, dagradStep: (impl: 'dagrad' | 'dagrad-js') => () => void,
+  tfjsStep: () => { step: () => void; dispose: () => void }, scale = 1,
+): Promise<void> {
+  const impl = backend === 'wasm' ? 'dagrad' : 'dagrad-js';
+  const wasm = impl === 'dagrad';
+  const mine = dagradStep(impl);
+  const fns = [() => {
+    setWasmEnabled(wasm);
+    mine();
+  }];
+  const peer = (await useBackend(backend)) ? tfjsStep() : null;
+  if (peer) fns.push(peer.step);
+  progress(`${row.group}: ${impl}${peer ? ` and tfjs-${backend}` : ''}`);
+  const [ours, theirs] = compare(fns, 300, 5);
+  row.values[impl] = ours * scale;
+  if (theirs !== undefined) row.values[`tfjs-${backend}`] = theirs * scale;
+  peer?.dispose();
   setWasmEnabled(true);
-  return values;
 }
 
-export async function mlpBench(): Promise<Row[]> {
+export async function mlpBench(rows: Rows, backend: Backend): Promise<void> {
   const X = randomData(B * IN, 1, 0, 1), Y = oneHot(B, OUT, 2);
   const dagradStep = (impl: 'dagrad' | 'dagrad-js') => {
     const x = placeholder('x', [B, IN]), y = placeholder('y', [B, OUT]);
@@ -91,13 +90,12 @@ export async function mlpBench(): Promise<Row[]> {
       },
     };
   };
-  const values = await versus(dagradStep, tfjsStep, 'mlp');
-  return [{ group: 'mlp', name: '784-256-10 b128 SGD step', unit: 'ms', higherIsBetter: false, values }];
+  await versus(rows.row('mlp', '784-256-10 b128 SGD step', 'ms', false), backend, dagradStep, tfjsStep);
 }
 
 const N = 10000, D = 20, STEPS = 200;
 
-export async function logisticBench(): Promise<Row[]> {
+export async function logisticBench(rows: Rows, backend: Backend): Promise<void> {
   const X = randomData(N * D, 3);
   const wTrue = randomData(D, 4);
   const Y = new Float32Array(N);
@@ -131,7 +129,5 @@ export async function logisticBench(): Promise<Row[]> {
       },
     };
   };
-  const values = await versus(dagradStep, tfjsStep, 'logistic');
-  for (const k of Object.keys(values) as (keyof typeof values)[]) values[k]! /= 1000;
-  return [{ group: 'logistic', name: `N=${N} D=${D} ${STEPS} steps`, unit: 's', higherIsBetter: false, values }];
+  await versus(rows.row('logistic', `N=${N} D=${D} ${STEPS} steps`, 's', false), backend, dagradStep, tfjsStep, 1 / 1000);
 }
