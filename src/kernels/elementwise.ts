@@ -6,8 +6,8 @@
  * contiguous across them), so nearly every call becomes one row or a few rows, and runs a row
  * function over each. Rows have fast cases for unit strides and for a stride-0 (broadcast) operand.
  *
- * `unary(f)` / `binary(f)` build a kernel with its own copy of the row code, so the call to `f` in
- * the loop sees one function only and V8 inlines it, where the shared `map1`/`map2` call whichever
+ * `unary(f)` / `binary(f)` / `ternary(f)` build a kernel with its own copy of the row code, so the
+ * call to `f` in the loop sees one function only and V8 inlines it, where the shared `map1`/`map2` call whichever
  * op's function comes through. Such a kernel also binds loops to arrays it meets again (bind.ts): a
  * plan's step then runs a loop compiled for its own buffers, ~3x faster again on large arrays. Ops
  * with a fixed formula should use a prebuilt kernel (`addInto`, `expInto`, ...) or build one once
@@ -21,8 +21,10 @@ import { collapse, denseAlike, sizeOf } from './layout.js';
 type Data = { [i: number]: number; length: number };
 type F1 = (x: number) => number;
 type F2 = (x: number, y: number) => number;
+type F3 = (x: number, y: number, z: number) => number;
 export type UnaryKernel = (out: NdArray, a: NdArray) => void;
 export type BinaryKernel = (out: NdArray, a: NdArray, b: NdArray) => void;
+export type TernaryKernel = (out: NdArray, a: NdArray, b: NdArray, c: NdArray) => void;
 
 type Row1 = (f: F1, o: Data, oo: number, so: number, x: Data, xo: number, sx: number, n: number) => void;
 type Row2 = (
@@ -58,8 +60,23 @@ const ROW2 = `
   }
   for (let i = 0; i < n; i++, oo += so, xo += sx, yo += sy) o[oo] = f(x[xo], y[yo]);`;
 
+const ROW3 = `
+  if (so === 1 && sx === 1 && sy === 1 && sz === 1) {
+    for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i], y[yo + i], z[zo + i]);
+    return;
+  }
+  for (let i = 0; i < n; i++, oo += so, xo += sx, yo += sy, zo += sz) o[oo] = f(x[xo], y[yo], z[zo]);`;
+
+type Row3 = (
+  f: F3, o: Data, oo: number, so: number, x: Data, xo: number, sx: number, y: Data, yo: number, sy: number,
+  z: Data, zo: number, sz: number, n: number,
+) => void;
+
 const newRow1 = (): Row1 => new Function('f', 'o', 'oo', 'so', 'x', 'xo', 'sx', 'n', ROW1) as Row1;
 const newRow2 = (): Row2 => new Function('f', 'o', 'oo', 'so', 'x', 'xo', 'sx', 'y', 'yo', 'sy', 'n', ROW2) as Row2;
+
+const newRow3 = (): Row3 =>
+  new Function('f', 'o', 'oo', 'so', 'x', 'xo', 'sx', 'y', 'yo', 'sy', 'z', 'zo', 'sz', 'n', ROW3) as Row3;
 
 const sharedRow1 = newRow1();
 const sharedRow2 = newRow2();
@@ -108,6 +125,30 @@ function drive2(out: NdArray, a: NdArray, b: NdArray, f: F2, row: Row2): void {
   }
 }
 
+function drive3(out: NdArray, a: NdArray, b: NdArray, c: NdArray, f: F3, row: Row3): void {
+  const o = out.data as Data, x = a.data as Data, y = b.data as Data, z = c.data as Data;
+  if (denseAlike(out, a, b) && denseAlike(out, c)) {
+    return row(f, o, out.offset, 1, x, a.offset, 1, y, b.offset, 1, z, c.offset, 1, sizeOf(out.shape));
+  }
+  if (sizeOf(out.shape) === 0) return;
+  const { shape, strides: [so, sx, sy, sz] } = collapse(out.shape, [out.stride, a.stride, b.stride, c.stride]);
+  const r = shape.length - 1;
+  const n = shape[r];
+  let oo = out.offset, xo = a.offset, yo = b.offset, zo = c.offset;
+  const idx = new Int32Array(r);
+  for (;;) {
+    row(f, o, oo, so[r], x, xo, sx[r], y, yo, sy[r], z, zo, sz[r], n);
+    let d = r - 1;
+    for (; d >= 0; d--) {
+      oo += so[d]; xo += sx[d]; yo += sy[d]; zo += sz[d];
+      if (++idx[d] < shape[d]) break;
+      oo -= so[d] * shape[d]; xo -= sx[d] * shape[d]; yo -= sy[d] * shape[d]; zo -= sz[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
 /**
  * A kernel out = f(a) with its own loop, so `f` is inlined. With `wasm`, large contiguous
  * float arrays that live in a WebAssembly arena run the SIMD kernel of that name instead.
@@ -132,6 +173,17 @@ export function binary(f: F2, wasm?: WasmBinaryOp): BinaryKernel {
     const bound = sizeOf(out.shape) >= BIND_MIN ? bindings.lookup(out, [a, b]) : undefined;
     if (bound) bound();
     else drive2(out, a, b, f, row);
+  };
+}
+
+/** A kernel out = f(a, b, c) with its own loop, so `f` is inlined (for `where` and other ternary ops). */
+export function ternary(f: F3): TernaryKernel {
+  const row = newRow3();
+  const bindings = new Bindings(f);
+  return (out, a, b, c) => {
+    const bound = sizeOf(out.shape) >= BIND_MIN ? bindings.lookup(out, [a, b, c]) : undefined;
+    if (bound) bound();
+    else drive3(out, a, b, c, f, row);
   };
 }
 

@@ -3,17 +3,18 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
-import { map2 } from '../kernels/elementwise.js';
+import { addInto, subInto, type BinaryKernel } from '../kernels/elementwise.js';
 import { isVariable } from './variable.js';
 
 /**
  * State updates; the value broadcasts to the variable's shape (`assign(v, 0)`). The node's value is the variable's new value; the session writes it into the
  * variable at the end of the run, so every read in that run sees the old value. No gradient.
  */
-function assignOp(name: string, combine: ((v: number, x: number) => number) | null): OpDef {
+function assignOp(name: string, combine: BinaryKernel | null): OpDef {
   return defineOp({
     name,
     kind: 'assign',
+    inplace: combine !== null,
     nondifferentiable: true,
     broadcast: true,
     infer: ([v, x]) => {
@@ -29,16 +30,16 @@ function assignOp(name: string, combine: ((v: number, x: number) => number) | nu
       }
       return { shape: v.shape, dtype };
     },
-    forward: ([v, x], out) => (combine ? map2(out, v, x, combine) : copyInto(out, x)),
+    forward: ([v, x], out) => (combine ? combine(out, v, x) : copyInto(out, x)),
   });
 }
 
 /** v := x at the end of the run. No gradient. */
 export const Assign = assignOp('assign', null);
 /** v := v + x at the end of the run. No gradient. */
-export const AssignAdd = assignOp('assignAdd', (v, x) => v + x);
+export const AssignAdd = assignOp('assignAdd', addInto);
 /** v := v - x at the end of the run. No gradient. */
-export const AssignSub = assignOp('assignSub', (v, x) => v - x);
+export const AssignSub = assignOp('assignSub', subInto);
 
 function build(op: OpDef, v: Node, x: Operand, name?: string): Node {
   if (!isVariable(v)) throw new TypeError(`${op.name}: target '${v?.name}' is a ${v?.op?.name ?? typeof v}, not a variable`);

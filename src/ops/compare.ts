@@ -1,12 +1,8 @@
-import ops from 'ndarray-ops';
-import type { NdArray } from 'ndarray';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
-
-type Strided = (out: NdArray, a: NdArray, b: NdArray) => unknown;
+import { binary, type BinaryKernel } from '../kernels/elementwise.js';
 
 /**
  * An elementwise comparison, NumPy broadcasting. No gradient: the output is piecewise constant.
@@ -14,26 +10,26 @@ type Strided = (out: NdArray, a: NdArray, b: NdArray) => unknown;
  * multiplies straight into the values it came from (`mul(x, greater(x, 0))`). NaN compares false,
  * as in IEEE 754 (and NumPy).
  */
-const comparison = (name: string, f: (x: number, y: number) => boolean, strided: Strided) =>
+const comparison = (name: string, kernel: BinaryKernel) =>
   defineOp({
     name,
+    inplace: true,
     broadcast: true,
     nondifferentiable: true,
     infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-    // ndarray-ops assigns the boolean `b > c` into the typed array, which stores it as 1 or 0.
-    forward: ([a, b], out) => map2(out, a, b, (x, y) => (f(x, y) ? 1 : 0), strided),
+    forward: ([a, b], out) => kernel(out, a, b),
   });
 
 /** a > b, as 1/0 in the inputs' dtype. */
-export const Greater = comparison('greater', (x, y) => x > y, ops.gt);
+export const Greater = comparison('greater', binary((x, y) => (x > y ? 1 : 0)));
 /** a >= b, as 1/0 in the inputs' dtype. */
-export const GreaterEqual = comparison('greaterEqual', (x, y) => x >= y, ops.geq);
+export const GreaterEqual = comparison('greaterEqual', binary((x, y) => (x >= y ? 1 : 0)));
 /** a < b, as 1/0 in the inputs' dtype. */
-export const Less = comparison('less', (x, y) => x < y, ops.lt);
+export const Less = comparison('less', binary((x, y) => (x < y ? 1 : 0)));
 /** a <= b, as 1/0 in the inputs' dtype. */
-export const LessEqual = comparison('lessEqual', (x, y) => x <= y, ops.leq);
+export const LessEqual = comparison('lessEqual', binary((x, y) => (x <= y ? 1 : 0)));
 /** a == b, as 1/0 in the inputs' dtype. */
-export const Equal = comparison('equal', (x, y) => x === y, ops.eq);
+export const Equal = comparison('equal', binary((x, y) => (x === y ? 1 : 0)));
 
 export const greater = (a: Operand, b: Operand, name?: string): Node => apply(Greater, [a, b], {}, name);
 export const greaterEqual = (a: Operand, b: Operand, name?: string): Node => apply(GreaterEqual, [a, b], {}, name);

@@ -2,7 +2,7 @@ import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { binary } from '../kernels/elementwise.js';
 import { softmaxCrossEntropyInto } from '../kernels/softmax.js';
 import { addTangents, sumTo } from './broadcast.js';
 import { expandDims } from './expandDims.js';
@@ -14,6 +14,8 @@ import { axisOf, softmax } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
+const logisticLossInto = binary((zi, xi) => Math.max(xi, 0) - xi * zi + Math.log1p(Math.exp(-Math.abs(xi))));
+
 /**
  * Elementwise logistic loss of logits x against labels z (probabilities of 1), broadcasting:
  * -z log sigmoid(x) - (1-z) log(1 - sigmoid(x)).  d/dx = sigmoid(x) - z,  d/dz = -x.
@@ -22,9 +24,10 @@ import { sum } from './sum.js';
  */
 export const SigmoidCrossEntropyWithLogits = defineOp({
   name: 'sigmoidCrossEntropyWithLogits',
+  inplace: true,
   broadcast: true,
   infer: ([z, x]) => ({ shape: broadcastShapes(z.shape, x.shape), dtype: sameDType([z, x], FLOATS) }),
-  forward: ([z, x], out) => map2(out, z, x, (zi, xi) => Math.max(xi, 0) - xi * zi + Math.log1p(Math.exp(-Math.abs(xi)))),
+  forward: ([z, x], out) => logisticLossInto(out, z, x),
   backward: (grad, { inputs: [z, x] }) => [sumTo(mul(grad, neg(x)), z), sumTo(mul(grad, sub(sigmoid(x), z)), x)],
   jvp: ([dz, dx], { inputs: [z, x] }) => addTangents(dz && mul(neg(x), dz), dx && mul(sub(sigmoid(x), z), dx)),
 });

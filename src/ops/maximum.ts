@@ -1,13 +1,14 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
 import { greater, greaterEqual } from './compare.js';
 import { add } from './add.js';
 import { mul } from './mul.js';
+
+const maximumInto = binary(Math.max);
 
 /**
  * How much of a gradient goes to `a` for being the larger of a and b: 1 where a > b, 0 where a < b.
@@ -20,9 +21,10 @@ export const largerWeight = (a: Node, b: Node): Node => mul(add(greater(a, b), g
 /** Elementwise larger of a and b, NumPy broadcasting; NaN propagates.  d max(a, b) = [a > b] da + [a < b] db (ties: half each) */
 export const Maximum = defineOp({
   name: 'maximum',
+  inplace: true,
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => map2(out, a, b, Math.max, ops.max),
+  forward: ([a, b], out) => maximumInto(out, a, b),
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(a, b)), a), sumTo(mul(grad, largerWeight(b, a)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(a, b)), db && mul(db, largerWeight(b, a))),
 });

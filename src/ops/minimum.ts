@@ -1,12 +1,13 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
 import { largerWeight } from './maximum.js';
 import { mul } from './mul.js';
+
+const minimumInto = binary(Math.min);
 
 /**
  * Elementwise smaller of a and b, NumPy broadcasting; NaN propagates.  d min(a, b) = [a < b] da + [a > b] db
@@ -14,9 +15,10 @@ import { mul } from './mul.js';
  */
 export const Minimum = defineOp({
   name: 'minimum',
+  inplace: true,
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => map2(out, a, b, Math.min, ops.min),
+  forward: ([a, b], out) => minimumInto(out, a, b),
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(b, a)), a), sumTo(mul(grad, largerWeight(a, b)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(b, a)), db && mul(db, largerWeight(a, b))),
 });

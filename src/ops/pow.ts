@@ -1,13 +1,14 @@
-import ops from 'ndarray-ops';
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map2 } from '../kernels/elementwise.js';
+import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
 import { log } from './log.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
+
+const powInto = binary(Math.pow);
 
 /** d(a^b)/da and d(a^b)/db. */
 const slopeA = (a: Node, b: Node): Node => mul(b, pow(a, sub(b, 1)));
@@ -21,9 +22,10 @@ const slopeB = (a: Node, out: Node): Node => mul(log(a), out);
  */
 export const Pow = defineOp({
   name: 'pow',
+  inplace: true,
   broadcast: true,
   infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b], FLOATS) }),
-  forward: ([a, b], out) => map2(out, a, b, Math.pow, ops.pow),
+  forward: ([a, b], out) => powInto(out, a, b),
   backward: (grad, out) => {
     const [a, b] = out.inputs;
     return [sumTo(mul(grad, slopeA(a, b)), a), sumTo(mul(grad, slopeB(a, out)), b)];

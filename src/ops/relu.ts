@@ -1,10 +1,11 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { map1 } from '../kernels/elementwise.js';
+import { unary } from '../kernels/elementwise.js';
 import { greater } from './compare.js';
 import { mul } from './mul.js';
+
+const reluInto = unary((x) => Math.max(x, 0));
 
 /**
  * Elementwise max(a, 0).  d relu(a) = [a > 0] da
@@ -14,7 +15,7 @@ export const Relu = defineOp({
   name: 'relu',
   inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
-  forward: ([a], out) => map1(out, a, (x) => Math.max(x, 0), (o, x) => ops.maxs(o, x, 0)),
+  forward: ([a], out) => reluInto(out, a),
   backward: (grad, { inputs: [a] }) => [mul(grad, greater(a, 0))],
   jvp: ([da], { inputs: [a] }) => mul(da!, greater(a, 0)),
 });

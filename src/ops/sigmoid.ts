@@ -1,7 +1,7 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { map1 } from '../kernels/elementwise.js';
+import { unary } from '../kernels/elementwise.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 
@@ -16,6 +16,8 @@ export function logistic(x: number): number {
   return e / (1 + e);
 }
 
+const sigmoidInto = unary(logistic);
+
 /** sigmoid' from sigmoid's output. */
 const slope = (out: Node): Node => mul(out, sub(1, out));
 
@@ -24,7 +26,7 @@ export const Sigmoid = defineOp({
   name: 'sigmoid',
   inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
-  forward: ([a], out) => map1(out, a, logistic),
+  forward: ([a], out) => sigmoidInto(out, a),
   backward: (grad, out) => [mul(grad, slope(out))],
   jvp: ([da], out) => mul(da!, slope(out)),
 });

@@ -1,9 +1,11 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { map1 } from '../kernels/elementwise.js';
+import { unary } from '../kernels/elementwise.js';
 import { mul } from './mul.js';
 import { sigmoid } from './sigmoid.js';
+
+const softplusInto = unary((x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
 
 /**
  * Elementwise log(1 + e^a).  d softplus(a) = sigmoid(a) da
@@ -14,7 +16,7 @@ export const Softplus = defineOp({
   name: 'softplus',
   inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
-  forward: ([a], out) => map1(out, a, (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
+  forward: ([a], out) => softplusInto(out, a),
   backward: (grad, { inputs: [a] }) => [mul(grad, sigmoid(a))],
   jvp: ([da], { inputs: [a] }) => mul(da!, sigmoid(a)),
 });

@@ -1,10 +1,11 @@
-import ops from 'ndarray-ops';
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { map1 } from '../kernels/elementwise.js';
+import { unary } from '../kernels/elementwise.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
+
+const sqrtInto = unary(Math.sqrt);
 
 /**
  * Elementwise square root (NaN below 0).  d(sqrt a) = da / (2 sqrt a), reusing the output.
@@ -14,7 +15,7 @@ export const Sqrt = defineOp({
   name: 'sqrt',
   inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
-  forward: ([a], out) => map1(out, a, Math.sqrt, ops.sqrt),
+  forward: ([a], out) => sqrtInto(out, a),
   backward: (grad, out) => [div(grad, mul(out, 2))],
   jvp: ([da], out) => div(da!, mul(out, 2)),
 });

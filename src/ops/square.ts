@@ -1,16 +1,17 @@
-import ops from 'ndarray-ops';
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { map1 } from '../kernels/elementwise.js';
+import { unary } from '../kernels/elementwise.js';
 import { mul } from './mul.js';
+
+const squareInto = unary((x) => x * x);
 
 /** Elementwise a^2.  d(a^2) = 2a da */
 export const Square = defineOp({
   name: 'square',
   inplace: true,
   infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
-  forward: ([a], out) => map1(out, a, (x) => x * x, (o, x) => ops.mul(o, x, x)),
+  forward: ([a], out) => squareInto(out, a),
   backward: (grad, { inputs: [a] }) => [mul(grad, mul(a, 2))],
   jvp: ([da], { inputs: [a] }) => mul(da!, mul(a, 2)),
 });

@@ -2,9 +2,11 @@ import { apply, sameDType } from '../graph/apply.js';
 import { Node, type Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { map3 } from '../kernels/elementwise.js';
+import { ternary } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
 import { constant } from './constant.js';
+
+const whereInto = ternary((k, x, y) => (k !== 0 ? x : y));
 
 /**
  * Elementwise select, NumPy broadcasting of all three: a where cond is nonzero, else b.
@@ -14,9 +16,10 @@ import { constant } from './constant.js';
  */
 export const Where = defineOp({
   name: 'where',
+  inplace: true,
   broadcast: true,
   infer: ([c, a, b]) => ({ shape: broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape), dtype: sameDType([a, b]) }),
-  forward: ([c, a, b], out) => map3(out, c, a, b, (k, x, y) => (k !== 0 ? x : y)),
+  forward: ([c, a, b], out) => whereInto(out, c, a, b),
   backward: (grad, { inputs: [c, a, b] }) => [null, sumTo(where(c, grad, 0), a), sumTo(where(c, 0, grad), b)],
   jvp: ([, da, db], { inputs: [c] }) => (da || db ? where(c, da ?? 0, db ?? 0) : null),
 });

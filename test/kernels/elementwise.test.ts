@@ -2,7 +2,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  addInto, binary, divInto, expInto, fill, logInto, map1, map2, map3, mulInto, negInto, subInto, unary,
+  addInto, binary, divInto, expInto, fill, logInto, map1, map2, map3, mulInto, negInto, subInto, ternary, unary,
   type BinaryKernel, type UnaryKernel,
 } from '../../src/kernels/elementwise.js';
 import { BIND_MIN } from '../../src/kernels/bind.js';
@@ -144,6 +144,51 @@ describe('map3 and fill', () => {
         refMap(want, [c, a, b], f);
         map3(out, c, a, b, f);
         expect(values(out)).toEqual(values(want));
+      }
+    }
+  });
+
+  it('ternary matches the reference for every layout and broadcast of its inputs, f32 and f64, rank 0 to 3', () => {
+    const rng = new Rng(6);
+    const f = (k: number, x: number, y: number) => (k > 0 ? x : y - x);
+    const kernel = ternary(f);
+    for (const T of TYPES) {
+      for (const shape of SHAPES) {
+        for (const layout of LAYOUTS) {
+          const last = shape.length > 0 ? [shape[shape.length - 1]] : [];
+          const c = makeArray(rng, T, shape, layout);
+          const a = broadcast(makeArray(rng, T, last, layout), shape); // a row, repeated
+          const b = broadcast(makeArray(rng, T, [], 'offset'), shape); // one element
+          for (const [x, y, z] of [[c, a, b], [b, c, a], [a, b, c]]) {
+            const out = makeArray(rng, T, shape, layout);
+            const want = ndarray(new T(size(shape)), shape.slice());
+            refMap(want, [x, y, z], f);
+            kernel(out, x, y, z);
+            expect(values(out)).toEqual(values(want));
+          }
+        }
+      }
+    }
+  });
+
+  it(`ternary gives the reference result on the first, second and third call with fresh values (bound loop, ${BIND_MIN}+ elements), in place too`, () => {
+    const rng = new Rng(7);
+    const f = (k: number, x: number, y: number) => (k > 0 ? x : y);
+    const kernel = ternary(f);
+    for (const layout of LAYOUTS) {
+      const shape = [64, 40];
+      const c = makeArray(rng, Float64Array, shape, layout), a = makeArray(rng, Float64Array, shape, 'contiguous');
+      const b = broadcast(makeArray(rng, Float64Array, [40], layout), shape);
+      const out = makeArray(rng, Float64Array, shape, layout);
+      const want = ndarray(new Float64Array(size(shape)), shape.slice());
+      for (let run = 0; run < 3; run++) {
+        (c.data as Float64Array).set(random(rng, Float64Array, c.data.length));
+        refMap(want, [c, a, b], f);
+        kernel(out, c, a, b);
+        expect(values(out)).toEqual(values(want));
+        refMap(want, [c, c, a], f);
+        kernel(c, c, c, a);
+        expect(values(c)).toEqual(values(want));
       }
     }
   });
