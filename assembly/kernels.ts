@@ -126,6 +126,145 @@ export function neg_f64(o: usize, x: usize, n: i32): void {
   for (; i < n; i++) store<f64>(o + (<usize>i << 3), -load<f64>(x + (<usize>i << 3)));
 }
 
+// ---------------------------------------------------------------- logistic functions on float32
+//
+// sigmoid and the logistic loss, whose cost in JavaScript is Math.exp / Math.log1p (~20 ns a call).
+// Each float32 element is widened to float64 and computed two lanes at a time with the JavaScript
+// kernels' formulas, then rounded to float32 once, as storing into a Float32Array does. e^t and
+// log1p(u) are computed here within 2 and 3 float64 ulp of Math.exp and Math.log1p, so the float32
+// results equal the JavaScript ones or differ by one float32 ulp where a result lies within a few
+// float64 ulp of a rounding boundary (test/kernels/logistic.test.ts measures both). The tail runs the same
+// vector code on one lane, so every element gets the same arithmetic.
+
+const LOG2E = 1.4426950408889634;
+// ln 2 in two parts (fdlibm's): k * LN2_HI is exact for |k| < 2^20.
+const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
+
+// @ts-ignore: decorator
+@inline function sp(v: f64): v128 { return f64x2.splat(v); }
+
+/** e^t for t <= 0 (t < -708 is taken as -708: e^t is then far below float32's range). NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function expNeg(t: v128): v128 {
+  t = f64x2.max(t, sp(-708.0));
+  const k = f64x2.nearest(f64x2.mul(t, sp(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, sp(LN2_HI))), f64x2.mul(k, sp(LN2_LO)));
+  // e^r, |r| <= ln2 / 2, by its Taylor series to r^12 / 12! (the next term is below 2e-16).
+  let p = sp(2.08767569878681e-09);
+  p = f64x2.add(f64x2.mul(p, r), sp(2.505210838544172e-08));
+  p = f64x2.add(f64x2.mul(p, r), sp(2.755731922398589e-07));
+  p = f64x2.add(f64x2.mul(p, r), sp(2.7557319223985893e-06));
+  p = f64x2.add(f64x2.mul(p, r), sp(2.48015873015873e-05));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.0001984126984126984));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.001388888888888889));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.008333333333333333));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.041666666666666664));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.16666666666666666));
+  p = f64x2.add(f64x2.mul(p, r), sp(0.5));
+  p = f64x2.add(f64x2.mul(p, r), sp(1.0));
+  p = f64x2.add(f64x2.mul(p, r), sp(1.0));
+  // 2^k from its exponent bits (k >= -1022, so it is a normal number).
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  return f64x2.mul(p, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
+}
+
+/** log(1 + u) for u in [0, 1]. NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function log1pUnit(u: v128): v128 {
+  const one = sp(1.0);
+  const w = f64x2.add(one, u);
+  // w = 2^j m with j in {0, 1} and m in [1/sqrt2, sqrt2]: m - 1 is exact.
+  const big = f64x2.gt(w, sp(1.4142135623730951));
+  const m = v128.bitselect(f64x2.mul(w, sp(0.5)), w, big);
+  const j = v128.and(big, one);
+  const s = f64x2.div(f64x2.sub(m, one), f64x2.add(m, one));
+  const s2 = f64x2.mul(s, s);
+  // log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^21/21), |s| <= 0.172 (the next term is below 1e-18).
+  let q = sp(0.047619047619047616);
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.05263157894736842));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.058823529411764705));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.06666666666666667));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.07692307692307693));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.09090909090909091));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.1111111111111111));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.14285714285714285));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.2));
+  q = f64x2.add(f64x2.mul(q, s2), sp(0.3333333333333333));
+  q = f64x2.add(f64x2.mul(q, s2), one);
+  const logm = f64x2.mul(f64x2.add(s, s), q);
+  const logw = f64x2.add(f64x2.mul(j, sp(LN2_HI)), f64x2.add(logm, f64x2.mul(j, sp(LN2_LO))));
+  // w is 1 + u rounded; log(w) * u / (w - 1) undoes that rounding, so tiny u keep their digits.
+  const d = f64x2.sub(w, one);
+  return v128.bitselect(u, f64x2.mul(logw, f64x2.div(u, d)), f64x2.eq(d, sp(0.0)));
+}
+
+/** 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below: e is only ever taken of -|x|. */
+// @ts-ignore: decorator
+@inline function sigmoid2(x: v128): v128 {
+  const e = expNeg(f64x2.neg(f64x2.abs(x)));
+  const d = f64x2.add(sp(1.0), e);
+  return v128.bitselect(f64x2.div(sp(1.0), d), f64x2.div(e, d), f64x2.ge(x, sp(0.0)));
+}
+
+/** max(x, 0) - x z + log1p(e^-|x|), the logistic loss of logits x against labels z. */
+// @ts-ignore: decorator
+@inline function loss2(z: v128, x: v128): v128 {
+  const t = log1pUnit(expNeg(f64x2.neg(f64x2.abs(x))));
+  return f64x2.add(f64x2.sub(f64x2.max(x, sp(0.0)), f64x2.mul(x, z)), t);
+}
+
+// @ts-ignore: decorator
+@inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+// @ts-ignore: decorator
+@inline function hi(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+// @ts-ignore: decorator
+@inline function narrow(a: v128, b: v128): v128 {
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+export function sigmoid_f32(o: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2;
+    const v = v128.load(x + p);
+    v128.store(o + p, narrow(sigmoid2(lo(v)), sigmoid2(hi(v))));
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2;
+    store<f32>(o + p, <f32>f64x2.extract_lane(sigmoid2(sp(<f64>load<f32>(x + p))), 0));
+  }
+}
+
+/** e^t for t <= 0 into float64 output: only for tests, which measure its error against Math.exp. */
+export function expNeg_f64(o: usize, x: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(o + (<usize>i << 3), f64x2.extract_lane(expNeg(sp(load<f64>(x + (<usize>i << 3)))), 0));
+}
+
+/** log1p(u) for u in [0, 1] into float64 output: only for tests, which measure its error against Math.log1p. */
+export function log1pUnit_f64(o: usize, x: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(o + (<usize>i << 3), f64x2.extract_lane(log1pUnit(sp(load<f64>(x + (<usize>i << 3)))), 0));
+}
+
+/** The logistic loss of labels z (x) against logits (y); mode 1: the logits are the scalar s, mode 2: the labels are. */
+export function logisticLoss_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void {
+  const sv = f64x2.splat(<f64>s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2;
+    const z = mode == 2 ? v128.splat<f32>(s) : v128.load(x + p);
+    const l = mode == 1 ? v128.splat<f32>(s) : v128.load(y + p);
+    v128.store(o + p, narrow(loss2(lo(z), lo(l)), loss2(hi(z), hi(l))));
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2;
+    const z = mode == 2 ? sv : sp(<f64>load<f32>(x + p));
+    const l = mode == 1 ? sv : sp(<f64>load<f32>(y + p));
+    store<f32>(o + p, <f32>f64x2.extract_lane(loss2(z, l), 0));
+  }
+}
+
 // ---------------------------------------------------------------- matmul
 //
 // C (M x N, row stride ldc elements) = A (M x K) B (K x N), from packed operands:

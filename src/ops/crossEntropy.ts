@@ -14,7 +14,7 @@ import { axisOf, softmax } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
-const logisticLossInto = binary((zi, xi) => Math.max(xi, 0) - xi * zi + Math.log1p(Math.exp(-Math.abs(xi))));
+const logisticLossInto = binary((zi, xi) => Math.max(xi, 0) - xi * zi + Math.log1p(Math.exp(-Math.abs(xi))), 'logisticLoss');
 
 /**
  * Elementwise logistic loss of logits x against labels z (probabilities of 1), broadcasting:

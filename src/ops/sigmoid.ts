@@ -16,7 +16,7 @@ export function logistic(x: number): number {
   return e / (1 + e);
 }
 
-const sigmoidInto = unary(logistic);
+const sigmoidInto = unary(logistic, 'sigmoid');
 
 /** sigmoid' from sigmoid's output. */
 const slope = (out: Node): Node => mul(out, sub(1, out));

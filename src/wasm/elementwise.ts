@@ -7,13 +7,24 @@
  * Arrays outside an arena are left to JavaScript on purpose: copying two inputs in and the result
  * out moves 2x the bytes the add itself does, which costs more than SIMD saves (measured in
  * `npm run bench -- add`, row "wasm, copying"; `binaryCopying` below exists for that measurement).
+ * The exception is the logistic loss, whose exp and log1p cost ~40 ns an element in JavaScript: a
+ * label array outside the arena (a constant) is copied into the output first.
+ *
+ * sigmoid and the logistic loss exist for float32 only; they compute in float64 lanes with their own
+ * exp and log1p, so a result may differ from JavaScript's by one float32 ulp (assembly/kernels.ts).
  */
 import type { NdArray } from 'ndarray';
 import { denseAlike, sizeOf } from '../kernels/layout.js';
 import { kernelsFor, wasmCalls, wasmEnabled, wasmScratch, type Kernels } from './runtime.js';
 
-export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div';
-export type WasmUnaryOp = 'neg';
+export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'logisticLoss';
+export type WasmUnaryOp = 'neg' | 'sigmoid';
+
+/**
+ * Kernels costly enough per element (an exp and a log1p) that an input living outside the arena is
+ * worth copying into the output first; the kernel then reads each element there before writing it.
+ */
+const COPY_IN: ReadonlySet<string> = new Set(['logisticLoss']);
 
 /** Below this many elements the JavaScript loop is as fast as the call into WebAssembly. */
 export const WASM_ELEMENTWISE_MIN = 32;
@@ -40,16 +51,34 @@ export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArra
   if (k === undefined || !wasmEnabled()) return false;
   const kind = floatKind(od);
   if (kind === null || floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
+  const kernel = (k as unknown as Record<string, Kernels['add_f32'] | undefined>)[`${op}_${kind}`];
+  if (kernel === undefined) return false;
   const inA = (a.data as Float).buffer === od.buffer, inB = (b.data as Float).buffer === od.buffer;
   // A broadcast scalar goes by value, so it may live anywhere (a learning rate, a constant).
-  let mode: number, s = 0;
+  let mode: number, s = 0, pa = ptr(a), pb = ptr(b);
   if (inA && inB && denseAlike(out, a, b)) mode = 0;
   else if (inA && denseAlike(out, a) && isBroadcastScalar(b)) (mode = 1), (s = (b.data as Float)[b.offset]);
   else if (inB && denseAlike(out, b) && isBroadcastScalar(a)) (mode = 2), (s = (a.data as Float)[a.offset]);
-  else return false;
-  k[`${op}_${kind}`](ptr(out), mode === 2 ? 0 : ptr(a), mode === 1 ? 0 : ptr(b), n, mode, s);
+  else if (COPY_IN.has(op) && inA !== inB && denseAlike(out, a, b) && !overlaps(out, inA ? a : b, n)) {
+    copyDense(out, inA ? b : a, n);
+    mode = 0;
+    if (inA) pb = ptr(out);
+    else pa = ptr(out);
+  } else return false;
+  kernel(ptr(out), mode === 2 ? 0 : pa, mode === 1 ? 0 : pb, n, mode, s);
   wasmCalls.elementwise++;
   return true;
+}
+
+/** True when the n elements of dense `a` and `out` share memory. */
+function overlaps(out: NdArray, a: NdArray, n: number): boolean {
+  const w = (out.data as Float).BYTES_PER_ELEMENT;
+  return ptr(a) < ptr(out) + n * w && ptr(out) < ptr(a) + n * w;
+}
+
+/** out = a for dense arrays of one kind. */
+function copyDense(out: NdArray, a: NdArray, n: number): void {
+  (out.data as Float).set((a.data as Float).subarray(a.offset, a.offset + n), out.offset);
 }
 
 /** out = op(a) in the arena's SIMD kernel; false when the call does not qualify. */
@@ -63,7 +92,9 @@ export function wasmUnary(op: WasmUnaryOp, out: NdArray, a: NdArray): boolean {
   const kind = floatKind(od);
   if (kind === null || floatKind(a.data) !== kind || (a.data as Float).buffer !== od.buffer) return false;
   if (!denseAlike(out, a)) return false;
-  k[`${op}_${kind}`](ptr(out), ptr(a), n);
+  const kernel = (k as unknown as Record<string, Kernels['neg_f32'] | undefined>)[`${op}_${kind}`];
+  if (kernel === undefined) return false;
+  kernel(ptr(out), ptr(a), n);
   wasmCalls.elementwise++;
   return true;
 }
@@ -72,7 +103,7 @@ export function wasmUnary(op: WasmUnaryOp, out: NdArray, a: NdArray): boolean {
  * out = a (op) b for dense arrays anywhere, by copying both inputs into the scratch memory and the
  * result back. Not used by the kernels (it loses to JavaScript); kept to measure that.
  */
-export function binaryCopying(op: WasmBinaryOp, out: Float, a: Float, b: Float): boolean {
+export function binaryCopying(op: Exclude<WasmBinaryOp, 'logisticLoss'>, out: Float, a: Float, b: Float): boolean {
   const s = wasmScratch();
   const kind = floatKind(out);
   if (!s || kind === null) return false;

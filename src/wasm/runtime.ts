@@ -21,6 +21,11 @@ export interface Kernels {
   div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
+  sigmoid_f32(o: Ptr, x: Ptr, n: number): void;
+  logisticLoss_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  /** For tests: the SIMD kernels' e^t (t <= 0) and log1p(u) (u in [0, 1]), in float64. */
+  expNeg_f64(o: Ptr, x: Ptr, n: number): void;
+  log1pUnit_f64(o: Ptr, x: Ptr, n: number): void;
   pack_f32(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;
   pack_f64(dst: Ptr, src: Ptr, rs: number, cs: number, rows: number, K: number, mr: number): void;
   gemm_f32(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
