@@ -2,7 +2,7 @@
  * Whole derivative matrices from the two modes. Each is a graph node like any other: it can be run,
  * printed, or differentiated again (a Hessian is the Jacobian of a gradient).
  */
-import type { DType } from '../graph/dtype.js';
+import { allocate, type DType } from '../graph/dtype.js';
 import { GradientError, gradients, jvp } from '../graph/gradients.js';
 import { describe, type Node } from '../graph/node.js';
 import { formatShape, isConcrete, sizeOf, type ConcreteShape } from '../graph/shape.js';
@@ -46,7 +46,7 @@ export function jacobian(y: Node, x: Node, opts: JacobianOptions = {}): Node {
 
 /** A constant of `shape` that is 1 at flat index `k` and 0 elsewhere. */
 export function oneHot(shape: ConcreteShape, k: number, dtype: DType): Node {
-  const data = dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
+  const data = allocate(dtype, sizeOf(shape));
   data[k] = 1;
   return constant({ data, shape: shape.slice() }, { dtype });
 }

@@ -4,13 +4,20 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
+/** Each dtype's typed-array constructor: the one place that maps the two. */
+const ARRAY = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
+
 export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-  }
+  return new ARRAY[dtype](size);
 }
+
+/** A typed array of `length` elements of `dtype` over `buffer`, from `byteOffset` (no copy). */
+export function viewOf(dtype: DType, buffer: ArrayBuffer, byteOffset: number, length: number): TypedArray {
+  return new ARRAY[dtype](buffer, byteOffset, length);
+}
+
+/** Bytes one element of `dtype` takes. */
+export const bytesPer = (dtype: DType): number => ARRAY[dtype].BYTES_PER_ELEMENT;
 
 /** The dtype of a typed array, or undefined for any other array-like. */
 export function dtypeOfArray(data: unknown): DType | undefined {

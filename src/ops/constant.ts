@@ -1,5 +1,5 @@
 import type { NdArray } from 'ndarray';
-import type { DType } from '../graph/dtype.js';
+import { dtypeOfArray, type DType } from '../graph/dtype.js';
 import { defineOp } from '../graph/op.js';
 import { Node, takeId } from '../graph/node.js';
 import { toNdArray, type Input } from '../graph/tensor.js';
@@ -15,8 +15,8 @@ export const Constant = defineOp<{ value: NdArray }>({
   jvp: () => null,
 });
 
-const dtypeOf = (v: NdArray): DType =>
-  v.data instanceof Float64Array ? 'float64' : v.data instanceof Int32Array ? 'int32' : 'float32';
+/** Values are made by toNdArray, always on a typed array. */
+const dtypeOf = (v: NdArray): DType => dtypeOfArray(v.data)!;
 
 /** A constant node; numbers and nested arrays become float32 unless `dtype` says otherwise. */
 export function constant(value: Input, opts: { dtype?: DType; name?: string } = {}): Node {

@@ -1,4 +1,4 @@
-import type { DType } from '../graph/dtype.js';
+import { dtypeOfArray, type DType } from '../graph/dtype.js';
 import { Node, takeId } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { toNdArray, type Input } from '../graph/tensor.js';
@@ -31,12 +31,11 @@ export function variable(name: string, initial: Initializer | Input, opts: { dty
     initializer = initial;
   } else {
     const v = toNdArray(initial, { dtype: opts.dtype, where: `variable '${name}'`, cast: true });
-    initializer = fromValue(v, opts.dtype ?? dtypeOf(v.data));
+    initializer = fromValue(v, opts.dtype ?? dtypeOfArray(v.data)!);
   }
   const attrs: VariableAttrs = { initializer, trainable: opts.trainable ?? true };
   return new Node(takeId(), Variable, [], attrs, initializer.shape.slice(), initializer.dtype, name);
 }
 
-const dtypeOf = (d: unknown): DType => (d instanceof Float64Array ? 'float64' : d instanceof Int32Array ? 'int32' : 'float32');
 
 export const isVariable = (n: Node): boolean => n.op === Variable;

@@ -4,8 +4,7 @@
  * Running a plan is then a loop over `program`: no sorting, no shape inference, no allocation.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import type { DType } from '../graph/dtype.js';
-import { allocate } from '../graph/dtype.js';
+import { allocate, bytesPer, viewOf } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import type { OpDef } from '../graph/op.js';
 import { sameShape, type ConcreteShape } from '../graph/shape.js';
@@ -120,7 +119,7 @@ export function compile(
       value = viewed;
     } else {
       const at = buffers.offset(e);
-      value = ndarray(at === undefined ? allocate(e.dtype, 0) : typedView(e.dtype, arena, at, e.bytes), e.shape.slice());
+      value = ndarray(at === undefined ? allocate(e.dtype, 0) : viewOf(e.dtype, arena, at, e.bytes / bytesPer(e.dtype)), e.shape.slice());
     }
     arrays[e.id] = value;
     if (e.kind === 'step') {
@@ -157,12 +156,4 @@ export function compile(
     program: steps.map((s) => s.run),
     events,
   };
-}
-
-function typedView(dtype: DType, arena: ArrayBuffer, byteOffset: number, bytes: number): Float32Array | Float64Array | Int32Array {
-  switch (dtype) {
-    case 'float32': return new Float32Array(arena, byteOffset, bytes / 4);
-    case 'float64': return new Float64Array(arena, byteOffset, bytes / 8);
-    case 'int32': return new Int32Array(arena, byteOffset, bytes / 4);
-  }
 }

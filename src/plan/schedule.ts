@@ -5,7 +5,7 @@
  * made later, once buffers are assigned (see compile.ts).
  */
 import ndarray, { type NdArray } from 'ndarray';
-import type { DType } from '../graph/dtype.js';
+import { bytesPer, viewOf, type DType } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import { formatShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
@@ -34,8 +34,6 @@ export interface Entry {
   id: number;
 }
 
-export const bytesPer = (dtype: DType): number => (dtype === 'float64' ? 8 : 4);
-
 function entry(node: Node, kind: Entry['kind'], inputs: Entry[], shape: ConcreteShape, viewOf = -1, dense = false, original: Entry | null = null): Entry {
   const bytes = kind === 'feed' || kind === 'step' ? sizeOf(shape) * bytesPer(node.dtype) : 0;
   return { node, kind, inputs, shape, dtype: node.dtype, bytes, viewOf, dense, original, id: -1 };
@@ -53,8 +51,7 @@ export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
 
 /** Stand-ins for buffers: distinct empty arrays of the right dtype, all over one empty ArrayBuffer. */
 const nothing = new ArrayBuffer(0);
-const standIn = (dtype: DType) =>
-  dtype === 'float64' ? new Float64Array(nothing) : dtype === 'int32' ? new Int32Array(nothing) : new Float32Array(nothing);
+const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
 
 /**
  * Orders the ancestors of `fetches` (stopping at fed nodes), infers every concrete shape once, and

@@ -7,6 +7,7 @@
  * Where WebAssembly SIMD is missing, or `setWasmEnabled(false)` / DAGRAD_WASM=0 turned it off, every
  * kernel takes its JavaScript path, which is also the reference the tests compare against.
  */
+import { bytesPer, viewOf } from '../graph/dtype.js';
 import { KERNELS_WASM_BASE64 } from './binary.js';
 
 type Ptr = number;
@@ -151,7 +152,7 @@ export class WasmArena {
   }
 
   alloc(dtype: 'float32' | 'float64' | 'int32', size: number): ArenaArray {
-    const width = dtype === 'float64' ? 8 : 4;
+    const width = bytesPer(dtype);
     const at = this.top;
     const end = at + size * width;
     if (end > this.bytes) {
@@ -159,7 +160,7 @@ export class WasmArena {
     }
     this.top = (end + 15) & ~15;
     const buf = this.memory.buffer;
-    return dtype === 'float64' ? new Float64Array(buf, at, size) : dtype === 'float32' ? new Float32Array(buf, at, size) : new Int32Array(buf, at, size);
+    return viewOf(dtype, buf, at, size);
   }
 
   /** Frees every array at once; views handed out before must not be used afterwards. */
