@@ -11,7 +11,12 @@ export class ShapeError extends Error {
 
 export const formatShape = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
 
-export const sizeOf = (s: ConcreteShape): number => s.reduce((p, d) => p * d, 1);
+/** The number of elements. A plain loop: kernels call it on every run. */
+export function sizeOf(s: ConcreteShape): number {
+  let n = 1;
+  for (let i = 0; i < s.length; i++) n *= s[i];
+  return n;
+}
 
 export const isConcrete = (s: Shape): s is ConcreteShape => s.every((d) => d !== null);
 

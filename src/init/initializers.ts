@@ -44,7 +44,7 @@ function make(name: string, shape: readonly number[], opts: InitOptions, draw: (
 function fans(shape: readonly number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0], shape[0]];
-  const field = shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  const field = sizeOf(shape.slice(0, -2));
   return [shape.at(-2)! * field, shape.at(-1)! * field];
 }
 

@@ -10,7 +10,8 @@
  * ordinary loop, so one-off calls never pay for a compile.
  */
 import type { NdArray } from 'ndarray';
-import { collapse, denseAlike, sizeOf } from './layout.js';
+import { sizeOf } from '../graph/shape.js';
+import { collapse, denseAlike } from './layout.js';
 
 type Data = { [i: number]: number; length: number };
 export type Bound = () => void;

@@ -16,7 +16,8 @@
 import type { NdArray } from 'ndarray';
 import { wasmBinary, wasmUnary, type WasmBinaryOp, type WasmUnaryOp } from '../wasm/elementwise.js';
 import { BIND_MIN, Bindings } from './bind.js';
-import { collapse, denseAlike, sizeOf } from './layout.js';
+import { sizeOf } from '../graph/shape.js';
+import { collapse, denseAlike } from './layout.js';
 
 type Data = { [i: number]: number; length: number };
 type F1 = (x: number) => number;

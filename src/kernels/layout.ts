@@ -35,9 +35,3 @@ export function collapse(shape: readonly number[], strides: readonly (readonly n
   }
   return { shape: outShape, strides: outStrides };
 }
-
-export const sizeOf = (shape: readonly number[]): number => {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
-};

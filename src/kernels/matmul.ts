@@ -15,6 +15,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { wasmMatmul } from '../wasm/matmul.js';
+import { sizeOf } from '../graph/shape.js';
 
 type Data = { [i: number]: number; length: number };
 
@@ -30,7 +31,7 @@ export function matmulInto(out: NdArray, a: NdArray, b: NdArray): void {
   const r = out.shape.length, ra = a.shape.length, rb = b.shape.length;
   const M = out.shape[r - 2], N = out.shape[r - 1], K = a.shape[ra - 1];
   const batch = out.shape.slice(0, r - 2);
-  const nb = batch.reduce((p, d) => p * d, 1);
+  const nb = sizeOf(batch);
   const strideIn = (x: NdArray, lead: number) =>
     batch.map((d, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.stride[i - lead]));
   const aBatch = strideIn(a, batch.length - (ra - 2)), bBatch = strideIn(b, batch.length - (rb - 2));

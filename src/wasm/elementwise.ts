@@ -14,7 +14,8 @@
  * exp and log1p, so a result may differ from JavaScript's by one float32 ulp (assembly/kernels.ts).
  */
 import type { NdArray } from 'ndarray';
-import { denseAlike, sizeOf } from '../kernels/layout.js';
+import { sizeOf } from '../graph/shape.js';
+import { denseAlike } from '../kernels/layout.js';
 import { kernelsFor, wasmCalls, wasmEnabled, wasmScratch, type Kernels } from './runtime.js';
 
 export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'logisticLoss';
