@@ -5,7 +5,7 @@
 import type { NdArray } from 'ndarray';
 import { gradients, jvp } from '../graph/gradients.js';
 import { describe, Node } from '../graph/node.js';
-import { Session, type Feeds } from '../graph/session.js';
+import { feedEntries, Session, type Feeds } from '../graph/session.js';
 import { formatShape } from '../graph/shape.js';
 import { contiguous, toNdArray, type Data, type Input } from '../graph/tensor.js';
 import { Rng } from '../init/random.js';
@@ -117,12 +117,6 @@ export function gradcheck(y: Node, xs: readonly Node[], feeds: Feeds = {}, opts:
     inputs: reports,
     summary,
   };
-}
-
-function feedEntries(feeds: Feeds): [Node | string, Input][] {
-  if (feeds instanceof Map) return [...feeds];
-  if (Array.isArray(feeds)) return feeds.map(([k, v]) => [k, v]);
-  return Object.entries(feeds);
 }
 
 const flat = (a: NdArray): Float64Array => Float64Array.from(contiguous(a, 'float64').data as Data as ArrayLike<number>);

@@ -5,9 +5,9 @@
 import type { NdArray } from 'ndarray';
 import { gradients, jvp } from '../graph/gradients.js';
 import { describe, type Node } from '../graph/node.js';
-import { Session, type Feeds } from '../graph/session.js';
+import { feedEntries, Session, type Feeds } from '../graph/session.js';
 import { formatShape, sizeOf } from '../graph/shape.js';
-import { toFlat, type Input } from '../graph/tensor.js';
+import { toFlat } from '../graph/tensor.js';
 import { placeholder } from '../ops/placeholder.js';
 import { concreteShape } from './jacobian.js';
 
@@ -38,7 +38,7 @@ export function modeCost(f: Node, x: Node, feeds: Feeds = [], opts: { session?: 
   const shape = concreteShape(x, 'modeCost', 'x');
   const n = sizeOf(shape);
   const sess = opts.session ?? new Session();
-  const base = feedList(feeds);
+  const base = feedEntries(feeds);
 
   const dx = placeholder(`${x.name}_tangent`, shape, x.dtype);
   const df = jvp(f, [x], [dx])[0];
@@ -62,10 +62,4 @@ export function modeCost(f: Node, x: Node, feeds: Feeds = [], opts: { session?: 
     forward: { sweeps: n, kernelCalls: forwardCalls, gradient: forwardGradient },
     reverse: { sweeps: 1, kernelCalls: reverseCalls, gradient: reverseGradient },
   };
-}
-
-function feedList(feeds: Feeds): [Node | string, Input][] {
-  if (feeds instanceof Map) return [...feeds];
-  if (Array.isArray(feeds)) return feeds.map(([k, v]) => [k, v]);
-  return Object.entries(feeds);
 }

@@ -241,9 +241,7 @@ export class Session {
   private resolveFeeds(info: FetchInfo, feeds: Feeds | undefined) {
     const fed = new Map<Node, { shape: number[]; value: Input }>();
     if (!feeds) return fed;
-    const entries: [Node | string, Input][] =
-      feeds instanceof Map ? [...feeds] : Array.isArray(feeds) ? (feeds as [Node | string, Input][]) : Object.entries(feeds);
-    for (const [k, value] of entries) {
+    for (const [k, value] of feedEntries(feeds)) {
       let node: Node;
       if (k instanceof Node) node = k;
       else if (typeof k === 'string') {
@@ -364,6 +362,13 @@ function put(dst: unknown, src: NdArray, which: number | string | null): void {
   } else {
     copyInto(dst, src);
   }
+}
+
+/** Feeds in any of their forms, as [key, value] pairs (a fresh array). */
+export function feedEntries(feeds: Feeds): [Node | string, Input][] {
+  if (feeds instanceof Map) return [...feeds];
+  if (Array.isArray(feeds)) return feeds.map(([k, v]) => [k, v]);
+  return Object.entries(feeds);
 }
 
 /** Evaluates nodes once in a throwaway session: for quick looks and tests. */
