@@ -4,10 +4,10 @@ import { placeholderNames } from '../ops/placeholder.js';
 import type { VariableAttrs } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
 import { refeed, writeFeed, type FeedList } from '../plan/feeds.js';
-import { dtypeOfArray, type TypedArray } from './dtype.js';
+import { dtypeOfArray } from './dtype.js';
 import { describe, Node } from './node.js';
 import { compatible, formatShape, sameShape, ShapeError } from './shape.js';
-import { contiguous, copyInto, inputDType, inputShape, isContiguous, isNdArray, writeInput, type Input } from './tensor.js';
+import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from './tensor.js';
 import { topoSort } from './topo.js';
 
 export type { Plan, PlanMemory, Step };
@@ -355,13 +355,7 @@ function put(dst: unknown, src: NdArray, which: number | string | null): void {
     const name = which === null ? 'out' : typeof which === 'number' ? `out[${which}]` : `out.${which}`;
     throw new TypeError(`run: ${name} is not a ${dtypeOfArray(src.data)} array of shape ${formatShape(src.shape)}`);
   }
-  if (isContiguous(dst) && isContiguous(src)) {
-    // a plain loop: ndarray-ops' assign allocates on every call
-    const d = dst.data as TypedArray, x = src.data as TypedArray;
-    for (let i = 0, n = dst.size, o = dst.offset, so = src.offset; i < n; i++) d[o + i] = x[so + i];
-  } else {
-    copyInto(dst, src);
-  }
+  copyInto(dst, src);
 }
 
 /** Feeds in any of their forms, as [key, value] pairs (a fresh array). */

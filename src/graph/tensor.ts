@@ -37,14 +37,18 @@ export function contiguous(a: NdArray, dtype: DType = dtypeOfArray(a.data) ?? 'f
   return out;
 }
 
-/** out[...] = src[...], any strides. int32 destinations truncate toward zero, as Int32Array does. */
+/**
+ * out[...] = src[...] for arrays of one shape, any strides. int32 destinations truncate toward
+ * zero, as Int32Array does. Contiguous arrays take a plain loop (ndarray-ops' assign allocates on
+ * every call, and runs copy fetches and assigns out every run).
+ */
 export function copyInto(out: NdArray, src: NdArray): void {
-  if (out.shape.length === 0) {
-    (out.data as Data)[out.offset] = (src.data as Data)[src.offset];
+  if (isContiguous(out) && isContiguous(src)) {
+    const d = out.data as Data, x = src.data as Data;
+    for (let i = 0, n = out.size, o = out.offset, s = src.offset; i < n; i++) d[o + i] = x[s + i];
     return;
   }
-  if (out.size === 0) return;
-  ops.assign(out, src);
+  if (out.size > 0) ops.assign(out, src);
 }
 
 function shapeOfNested(x: NestedArray, where: string): number[] {
