@@ -81,6 +81,7 @@ const newRow3 = (): Row3 =>
 
 const sharedRow1 = newRow1();
 const sharedRow2 = newRow2();
+const sharedRow3 = newRow3();
 
 function drive1(out: NdArray, a: NdArray, f: F1, row: Row1): void {
   const o = out.data as Data, x = a.data as Data;
@@ -215,15 +216,9 @@ export function map2(
   drive2(out, a, b, f, sharedRow2);
 }
 
-/** out = f(a, b, c), elementwise (for `where` and other ternary ops). */
+/** out = f(a, b, c), elementwise, for a one-off `f`; see `map1`. */
 export function map3(out: NdArray, a: NdArray, b: NdArray, c: NdArray, f: (x: number, y: number, z: number) => number): void {
-  const o = out.data as Data, x = a.data as Data, y = b.data as Data, z = c.data as Data;
-  if (denseAlike(out, a, b) && denseAlike(out, c)) {
-    const n = sizeOf(out.shape), oo = out.offset, xo = a.offset, yo = b.offset, zo = c.offset;
-    for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i], y[yo + i], z[zo + i]);
-    return;
-  }
-  odometer([out, a, b, c], (off) => { o[off[0]] = f(x[off[1]], y[off[2]], z[off[3]]); });
+  drive3(out, a, b, c, f, sharedRow3);
 }
 
 /** Fills `out` with one value. */
