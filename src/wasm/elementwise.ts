@@ -42,18 +42,27 @@ function isBroadcastScalar(a: NdArray): boolean {
 
 const ptr = (a: NdArray): number => (a.data as Float).byteOffset + a.offset * (a.data as Float).BYTES_PER_ELEMENT;
 
+/**
+ * The SIMD kernel `${op}_f32` or `_f64` of the arena that `out` lives in; undefined when WebAssembly
+ * is off, `out` is too small, not float, or not in an arena, or the arena has no such kernel.
+ */
+function arenaKernel<K>(op: string, out: NdArray): K | undefined {
+  if (sizeOf(out.shape) < WASM_ELEMENTWISE_MIN || !wasmEnabled()) return undefined;
+  const od = out.data as Float;
+  if (!(od.buffer instanceof ArrayBuffer)) return undefined;
+  const k = kernelsFor(od.buffer);
+  const kind = floatKind(od);
+  if (k === undefined || kind === null) return undefined;
+  return (k as unknown as Record<string, K | undefined>)[`${op}_${kind}`];
+}
+
 /** out = a (op) b in the arena's SIMD kernel; false when the call does not qualify. */
 export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArray): boolean {
-  const n = sizeOf(out.shape);
-  if (n < WASM_ELEMENTWISE_MIN) return false;
-  const od = out.data as Float;
-  if (!(od.buffer instanceof ArrayBuffer)) return false;
-  const k = kernelsFor(od.buffer);
-  if (k === undefined || !wasmEnabled()) return false;
-  const kind = floatKind(od);
-  if (kind === null || floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
-  const kernel = (k as unknown as Record<string, Kernels['add_f32'] | undefined>)[`${op}_${kind}`];
+  const kernel = arenaKernel<Kernels['add_f32']>(op, out);
   if (kernel === undefined) return false;
+  const od = out.data as Float, kind = floatKind(od);
+  if (floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
+  const n = sizeOf(out.shape);
   const inA = (a.data as Float).buffer === od.buffer, inB = (b.data as Float).buffer === od.buffer;
   // A broadcast scalar goes by value, so it may live anywhere (a learning rate, a constant).
   let mode: number, s = 0, pa = ptr(a), pb = ptr(b);
@@ -84,18 +93,11 @@ function copyDense(out: NdArray, a: NdArray, n: number): void {
 
 /** out = op(a) in the arena's SIMD kernel; false when the call does not qualify. */
 export function wasmUnary(op: WasmUnaryOp, out: NdArray, a: NdArray): boolean {
-  const n = sizeOf(out.shape);
-  if (n < WASM_ELEMENTWISE_MIN) return false;
-  const od = out.data as Float;
-  if (!(od.buffer instanceof ArrayBuffer)) return false;
-  const k = kernelsFor(od.buffer);
-  if (k === undefined || !wasmEnabled()) return false;
-  const kind = floatKind(od);
-  if (kind === null || floatKind(a.data) !== kind || (a.data as Float).buffer !== od.buffer) return false;
-  if (!denseAlike(out, a)) return false;
-  const kernel = (k as unknown as Record<string, Kernels['neg_f32'] | undefined>)[`${op}_${kind}`];
+  const kernel = arenaKernel<Kernels['neg_f32']>(op, out);
   if (kernel === undefined) return false;
-  kernel(ptr(out), ptr(a), n);
+  const od = out.data as Float;
+  if (floatKind(a.data) !== floatKind(od) || (a.data as Float).buffer !== od.buffer || !denseAlike(out, a)) return false;
+  kernel(ptr(out), ptr(a), sizeOf(out.shape));
   wasmCalls.elementwise++;
   return true;
 }
