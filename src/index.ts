@@ -6,7 +6,7 @@ export { Node, type Operand } from './graph/node.js';
 export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.js';
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';
-export { gradients, jvp, GradientError } from './graph/gradients.js';
+export { gradients, jvp, GradientError, type GradientsOptions } from './graph/gradients.js';
 export {
   Session, evaluate, type Feeds, type Fetches, type Plan, type PlanMemory, type Results, type RunOptions, type SessionOptions, type Step,
 } from './graph/session.js';

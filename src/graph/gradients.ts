@@ -19,12 +19,25 @@ function dependents(order: readonly Node[], xs: readonly Node[]): Set<Node> {
   return out;
 }
 
+export interface GradientsOptions {
+  /**
+   * What an x gets when no gradient reaches it (ys do not depend on it, or only through
+   * stopGradient, comparisons, indices): 'zeros' of its shape (the default) or 'null', for callers
+   * that must tell "nothing flowed" apart from a gradient that happens to be zero (TensorFlow's
+   * `unconnected_gradients`).
+   */
+  unconnected?: 'zeros' | 'null';
+}
+
 /**
  * Reverse mode: d(sum of ys)/d(x) for each x, as graph nodes (so they can be run, printed, or
  * differentiated again). `gradYs[i]` weights ys[i] (default: ones, i.e. the gradient of the sum).
- * Contributions from every path are summed. An x that ys do not depend on gets zeros of its shape.
+ * Contributions from every path are summed. An x that no gradient reaches gets zeros of its shape
+ * (or null, with `unconnected: 'null'`).
  */
-export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[]): Node[] {
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros' }): Node[];
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs: readonly (Node | null | undefined)[] | undefined, opts: GradientsOptions): (Node | null)[];
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts: GradientsOptions = {}): (Node | null)[] {
   const yl = asList(ys);
   const order = topoSort(yl);
   const live = dependents(order, xs);
@@ -64,7 +77,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
       push(input, gi);
     });
   }
-  return xs.map((x) => total.get(x) ?? zerosLike(x));
+  return xs.map((x) => total.get(x) ?? (opts.unconnected === 'null' ? null : zerosLike(x)));
 }
 
 /**

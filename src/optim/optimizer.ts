@@ -12,12 +12,11 @@ import { assignAdd } from '../ops/assign.js';
 import { cast } from '../ops/cast.js';
 import { constant } from '../ops/constant.js';
 import { group } from '../ops/group.js';
-import { ZerosLike } from '../ops/like.js';
 import { variable } from '../ops/variable.js';
 import * as init from '../init/initializers.js';
 import { clipByGlobalNorm } from './clip.js';
 import { isSchedule, type Schedule } from './schedules.js';
-import { checkVariable, differentiablyConnected, trainableVariables } from './variables.js';
+import { checkVariable, trainableVariables } from './variables.js';
 
 /**
  * A learning rate: a number, a schedule of the step count, or a scalar float node of your own (a
@@ -96,12 +95,8 @@ export abstract class Optimizer {
     for (const v of list) {
       if (v.dtype === 'int32') throw new TypeError(`${where}: variable '${v.name}' is int32 and cannot be trained`);
     }
-    const live = differentiablyConnected(loss, list);
-    const xs = list.filter((v) => live.has(v));
-    const gs = xs.length > 0 ? gradients(loss, xs) : [];
-    // gradients() answers zerosLike(x) when nothing flowed (an op passed null): that is "leave it alone" too.
-    const grad = new Map(xs.map((v, i) => [v, gs[i].op === ZerosLike && gs[i].inputs[0] === v ? null : gs[i]]));
-    return list.map((v) => [grad.get(v) ?? null, v] as const);
+    const gs = gradients(loss, list, undefined, { unconnected: 'null' });
+    return list.map((v, i) => [gs[i], v] as const);
   }
 
   /**

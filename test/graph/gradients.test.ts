@@ -75,6 +75,17 @@ describe('gradients', () => {
     expect(flat(vu)).toEqual([0, 0, 0]);
   });
 
+  it("with unconnected: 'null', gives null where no gradient reaches (unused, or only through stopGradient)", () => {
+    const a = f64('a', [2]);
+    const unused = f64('u', [2]);
+    const stopped = f64('s', [2]);
+    const y = sum(mul(a, stopGradient(stopped)));
+    const [ga, gu, gs] = gradients(y, [a, unused, stopped], undefined, { unconnected: 'null' });
+    expect(gu).toBeNull();
+    expect(gs).toBeNull();
+    expect(flat(run(ga!, { a: [1, 2], s: [3, 4] } as never))).toEqual([3, 4]);
+  });
+
   it('weights non-scalar ys with gradYs, and defaults to the gradient of their sum', () => {
     const a = f64('a', [3]);
     const y = mul(a, a);
