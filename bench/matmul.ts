@@ -6,7 +6,7 @@
  */
 import ndarray from 'ndarray';
 import { Matmul } from '../src/ops/matmul.js';
-import { Rng } from '../src/init/random.js';
+import { Rng } from '../src/graph/random.js';
 import { setWasmEnabled } from '../src/wasm/runtime.js';
 import { compare, progress, type Rows } from './harness.js';
 import { tf, useBackend, type Backend } from './tfjs.js';

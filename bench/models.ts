@@ -11,7 +11,7 @@ import {
   add, init, matmul, mean, placeholder, relu, Session, SGD, sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits,
   variable, constant, type Node,
 } from '../src/index.js';
-import { Rng } from '../src/init/random.js';
+import { Rng } from '../src/graph/random.js';
 import { setWasmEnabled, wasmArena } from '../src/wasm/runtime.js';
 import { compare, progress, type Impl, type Row, type Rows } from './harness.js';
 import { tf, useBackend, type Backend } from './tfjs.js';

@@ -15,7 +15,7 @@ import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { add, constant, placeholder, Session, type Node } from '../src/index.js';
 import { Add } from '../src/ops/add.js';
-import { Rng } from '../src/init/random.js';
+import { Rng } from '../src/graph/random.js';
 import { binaryCopying } from '../src/wasm/elementwise.js';
 import { setWasmEnabled, WasmArena } from '../src/wasm/runtime.js';
 import { compare, progress, type Rows } from './harness.js';

@@ -6,14 +6,19 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { OPS } from '../src/ops/index.js';
 
-const dir = new URL('../src/ops/', import.meta.url);
+/** Where op definitions live: one op per file in src/ops, and the constant op in the graph vocabulary. */
+const sources = [
+  { dir: new URL('../src/ops/', import.meta.url), prefix: 'ops/', files: (f: string) => f.endsWith('.ts') && f !== 'index.ts' },
+  { dir: new URL('../src/graph/', import.meta.url), prefix: 'graph/', files: (f: string) => f === 'constant.ts' },
+];
 
 interface Row { name: string; file: string; doc: string; modes: string }
 
 export function opRows(): Row[] {
   const docs = new Map<string, { file: string; doc: string }>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts')) {
-    const src = readFileSync(new URL(file, dir), 'utf8');
+  for (const { dir, prefix, files } of sources) for (const name of readdirSync(dir).filter(files)) {
+    const file = prefix + name;
+    const src = readFileSync(new URL(name, dir), 'utf8');
     // A doc comment right before an op definition, or before a builder (assignOp('assign', ...)).
     const def = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const \w+(?::[^=]+)? = (?:defineOp(?:<[^>]*>)?\(\{\s*name: '(\w+)'|\w+\('(\w+)')/g;
     for (let m = def.exec(src); m; m = def.exec(src)) docs.set(m[2] ?? m[3], { file, doc: clean(m[1]) });
@@ -32,7 +37,7 @@ const clean = (comment: string): string =>
 
 export function opsMarkdown(): string {
   const rows = opRows()
-    .map((r) => `| \`${r.name}\` | [${r.file}](../src/ops/${r.file}) | ${r.modes} | ${r.doc.replace(/\|/g, '\\|')} |`)
+    .map((r) => `| \`${r.name}\` | [${r.file}](../src/${r.file}) | ${r.modes} | ${r.doc.replace(/\|/g, '\\|')} |`)
     .join('\n');
   return `# The op table
 

@@ -6,12 +6,12 @@ export { Node, type Operand } from './graph/node.js';
 export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.js';
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';
-export { gradients, jvp, GradientError, type GradientsOptions } from './graph/gradients.js';
+export { gradients, jvp, GradientError, type GradientsOptions } from './autodiff/gradients.js';
 export {
   Session, evaluate, type Feeds, type Fetches, type Plan, type PlanMemory, type Results, type RunOptions, type SessionOptions, type Step,
-} from './graph/session.js';
+} from './session/session.js';
 export { toNdArray, toNested, toFlat, type Input, type NestedArray } from './graph/tensor.js';
-export { Rng } from './init/random.js';
+export { Rng } from './graph/random.js';
 export type { Initializer } from './init/initializers.js';
 import * as init from './init/initializers.js';
 export { init };
@@ -32,9 +32,9 @@ export {
   type GradAndVar, type LearningRate, type OptimizerOptions, type UpdateContext, type SGDOptions, type AdagradOptions,
   type RMSPropOptions, type AdamOptions, type AdamWOptions, type ClippedGradients, type Schedule,
 } from './optim/index.js';
-export { jacobian, type JacobianOptions } from './derivatives/jacobian.js';
-export { hessian, hessianVectorProduct, derivative } from './derivatives/hessian.js';
-export { modeCost, type ModeCost, type ModeRun } from './derivatives/modeCost.js';
+export { jacobian, type JacobianOptions } from './autodiff/jacobian.js';
+export { hessian, hessianVectorProduct, derivative } from './autodiff/hessian.js';
+export { modeCost, type ModeCost, type ModeRun } from './check/modeCost.js';
 export {
   checkOp, OpCheckError, type OpCase, type CheckOpOptions, type OpCaseReport, type OpCheckReport,
 } from './check/checkOp.js';

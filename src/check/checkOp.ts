@@ -9,7 +9,7 @@ import { apply } from '../graph/apply.js';
 import { allocate, type DType } from '../graph/dtype.js';
 import type { Node } from '../graph/node.js';
 import type { OpDef, TensorType } from '../graph/op.js';
-import { Session } from '../graph/session.js';
+import { Session } from '../session/session.js';
 import { compatible, formatShape, sameShape, sizeOf, stridesOf, type ConcreteShape, type Shape } from '../graph/shape.js';
 import { broadcastView, toFlat, toNdArray, type Input } from '../graph/tensor.js';
 import { placeholder } from '../ops/placeholder.js';

@@ -3,13 +3,13 @@
  * every other way of getting a derivative is checked against. Too slow to train with.
  */
 import type { NdArray } from 'ndarray';
-import { gradients, jvp } from '../graph/gradients.js';
+import { gradients, jvp } from '../autodiff/gradients.js';
 import { describe, Node } from '../graph/node.js';
-import { feedEntries, Session, type Feeds } from '../graph/session.js';
+import { feedEntries, Session, type Feeds } from '../session/session.js';
 import { formatShape } from '../graph/shape.js';
 import { contiguous, toNdArray, type Data, type Input } from '../graph/tensor.js';
-import { Rng } from '../init/random.js';
-import { constant } from '../ops/constant.js';
+import { Rng } from '../graph/random.js';
+import { constant } from '../graph/constant.js';
 
 export interface GradcheckOptions {
   /** Step of the central difference. Default 1e-6. */

@@ -2,7 +2,7 @@ import type { DType } from './dtype.js';
 import { Node, takeId, type Operand } from './node.js';
 import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
-import { constant } from '../ops/constant.js';
+import { constant } from './constant.js';
 
 /**
  * Builds a node: lifts numbers to constants of the first node input's dtype, runs the op's shape and

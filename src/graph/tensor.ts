@@ -4,7 +4,8 @@ import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.js'
 import { formatShape, sizeOf, type ConcreteShape } from './shape.js';
 
 /** Indexable storage of an ndarray. */
-export type Data = { [i: number]: number; readonly length: number };
+export type { Data } from './layout.js';
+import type { Data } from './layout.js';
 
 /** A nested array of numbers, any depth (a number is depth 0). */
 export type NestedArray = number | readonly NestedArray[];

@@ -5,7 +5,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate, type DType } from '../graph/dtype.js';
 import { formatShape, sizeOf, type ConcreteShape } from '../graph/shape.js';
-import { Rng } from './random.js';
+import { Rng } from '../graph/random.js';
 
 export interface Initializer {
   readonly shape: ConcreteShape;

@@ -11,9 +11,9 @@
  */
 import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
-import { collapse, denseAlike } from './layout.js';
+import { collapse, denseAlike } from '../graph/layout.js';
+import type { Data } from '../graph/layout.js';
 
-type Data = { [i: number]: number; length: number };
 export type Bound = () => void;
 
 /** Calls with fewer elements than this run the ordinary loop (the look-up would cost more than it saves). */

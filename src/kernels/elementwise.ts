@@ -17,9 +17,9 @@ import type { NdArray } from 'ndarray';
 import { wasmBinary, wasmUnary, type WasmBinaryOp, type WasmUnaryOp } from '../wasm/elementwise.js';
 import { BIND_MIN, Bindings } from './bind.js';
 import { sizeOf } from '../graph/shape.js';
-import { collapse, denseAlike } from './layout.js';
+import { collapse, denseAlike } from '../graph/layout.js';
+import type { Data } from '../graph/layout.js';
 
-type Data = { [i: number]: number; length: number };
 type F1 = (x: number) => number;
 type F2 = (x: number, y: number) => number;
 type F3 = (x: number, y: number, z: number) => number;

@@ -16,16 +16,8 @@
 import type { NdArray } from 'ndarray';
 import { wasmMatmul } from '../wasm/matmul.js';
 import { sizeOf } from '../graph/shape.js';
+import type { Data, Mat } from '../graph/layout.js';
 
-type Data = { [i: number]: number; length: number };
-
-/** One matrix of a batch: data, offset, row stride, column stride. */
-export interface Mat {
-  data: Data;
-  off: number;
-  rs: number;
-  cs: number;
-}
 
 export function matmulInto(out: NdArray, a: NdArray, b: NdArray): void {
   const r = out.shape.length, ra = a.shape.length, rb = b.shape.length;

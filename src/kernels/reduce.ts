@@ -7,8 +7,8 @@
  * arithmetic happens in either.
  */
 import type { NdArray } from 'ndarray';
+import type { Data } from '../graph/layout.js';
 
-type Data = { [i: number]: number; length: number };
 
 export interface Reducer {
   init: number;

@@ -18,7 +18,7 @@ import nodePath from 'node:path';
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate, isDType, type DType, type TypedArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
-import type { Session } from '../graph/session.js';
+import type { Session } from '../session/session.js';
 import { formatShape, sameShape, sizeOf } from '../graph/shape.js';
 import { crc32 } from './crc32.js';
 

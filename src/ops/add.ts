@@ -4,7 +4,7 @@ import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
 import { addInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
-import { bindBinary } from '../plan/bind.js';
+import { bindBinary } from '../kernels/tiny.js';
 
 /** Elementwise sum, NumPy broadcasting.  d(a+b) = da + db */
 export const Add = defineOp({

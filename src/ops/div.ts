@@ -7,7 +7,7 @@ import { addTangents, sumTo } from './broadcast.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { sub } from './sub.js';
-import { bindBinary } from '../plan/bind.js';
+import { bindBinary } from '../kernels/tiny.js';
 
 /**
  * Elementwise quotient, NumPy broadcasting.  d(a/b) = da/b - (a/b)*db/b

@@ -3,7 +3,7 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { expInto } from '../kernels/elementwise.js';
 import { mul } from './mul.js';
-import { bindUnary } from '../plan/bind.js';
+import { bindUnary } from '../kernels/tiny.js';
 
 /** Elementwise e^x.  d(exp a) = exp(a) da, reusing the output. */
 export const Exp = defineOp({

@@ -3,7 +3,7 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { logInto } from '../kernels/elementwise.js';
 import { div } from './div.js';
-import { bindUnary } from '../plan/bind.js';
+import { bindUnary } from '../kernels/tiny.js';
 
 /** Elementwise natural logarithm (NaN below 0, -Infinity at 0).  d(log a) = da / a */
 export const Log = defineOp({

@@ -4,7 +4,7 @@ import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
 import { mulInto } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
-import { bindBinary } from '../plan/bind.js';
+import { bindBinary } from '../kernels/tiny.js';
 
 /** Elementwise product, NumPy broadcasting.  d(a*b) = da*b + a*db */
 export const Mul = defineOp({

@@ -2,7 +2,7 @@ import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { negInto } from '../kernels/elementwise.js';
-import { bindUnary } from '../plan/bind.js';
+import { bindUnary } from '../kernels/tiny.js';
 
 /** Elementwise negation.  d(-a) = -da */
 export const Neg = defineOp({

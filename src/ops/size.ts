@@ -3,7 +3,7 @@ import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { normalizeAxes } from '../graph/shape.js';
 import { fill } from '../kernels/elementwise.js';
-import { constant } from './constant.js';
+import { constant } from '../graph/constant.js';
 
 /**
  * NumPy's `size`: how many elements `x` has over `axes` (all by default), as a scalar of x's

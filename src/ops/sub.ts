@@ -5,7 +5,7 @@ import { broadcastShapes } from '../graph/shape.js';
 import { subInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
 import { neg } from './neg.js';
-import { bindBinary } from '../plan/bind.js';
+import { bindBinary } from '../kernels/tiny.js';
 
 /** Elementwise difference, NumPy broadcasting.  d(a-b) = da - db */
 export const Sub = defineOp({

@@ -4,7 +4,7 @@ import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
 import { ternary } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
-import { constant } from './constant.js';
+import { constant } from '../graph/constant.js';
 
 const whereInto = ternary((k, x, y) => (k !== 0 ? x : y));
 

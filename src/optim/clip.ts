@@ -2,7 +2,7 @@ import { describe, Node } from '../graph/node.js';
 import { add } from '../ops/add.js';
 import { addN } from '../ops/addN.js';
 import { cast } from '../ops/cast.js';
-import { constant } from '../ops/constant.js';
+import { constant } from '../graph/constant.js';
 import { div } from '../ops/div.js';
 import { maximum } from '../ops/maximum.js';
 import { mul } from '../ops/mul.js';

@@ -4,13 +4,13 @@
  * session, so a checkpoint of the session carries it.
  */
 import type { DType } from '../graph/dtype.js';
-import { gradients } from '../graph/gradients.js';
+import { gradients } from '../autodiff/gradients.js';
 import { describe, Node } from '../graph/node.js';
 import { formatShape, compatible } from '../graph/shape.js';
 import { add } from '../ops/add.js';
 import { assignAdd } from '../ops/assign.js';
 import { cast } from '../ops/cast.js';
-import { constant } from '../ops/constant.js';
+import { constant } from '../graph/constant.js';
 import { group } from '../ops/group.js';
 import { variable } from '../ops/variable.js';
 import * as init from '../init/initializers.js';

@@ -5,12 +5,12 @@
  * in execution order; scalar constants are written inline rather than numbered.
  */
 import type { NdArray } from 'ndarray';
-import { gradients, jvp } from '../graph/gradients.js';
+import { gradients, jvp } from '../autodiff/gradients.js';
 import { describe, type Node } from '../graph/node.js';
-import { Session, type Feeds } from '../graph/session.js';
+import { Session, type Feeds } from '../session/session.js';
 import type { ConcreteShape } from '../graph/shape.js';
 import { contiguous, zeros, type Input } from '../graph/tensor.js';
-import { constant } from '../ops/constant.js';
+import { constant } from '../graph/constant.js';
 import { toExpression } from '../symbolic/print.js';
 
 export type TraceKind = 'forward' | 'tangent' | 'adjoint';

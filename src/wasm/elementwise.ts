@@ -15,7 +15,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
-import { denseAlike } from '../kernels/layout.js';
+import { denseAlike } from '../graph/layout.js';
 import { kernelsFor, wasmCalls, wasmEnabled, wasmScratch, type Kernels } from './runtime.js';
 
 export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'logisticLoss';

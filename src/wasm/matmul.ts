@@ -5,7 +5,7 @@
  * are O(n^2) against the O(n^3) product, so above a size threshold they are noise; below it the
  * JavaScript kernel wins and this returns false.
  */
-import type { Mat } from '../kernels/matmul.js';
+import type { Mat } from '../graph/layout.js';
 import { wasmCalls, wasmScratch } from './runtime.js';
 
 /** Products with M*N*K below this run in JavaScript (measured: at 32^3 SIMD wins by ~3x, copies included). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOp, OpCheckError } from '../../src/check/checkOp.js';
 import { apply, FLOATS, sameDType } from '../../src/graph/apply.js';
-import { GradientError, gradients } from '../../src/graph/gradients.js';
+import { GradientError, gradients } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
 import { defineOp } from '../../src/graph/op.js';
 import { broadcastShapes, ShapeError } from '../../src/graph/shape.js';

@@ -5,7 +5,7 @@ import { placeholder } from '../../src/ops/placeholder.js';
 import { sum } from '../../src/ops/sum.js';
 import { expandDims } from '../../src/ops/expandDims.js';
 import { squeeze } from '../../src/ops/squeeze.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 
 describe('building nodes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as init from '../../src/init/initializers.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { toFlat } from '../../src/graph/tensor.js';
 
 const stats = (xs: number[]) => {

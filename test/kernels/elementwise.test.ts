@@ -6,8 +6,8 @@ import {
   type BinaryKernel, type UnaryKernel,
 } from '../../src/kernels/elementwise.js';
 import { BIND_MIN } from '../../src/kernels/bind.js';
-import { collapse } from '../../src/kernels/layout.js';
-import { Rng } from '../../src/init/random.js';
+import { collapse } from '../../src/graph/layout.js';
+import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
 import { binaryCopying, WASM_ELEMENTWISE_MIN } from '../../src/wasm/elementwise.js';
 import { broadcast, LAYOUTS, makeArray, random, refMap, size, values, type FloatType } from './reference.js';

@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { SigmoidCrossEntropyWithLogits } from '../../src/ops/crossEntropy.js';
 import { Sigmoid } from '../../src/ops/sigmoid.js';
 import { kernelsFor, setWasmEnabled, wasmCalls, WasmArena } from '../../src/wasm/runtime.js';

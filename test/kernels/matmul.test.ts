@@ -1,7 +1,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { matmulInto } from '../../src/kernels/matmul.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
 import { indices, makeArray, refMatmul, size, values, type FloatType, type Layout } from './reference.js';

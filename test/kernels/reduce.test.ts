@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { reduce, SUM, type Reducer } from '../../src/kernels/reduce.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { LAYOUTS, makeArray, refReduce, size, type FloatType } from './reference.js';
 
 const TYPES: readonly FloatType[] = [Float32Array, Float64Array];

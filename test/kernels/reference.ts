@@ -3,7 +3,7 @@
  * written index by index with ndarray's get/set, so they share no code with the fast kernels.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 
 export type FloatType = Float32ArrayConstructor | Float64ArrayConstructor;
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
-import { gradients, jvp } from '../../src/graph/gradients.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { evaluate } from '../../src/graph/session.js';
+import { evaluate } from '../../src/session/session.js';
 import { ShapeError } from '../../src/graph/shape.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { abs } from '../../src/ops/abs.js';
 import { equal, greater, greaterEqual, less, lessEqual } from '../../src/ops/compare.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { maximum } from '../../src/ops/maximum.js';
 import { minimum } from '../../src/ops/minimum.js';
 import { mul } from '../../src/ops/mul.js';

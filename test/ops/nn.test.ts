@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
 import { gradcheck } from '../../src/check/gradcheck.js';
-import { gradients, jvp } from '../../src/graph/gradients.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { evaluate } from '../../src/graph/session.js';
+import { evaluate } from '../../src/session/session.js';
 import { toFlat, toNested } from '../../src/graph/tensor.js';
-import { Rng } from '../../src/init/random.js';
-import { constant } from '../../src/ops/constant.js';
+import { Rng } from '../../src/graph/random.js';
+import { constant } from '../../src/graph/constant.js';
 import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from '../../src/ops/crossEntropy.js';
 import { logSoftmax } from '../../src/ops/logSoftmax.js';
 import { mul } from '../../src/ops/mul.js';

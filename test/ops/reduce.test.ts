@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
-import { gradients, jvp } from '../../src/graph/gradients.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { evaluate, Session } from '../../src/graph/session.js';
+import { evaluate, Session } from '../../src/session/session.js';
 import { toFlat, toNested, type NestedArray } from '../../src/graph/tensor.js';
 import { argmax } from '../../src/ops/argmax.js';
 import { cast } from '../../src/ops/cast.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { max } from '../../src/ops/max.js';
 import { mean } from '../../src/ops/mean.js';
 import { min } from '../../src/ops/min.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
-import { gradients } from '../../src/graph/gradients.js';
+import { gradients } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { evaluate } from '../../src/graph/session.js';
+import { evaluate } from '../../src/session/session.js';
 import { ShapeError } from '../../src/graph/shape.js';
 import { toNested, type NestedArray } from '../../src/graph/tensor.js';
 import { concat } from '../../src/ops/concat.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { gather } from '../../src/ops/gather.js';
 import { mul } from '../../src/ops/mul.js';
 import { pad } from '../../src/ops/pad.js';

@@ -5,13 +5,13 @@
  */
 import type { OpDef } from '../../src/graph/op.js';
 import type { Shape } from '../../src/graph/shape.js';
-import { gradients, jvp } from '../../src/graph/gradients.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat, type Input, type NestedArray } from '../../src/graph/tensor.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { gradcheck, type GradcheckReport } from '../../src/check/gradcheck.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 
 export interface OpCase {

@@ -1,13 +1,13 @@
 // cast lives in src/ops; its tests sit here because mixed-dtype training (int32 step counts and
 // labels, float32 models checked in float64) is what it is for.
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../src/graph/gradients.js';
-import { Session } from '../../src/graph/session.js';
+import { gradients } from '../../src/autodiff/gradients.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { argmax } from '../../src/ops/argmax.js';
 import { cast } from '../../src/ops/cast.js';
 import { equal } from '../../src/ops/compare.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { mean } from '../../src/ops/mean.js';
 import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { clipByGlobalNorm } from '../../src/optim/index.js';
 
 const run = (nodes: { grads: (import('../../src/graph/node.js').Node | null)[]; norm: import('../../src/graph/node.js').Node }) => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../src/graph/node.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { add } from '../../src/ops/add.js';
 import { cast } from '../../src/ops/cast.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { mul } from '../../src/ops/mul.js';
 import { square } from '../../src/ops/square.js';

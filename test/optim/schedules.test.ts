@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../src/graph/node.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 import { cosineDecay, exponentialDecay, stepDecay, type Schedule } from '../../src/optim/index.js';

@@ -2,9 +2,9 @@
 import type { NdArray } from 'ndarray';
 import { expect } from 'vitest';
 import type { Node } from '../../src/graph/node.js';
-import { Session, type Feeds, type SessionOptions } from '../../src/graph/session.js';
+import { Session, type Feeds, type SessionOptions } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 
 /** Uniform values in [lo, hi) from a fixed seed. */
 export function draw(n: number, seed: number, lo = -1, hi = 1): number[] {

@@ -4,10 +4,10 @@
  * kernel that skips an element shows) and when they write in place.
  */
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../src/graph/gradients.js';
+import { gradients } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
 import type { Input } from '../../src/graph/tensor.js';
-import { Rng } from '../../src/init/random.js';
+import { Rng } from '../../src/graph/random.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 import type { OpCase } from '../ops/table.js';
 import { cases as cast } from '../ops/cases/cast.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../src/graph/gradients.js';
-import { Session } from '../../src/graph/session.js';
+import { gradients } from '../../src/autodiff/gradients.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';

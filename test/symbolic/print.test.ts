@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../src/graph/gradients.js';
+import { gradients } from '../../src/autodiff/gradients.js';
 import { add } from '../../src/ops/add.js';
 import { addN } from '../../src/ops/addN.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { div } from '../../src/ops/div.js';
 import { exp } from '../../src/ops/exp.js';
 import { matmul } from '../../src/ops/matmul.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../../src/graph/gradients.js';
+import { gradients } from '../../src/autodiff/gradients.js';
 import { add } from '../../src/ops/add.js';
 import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';

@@ -3,7 +3,7 @@ import { Add, add } from '../../../src/ops/add.js';
 import { AddN, addN } from '../../../src/ops/addN.js';
 import { Assign, AssignAdd, AssignSub, assign, assignAdd, assignSub } from '../../../src/ops/assign.js';
 import { BroadcastLike, BroadcastTo, SumLike, broadcastLike, broadcastTo, sumTo } from '../../../src/ops/broadcast.js';
-import { Constant, constant } from '../../../src/ops/constant.js';
+import { Constant, constant } from '../../../src/graph/constant.js';
 import { Div, div } from '../../../src/ops/div.js';
 import { Exp, exp } from '../../../src/ops/exp.js';
 import { ExpandDims, expandDims } from '../../../src/ops/expandDims.js';

@@ -7,8 +7,8 @@
  */
 import type { NdArray } from 'ndarray';
 import type { OpDef } from '../graph/op.js';
+import type { Data } from '../graph/layout.js';
 
-type Data = { [i: number]: number; length: number };
 type Bind = NonNullable<OpDef['bind']>;
 
 /** Up to this many elements the bound loop runs; above it, forward. */

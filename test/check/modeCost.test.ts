@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { modeCost } from '../../src/derivatives/modeCost.js';
-import { gradients, jvp } from '../../src/graph/gradients.js';
-import { Session } from '../../src/graph/session.js';
-import { constant } from '../../src/ops/constant.js';
+import { modeCost } from '../../src/check/modeCost.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
+import { Session } from '../../src/session/session.js';
+import { constant } from '../../src/graph/constant.js';
 import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 import { sigmoid } from '../../src/ops/sigmoid.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { derivative, hessian, hessianVectorProduct } from '../../src/derivatives/hessian.js';
-import { GradientError, gradients, jvp } from '../../src/graph/gradients.js';
+import { derivative, hessian, hessianVectorProduct } from '../../src/autodiff/hessian.js';
+import { GradientError, gradients, jvp } from '../../src/autodiff/gradients.js';
 import type { Node } from '../../src/graph/node.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat, type Input } from '../../src/graph/tensor.js';
 import { add } from '../../src/ops/add.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { exp } from '../../src/ops/exp.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { mul } from '../../src/ops/mul.js';

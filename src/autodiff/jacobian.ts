@@ -3,11 +3,11 @@
  * printed, or differentiated again (a Hessian is the Jacobian of a gradient).
  */
 import { allocate, type DType } from '../graph/dtype.js';
-import { GradientError, gradients, jvp } from '../graph/gradients.js';
+import { GradientError, gradients, jvp } from './gradients.js';
 import { describe, type Node } from '../graph/node.js';
 import { formatShape, isConcrete, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { concat } from '../ops/concat.js';
-import { constant } from '../ops/constant.js';
+import { constant } from '../graph/constant.js';
 import { reshape } from '../ops/reshape.js';
 
 export interface JacobianOptions {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { jacobian } from '../../src/derivatives/jacobian.js';
-import { GradientError } from '../../src/graph/gradients.js';
-import { Session } from '../../src/graph/session.js';
+import { jacobian } from '../../src/autodiff/jacobian.js';
+import { GradientError } from '../../src/autodiff/gradients.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { exp } from '../../src/ops/exp.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { mul } from '../../src/ops/mul.js';

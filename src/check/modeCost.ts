@@ -3,13 +3,13 @@
  * the session makes, not by formula.
  */
 import type { NdArray } from 'ndarray';
-import { gradients, jvp } from '../graph/gradients.js';
+import { gradients, jvp } from '../autodiff/gradients.js';
 import { describe, type Node } from '../graph/node.js';
-import { feedEntries, Session, type Feeds } from '../graph/session.js';
+import { feedEntries, Session, type Feeds } from '../session/session.js';
 import { formatShape, sizeOf } from '../graph/shape.js';
 import { toFlat } from '../graph/tensor.js';
 import { placeholder } from '../ops/placeholder.js';
-import { concreteShape } from './jacobian.js';
+import { concreteShape } from '../autodiff/jacobian.js';
 
 export interface ModeRun {
   /** Session runs made: n tangent sweeps in forward mode, one in reverse mode. */

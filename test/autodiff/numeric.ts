@@ -1,6 +1,6 @@
 /** Central differences of a node with respect to one fed input, in float64: the independent reference for these tests. */
 import type { Node } from '../../src/graph/node.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat, type Input } from '../../src/graph/tensor.js';
 
 /** d y / d x by central differences: an array [size(y)][size(x)], x fed as `value` (flat, of x's shape). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradients, jvp } from '../../src/graph/gradients.js';
-import { Session } from '../../src/graph/session.js';
+import { gradients, jvp } from '../../src/autodiff/gradients.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat } from '../../src/graph/tensor.js';
 import { add } from '../../src/ops/add.js';
-import { constant } from '../../src/ops/constant.js';
+import { constant } from '../../src/graph/constant.js';
 import { exp } from '../../src/ops/exp.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { mul } from '../../src/ops/mul.js';

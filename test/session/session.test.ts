@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/graph/apply.js';
 import { defineOp } from '../../src/graph/op.js';
-import { Session } from '../../src/graph/session.js';
+import { Session } from '../../src/session/session.js';
 import { toFlat, toNested } from '../../src/graph/tensor.js';
 import { add } from '../../src/ops/add.js';
 import { assign, assignAdd, assignSub } from '../../src/ops/assign.js';

@@ -1,14 +1,14 @@
 import type { NdArray } from 'ndarray';
-import { hashSeed, Rng } from '../init/random.js';
+import { hashSeed, Rng } from '../graph/random.js';
 import { placeholderNames } from '../ops/placeholder.js';
 import type { VariableAttrs } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
-import { refeed, writeFeed, type FeedList } from '../plan/feeds.js';
-import { dtypeOfArray } from './dtype.js';
-import { describe, Node } from './node.js';
-import { compatible, formatShape, sameShape, ShapeError } from './shape.js';
-import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from './tensor.js';
-import { topoSort } from './topo.js';
+import { refeed, writeFeed, type FeedList } from './feeds.js';
+import { dtypeOfArray } from '../graph/dtype.js';
+import { describe, Node } from '../graph/node.js';
+import { compatible, formatShape, sameShape, ShapeError } from '../graph/shape.js';
+import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
+import { topoSort } from '../graph/topo.js';
 
 export type { Plan, PlanMemory, Step };
 export type Fetches = Node | readonly Node[] | { readonly [key: string]: Node };

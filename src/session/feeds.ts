@@ -8,7 +8,7 @@ import type { TypedArray } from '../graph/dtype.js';
 import { isNdArray, copyInto, inputDType, writeInput, type Input } from '../graph/tensor.js';
 import type { Node } from '../graph/node.js';
 import type { ConcreteShape } from '../graph/shape.js';
-import type { Feeds } from '../graph/session.js';
+import type { Feeds } from './session.js';
 
 /** The feeds a plan was compiled for, in the order they were given (a buffer is null for a feed the plan does not read). */
 export interface FeedList {

@@ -1,8 +1,8 @@
 import type { NdArray } from 'ndarray';
-import { dtypeOfArray, type DType } from '../graph/dtype.js';
-import { defineOp } from '../graph/op.js';
-import { Node, takeId } from '../graph/node.js';
-import { toNdArray, type Input } from '../graph/tensor.js';
+import { dtypeOfArray, type DType } from './dtype.js';
+import { defineOp } from './op.js';
+import { Node, takeId } from './node.js';
+import { toNdArray, type Input } from './tensor.js';
 
 /** A fixed value baked into the graph.  d(const) = 0 */
 export const Constant = defineOp<{ value: NdArray }>({

@@ -1,10 +1,10 @@
 import { addN } from '../ops/addN.js';
-import { apply as applyOp } from './apply.js';
+import { apply as applyOp } from '../graph/apply.js';
 import { broadcastLike } from '../ops/broadcast.js';
 import { onesLike, zerosLike } from '../ops/like.js';
-import { describe, Node } from './node.js';
-import { compatible, formatShape } from './shape.js';
-import { topoSort } from './topo.js';
+import { describe, Node } from '../graph/node.js';
+import { compatible, formatShape } from '../graph/shape.js';
+import { topoSort } from '../graph/topo.js';
 
 export class GradientError extends Error {
   override name = 'GradientError';

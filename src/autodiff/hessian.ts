@@ -1,9 +1,9 @@
 /** Second and higher derivatives, built by differentiating derivative graphs again. */
-import { GradientError, gradients, jvp } from '../graph/gradients.js';
+import { GradientError, gradients, jvp } from './gradients.js';
 import { describe, Node } from '../graph/node.js';
 import { formatShape, sizeOf } from '../graph/shape.js';
 import type { Input } from '../graph/tensor.js';
-import { constant } from '../ops/constant.js';
+import { constant } from '../graph/constant.js';
 import { concreteShape, jacobian, type JacobianOptions } from './jacobian.js';
 
 /** f must hold a single number (any rank of 1s): a Hessian is of a scalar function. */

@@ -1,6 +1,17 @@
 /** Layout helpers shared by the kernels: how arrays of one shape walk memory. */
 import type { NdArray } from 'ndarray';
 
+/** What a kernel reads and writes: a typed array (or any indexable run of numbers). */
+export type Data = { [i: number]: number; length: number };
+
+/** One matrix of a batch: data, offset, row stride, column stride. */
+export interface Mat {
+  data: Data;
+  off: number;
+  rs: number;
+  cs: number;
+}
+
 /** True when every array walks memory in the same order with unit steps (size-1 axes ignored). */
 export function denseAlike(out: NdArray, a: NdArray, b?: NdArray): boolean {
   const shape = out.shape, so = out.stride, sa = a.stride, sb = b?.stride;
