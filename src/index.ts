@@ -2,7 +2,7 @@
 export type { DType, TypedArray } from './graph/dtype.js';
 export type { Dim, Shape, ConcreteShape } from './graph/shape.js';
 export { ShapeError, broadcastShapes, formatShape } from './graph/shape.js';
-export { Node, type Operand } from './graph/node.js';
+export { isOp, Node, type Operand } from './graph/node.js';
 export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.js';
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';

@@ -10,7 +10,7 @@ import { constant } from './constant.js';
  * a function of the inputs (a builder normalising axes against the input's rank), so that its
  * errors name the node too.
  */
-export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node {
+export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node<A> {
   const id = takeId();
   const nodeName = name ?? `${op.name}_${id}`;
   const first = operands.find((x): x is Node => x instanceof Node);
@@ -28,7 +28,7 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
     if (e instanceof ShapeError) throw new ShapeError(`${op.name} '${nodeName}': ${e.message}`);
     throw e;
   }
-  return new Node(id, op as OpDef, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  return new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
 }
 
 function describeValue(x: unknown): string {
