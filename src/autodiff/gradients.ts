@@ -4,13 +4,11 @@ import { broadcastLike } from '../ops/broadcast.js';
 import { onesLike, zerosLike } from '../ops/like.js';
 import { describe, Node } from '../graph/node.js';
 import { compatible, formatShape } from '../graph/shape.js';
-import { topoSort } from '../graph/topo.js';
+import { asList, topoSort } from '../graph/topo.js';
 
 export class GradientError extends Error {
   override name = 'GradientError';
 }
-
-const asList = (ys: Node | readonly Node[]): readonly Node[] => (ys instanceof Node ? [ys] : ys);
 
 /** The nodes of `order` that depend on one of `xs` (the xs included). */
 function dependents(order: readonly Node[], xs: readonly Node[]): Set<Node> {
