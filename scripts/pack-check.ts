@@ -6,7 +6,7 @@
  *      checkpoint round trip;
  *   2. a strict .ts consumer through `tsc --noEmit`, under NodeNext and under bundler resolution;
  *   3. when Chromium exists (CHROMIUM_PATH, default /usr/bin/chromium), a Vite-built page that runs
- *      the same example and a checkpoint round trip in bytes, served with the Content-Security-Policy
+ *      the same example, a checkpoint round trip in bytes and the WebAssembly kernels, served with the Content-Security-Policy
  *      docs/browser.md states, and once more without 'unsafe-eval' to show that it is needed.
  * Exits non-zero when any check fails. The install prefers npm's cache (--prefer-offline), which
  * `npm ci` in this repository has filled with everything dagrad depends on.
@@ -100,7 +100,7 @@ const PAGE_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>dagrad from npm</title></head>
 <body><pre id="out">loading</pre><script type="module" src="./main.js"></script></body></html>
 `;
-const PAGE_JS = `import { Session, gradients, init, loadCheckpointBytes, matmul, mean, placeholder, saveCheckpointBytes, sigmoid, square, sub, toFlat, toNested, variable } from 'dagrad';
+const PAGE_JS = `import { Session, gradients, init, loadCheckpointBytes, matmul, mean, placeholder, saveCheckpointBytes, sigmoid, square, sub, toFlat, toNested, variable, wasmEnabled } from 'dagrad';
 const out = document.getElementById('out');
 try {
   const x = placeholder('x', [null, 2]);
@@ -113,12 +113,13 @@ try {
   sess.setValue(w, [[0.25], [-4]]);
   const other = new Session();
   loadCheckpointBytes(other, saveCheckpointBytes(sess, [w]), [w]);
-  out.textContent = JSON.stringify({ loss: toNested(l), grad: toNested(g), restored: toFlat(other.getValue(w)) });
+  out.textContent = JSON.stringify({ loss: toNested(l), grad: toNested(g), restored: toFlat(other.getValue(w)), wasm: wasmEnabled() });
 } catch (e) {
   out.textContent = 'error: ' + (e instanceof Error ? e.message : String(e));
 }
 `;
-const PAGE_EXPECTED = JSON.stringify({ loss: 0.25, grad: [[-0.25], [-0.25]], restored: [0.25, -4] });
+/** wasm: the WebAssembly kernels compiled under the policy too. */
+const PAGE_EXPECTED = JSON.stringify({ loss: 0.25, grad: [[-0.25], [-0.25]], restored: [0.25, -4], wasm: true });
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -221,7 +222,7 @@ async function browserPage(app: string): Promise<void> {
         ]);
         const got = (await tab.textContent('#out'))?.trim() ?? '';
         if (expectWorks) {
-          check(`Chromium ${browser.version()}: the page runs the example and a checkpoint round trip in bytes under CSP "${csp}"`,
+          check(`Chromium ${browser.version()}: the page runs the example, a checkpoint round trip in bytes and WebAssembly under CSP "${csp}"`,
             got === PAGE_EXPECTED && errors.length === 0, `#out is ${JSON.stringify(got)}, expected ${PAGE_EXPECTED}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
         } else {
           check(`without 'unsafe-eval' the page fails (code generation is refused), as docs/browser.md says`,
