@@ -47,3 +47,8 @@ export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtim
 export { toDot, type DotOptions } from './visualize/dot.js';
 export { FLOATS } from './graph/apply.js';
 export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';
+export {
+  saveCheckpointBytes, loadCheckpointBytes, readCheckpointBytes, CheckpointError,
+  type LoadOptions, type CheckpointNameOptions,
+} from './checkpoint/checkpoint.js';
+export { crc32 } from './checkpoint/crc32.js';
