@@ -52,6 +52,7 @@ import { ScatterAdd } from './scatterAdd.js';
 import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
 
 export const OPS: readonly OpDef[] = [
   // sources and state
@@ -71,6 +72,8 @@ export const OPS: readonly OpDef[] = [
   Concat, Slice, Pad, Gather, ScatterAdd,
   // neural networks
   Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
+  // convolution and pooling
+  Conv2d, Conv2dTranspose, Conv2dBackpropFilter,
   // dtype
   Cast,
   // structural
@@ -126,3 +129,4 @@ export { scatterAdd } from './scatterAdd.js';
 export { size } from './size.js';
 export { slice } from './slice.js';
 export { softmax } from './softmax.js';
+export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
