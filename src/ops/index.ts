@@ -53,6 +53,7 @@ import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
 import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
+import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
 
 export const OPS: readonly OpDef[] = [
   // sources and state
@@ -73,7 +74,7 @@ export const OPS: readonly OpDef[] = [
   // neural networks
   Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
   // convolution and pooling
-  Conv2d, Conv2dTranspose, Conv2dBackpropFilter,
+  Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
   // dtype
   Cast,
   // structural
@@ -130,3 +131,4 @@ export { size } from './size.js';
 export { slice } from './slice.js';
 export { softmax } from './softmax.js';
 export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
+export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
