@@ -1,6 +1,8 @@
 import type { OpCase } from '../table.js';
 import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose, conv2d, conv2dTranspose } from '../../../src/ops/conv2d.js';
 import { apply } from '../../../src/graph/apply.js';
+import { DropoutMask, RandomDraw, randomUniform } from '../../../src/ops/random.js';
+import { variable } from '../../../src/ops/variable.js';
 import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, avgPool2d, maxPool2d } from '../../../src/ops/pool.js';
 
 export const cases: OpCase[] = [
@@ -23,4 +25,9 @@ export const poolCases: OpCase[] = [
   { op: MaxPool2dSelect, name: 'in x (zero) and h', shapes: [[1, 3, 3, 2], [1, 3, 3, 2]], build: ([x, h]) => apply(MaxPool2dSelect, [x, h], poolAttrs) },
   { op: AvgPool2d, name: "3x3 stride 1 'same' (edge windows count fewer)", shapes: [[2, 4, 3, 2]], build: ([x]) => avgPool2d(x, 3, { strides: 1, padding: 'same' }) },
   { op: AvgPool2dBackprop, name: 'odd pads', shapes: [[1, 2, 2, 3]], build: ([g]) => apply(AvgPool2dBackprop, [g], { ...poolAttrs, size: [3, 3] }) },
+];
+
+export const randomCases: OpCase[] = [
+  { op: RandomDraw, name: 'uniform, shaped like its input', shapes: [[2, 3]], build: ([x]) => randomUniform(x), zeroGradient: true },
+  { op: DropoutMask, name: 'the mask of dropout(x)', shapes: [[2, 3]], build: ([x]) => apply(DropoutMask, [variable(`mask_state_${x.id}`, [1, 0], { dtype: 'int32', trainable: false }), x], { rate: 0.5 }), zeroGradient: true },
 ];
