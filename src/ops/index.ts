@@ -136,3 +136,4 @@ export { softmax } from './softmax.js';
 export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
 export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
 export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
+export { batchNormalization, layerNorm, moments } from './normalization.js';
