@@ -47,3 +47,9 @@ export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtim
 export { toDot, type DotOptions } from './visualize/dot.js';
 export { FLOATS } from './graph/apply.js';
 export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';
+export { scope, currentScope, scopedName } from './graph/scope.js';
+export {
+  conv1d, conv2d, conv2dTranspose, maxPool2d, avgPool2d, globalAvgPool2d, randomUniform, randomNormal, dropout,
+  moments, batchNormalization, layerNorm,
+  type Conv1dOptions, type Conv2dOptions, type Padding, type Pool2dOptions, type DropoutOptions, type RandomOptions,
+} from './ops/index.js';
