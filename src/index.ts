@@ -53,3 +53,5 @@ export {
   moments, batchNormalization, layerNorm,
   type Conv1dOptions, type Conv2dOptions, type Padding, type Pool2dOptions, type DropoutOptions, type RandomOptions,
 } from './ops/index.js';
+import * as nn from './nn/index.js';
+export { nn };
