@@ -52,3 +52,11 @@ export {
   type LoadOptions, type CheckpointNameOptions,
 } from './checkpoint/checkpoint.js';
 export { crc32 } from './checkpoint/crc32.js';
+export { scope, currentScope, scopedName } from './graph/scope.js';
+export {
+  conv1d, conv2d, conv2dTranspose, maxPool2d, avgPool2d, globalAvgPool2d, randomUniform, randomNormal, dropout,
+  moments, batchNormalization, layerNorm,
+  type Conv1dOptions, type Conv2dOptions, type Padding, type Pool2dOptions, type DropoutOptions, type RandomOptions,
+} from './ops/index.js';
+import * as nn from './nn/index.js';
+export { nn };

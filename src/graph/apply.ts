@@ -3,6 +3,7 @@ import { Node, takeId, type Operand } from './node.js';
 import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
 import { constant } from './constant.js';
+import { scopedName } from './scope.js';
 
 /**
  * Builds a node: lifts numbers to constants of the first node input's dtype, runs the op's shape and
@@ -12,7 +13,7 @@ import { constant } from './constant.js';
  */
 export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node<A> {
   const id = takeId();
-  const nodeName = name ?? `${op.name}_${id}`;
+  const nodeName = scopedName(name ?? `${op.name}_${id}`);
   const first = operands.find((x): x is Node => x instanceof Node);
   const inputs = operands.map((x, i) => {
     if (x instanceof Node) return x;
