@@ -46,7 +46,9 @@ export { formatTrace, formatTable, formatValue } from './trace/format.js';
 export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtime.js';
 export { toDot, type DotOptions } from './visualize/dot.js';
 export { FLOATS } from './graph/apply.js';
-export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel } from './kernels/elementwise.js';
+export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel, type Formula } from './kernels/elementwise.js';
+export { elementwise, type ElementwiseOp, type ElementwiseSpec } from './ops/elementwise.js';
+export { bySlope } from './ops/slope.js';
 export {
   saveCheckpointBytes, loadCheckpointBytes, readCheckpointBytes, CheckpointError,
   type LoadOptions, type CheckpointNameOptions,
