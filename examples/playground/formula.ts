@@ -153,7 +153,7 @@ export function parseFormula(text: string): Parsed {
     const err = e as Error & { char?: number };
     // mathjs counts characters from 1; a missing-token error points one past the end.
     const index = typeof err.char === 'number' ? Math.max(0, err.char - 1) : 0;
-    throw new FormulaError(`syntax error: ${err.message}`, index);
+    throw new FormulaError(`syntax error at character ${index + 1}: ${err.message.replace(/\s*\(char \d+\)$/, '')}`, index);
   }
   const { at, tokenAt } = locate(text, root);
   const variables: string[] = [];
