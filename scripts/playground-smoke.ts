@@ -209,8 +209,16 @@ async function errorChecks(page: Page, check: Check, status: (id: string) => Pro
   const box = (await page.textContent('#formula-error')) ?? '';
   check(`'x^2 * sin(x)' says sin is unknown, lists the supported functions and points at char 6 (shown: ${JSON.stringify(box)})`,
     box.includes("unknown function 'sin'") && box.includes('exp, log') && box.split('\n')[1] === `${' '.repeat(6)}^`);
-  await page.fill('#formula', FOUNDING);
-  await page.click('#build');
+  // A node used three times: x in x*x + sum(A*x). By hand, sum(f) = sum(x^2) + 2 sum(A*x), so its
+  // adjoint is 2x + 2 (column sums of A) = [10, 16], from the three uses [1, 2], [1, 2] and [8, 12].
+  await page.selectOption('#examples', '1');
+  await status('status');
+  await page.click('input[name="mode"][value="adjoint"]');
+  await page.click('#all');
+  const info = (await page.textContent('#step-info')) ?? '';
+  check(`the fan-out step of x sums its three contributions (shown: ${JSON.stringify(info)})`,
+    info.includes('is used 3 times') && info.includes('[1, 2] (from v₁, as a)\n+ [1, 2] (from v₁, as b)\n+ [8, 12] (from v₂, as b)\n= [10, 16]'));
+  await page.selectOption('#examples', '0');
   check('the founding example builds again after the errors', (await status('status')) === 'ready');
 }
 

@@ -78,6 +78,8 @@ export interface Analysis {
   readonly gradcheck: GradcheckReport;
   /** Distinct nodes of the formula's own graph. */
   readonly formulaNodes: number;
+  /** Where the forward pass first leaves the reals (log of a negative number ...), if it does. */
+  readonly warning: string | null;
   /** The tangent trace along element `index` (flat) of `input`. */
   tangent(input: Node, index?: number): Trace;
 }
@@ -99,22 +101,32 @@ const withElement = (v: Value, shape: readonly number[], i: number, delta: numbe
   return { data, shape };
 };
 
-/** The math functions dagrad prints that mathjs does not know, so the printed gradient can be evaluated. */
-const PRINTED_FUNCTIONS = {
-  sigmoid: (x: number) => 1 / (1 + Math.exp(-x)),
-  relu: (x: number) => Math.max(x, 0),
-  softplus: (x: number) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0),
-  square: (x: number) => x * x,
-  sign: (x: number) => Math.sign(x),
+/** The functions dagrad prints that mathjs lacks (or defines otherwise), so a printed scalar gradient can be evaluated. */
+const PRINTED_FUNCTIONS: Record<string, (...xs: number[]) => number> = {
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => Math.max(x, 0),
+  softplus: (x) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0),
+  square: (x) => x * x,
+  sign: (x) => Math.sign(x),
+  greater: (a, b) => Number(a > b), greaterEqual: (a, b) => Number(a >= b), less: (a, b) => Number(a < b),
+  lessEqual: (a, b) => Number(a <= b), equal: (a, b) => Number(a === b),
+  where: (c, a, b) => (c ? a : b), maximum: (a, b) => Math.max(a, b), minimum: (a, b) => Math.min(a, b),
+  cast: (x) => x, identity: (x) => x, stopGradient: (x) => x,
 };
 
-/** Evaluates dagrad's printed expression (`let t1 = ...` lines, then the result) with mathjs. */
+/**
+ * Evaluates dagrad's printed expression (`let t1 = ...` lines, then the result) with mathjs, after
+ * dropping the attributes dagrad prints after an op's operands (`dtype=float64`, `axes=[0]`), which
+ * do not change a scalar's value.
+ */
 function evaluatePrinted(text: string, feeds: Readonly<Record<string, Value>>): number | string {
   if (Object.values(feeds).some((v) => typeof v !== 'number')) return 'scalar inputs only';
   const scope = new Map<string, unknown>([...Object.entries(PRINTED_FUNCTIONS), ...Object.entries(feeds)]);
   try {
     let result: unknown;
-    for (const line of text.split('\n')) result = parse(line.replace(/^let /, '')).evaluate(scope);
+    for (const line of text.split('\n')) {
+      result = parse(line.replace(/^let /, '').replace(/,\s*\w+=(\[[^\]]*\]|[^,)]+)/g, '')).evaluate(scope);
+    }
     return typeof result === 'number' ? result : `mathjs gave ${String(result)}`;
   } catch (e) {
     return `mathjs cannot read it: ${e instanceof Error ? e.message : String(e)}`;
@@ -158,7 +170,7 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
   try {
     tree = scalarGraph ? fromNode(output) : 'scalar formulas of scalar inputs only';
   } catch (e) {
-    tree = e instanceof Error ? e.message.replace(/^fromNode: /, '') : String(e);
+    tree = e instanceof Error ? e.message.replace(/^fromNode: .*: op/, 'op') : String(e);
   }
   const total = output.shape.length === 0 ? output : sum(output);
   const grads = gradients(output, [...inputs]);
@@ -177,13 +189,19 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
         central[i] = (valueAt(x.name, withElement(feeds[x.name], shape, i, h)) - valueAt(x.name, withElement(feeds[x.name], shape, i, -h))) / (2 * h);
       }
     }
-    const naive = typeof tree === 'string' ? null : differentiate(tree, x.name);
+    let naive: ReturnType<typeof differentiate> | null = null;
+    let why = typeof tree === 'string' ? tree : '';
+    try {
+      if (typeof tree !== 'string') naive = differentiate(tree, x.name);
+    } catch (e) {
+      why = e instanceof Error ? e.message.replace(/^differentiate: /, '') : String(e);
+    }
     const env = Object.fromEntries(Object.entries(feeds).map(([name, v]) => [name, v as number]));
     const expression = toExpression(grads[k], { shared: true });
     return {
       input: x, shape, reverse: reverse[k], forward, central,
-      symbolic: naive ? evaluateExpr(naive, env) : (tree as string),
-      expression, expressionValue: evaluatePrinted(expression, feeds),
+      symbolic: naive ? evaluateExpr(naive, env) : why,
+      expression, expressionValue: evaluatePrinted(toExpression(grads[k], { shared: true, digits: 17 }), feeds),
       gradientNodes: countNodes(grads[k]), gradientTreeNodes: countNodes(grads[k], { tree: true }),
       naiveNodes: naive ? exprSize(naive) : null,
     };
@@ -198,8 +216,13 @@ export function analyse(formula: string, values: Readonly<Record<string, Value>>
   const opts = { session: sess, inputs };
   const forward = forwardTrace(output, feeds, opts);
   const adjoint = adjointTrace(output, feeds, opts);
+  const bad = forward.rows.find((r) => r.value && toFlat(r.value).some((v) => !Number.isFinite(v)));
+  const warning = bad
+    ? `${bad.label} = ${bad.definition} (${bad.op}) is ${toFlat(bad.value!).find((v) => !Number.isFinite(v))} at this point: the input is outside the op's domain, so everything after it is too`
+    : null;
   return {
     built,
+    warning,
     dot: toDot(output, { direction: 'TB' }),
     forward,
     adjoint,

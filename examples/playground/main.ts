@@ -14,6 +14,15 @@ type Mode = 'forward' | 'tangent' | 'adjoint';
 /** The founding example's point, as in docs/autodiff-modes.md; any other variable starts at 1. */
 const DEFAULTS: Record<string, string> = { w0: '0.5', w1: '-1.2', w2: '0.8', x1: '2', x2: '1.5' };
 
+/** Formulas to start from: the founding example, a node used three times, a layer of a network, expression swell. */
+const EXAMPLES: readonly { formula: string; values: Record<string, string>; title: string }[] = [
+  { title: 'the founding example', formula: '1/(1+exp(-(w0+w1*x1+w2*x2)))', values: DEFAULTS },
+  { title: 'fan-out: x used three times', formula: 'x*x + sum(A*x)', values: { x: '[1, 2]', A: '[[1, 2], [3, 4]]' } },
+  { title: 'a tanh layer', formula: 'sum(tanh(matmul(W, x) + b))', values: { W: '[[0.5, -1], [2, 0.3]]', x: '[[1], [2]]', b: '[[0.1], [-0.2]]' } },
+  { title: 'swell: the logistic map twice', formula: '4*(4*x*(1-x))*(1-4*x*(1-x))', values: { x: '0.3' } },
+  { title: 'a rational function', formula: 'x^3 / (1 + x^2)', values: { x: '0.7' } },
+];
+
 function byId<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
   if (!e) throw new Error(`the page has no #${id}`);
@@ -33,6 +42,12 @@ function arrayText(v: ArrayLike<number>, shape: readonly number[], f = num): str
   if (shape.length === 0) return f(v[0]);
   const xs = Array.from(v, f);
   return `[${xs.slice(0, 6).join(', ')}${xs.length > 6 ? ', …' : ''}]${shape.length > 1 ? ` (${shape.join('×')})` : ''}`;
+}
+/** The multi-index of flat (row-major) index i. */
+function unravel(i: number, shape: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let k = shape.length - 1; k >= 0; k--) { out.unshift(i % shape[k]); i = Math.floor(i / shape[k]); }
+  return out;
 }
 const valueText = (r: TraceRow, f = num) => (r.value ? arrayText(toFlat(r.value), r.value.shape, f) : '—');
 
@@ -89,17 +104,26 @@ async function build(): Promise<void> {
     const svg = viz.renderSVGElement(a.dot);
     svg.removeAttribute('width');
     svg.removeAttribute('height');
+    // Room under the bottom node for the value written beneath it while stepping.
+    const [x0, y0, w, hh] = (svg.getAttribute('viewBox') ?? '0 0 0 0').split(/\s+/).map(Number);
+    svg.setAttribute('viewBox', `${x0} ${y0} ${w} ${hh + 14}`);
+    // Drawn at most 1.4 times Graphviz's size (pt), so a small graph does not fill the panel with giant boxes.
+    svg.style.maxWidth = `${Math.round(w * 1.4)}px`;
+    svg.style.margin = '0 auto';
     byId('graph').replaceChildren(svg);
     state.svg = svg;
     const select = byId<HTMLSelectElement>('tangent-input');
     const options: HTMLOptionElement[] = [];
     for (const d of a.derivatives) {
       const n = d.reverse.length;
-      for (let i = 0; i < n; i++) options.push(h('option', { value: `${d.input.name}#${i}`, textContent: d.shape.length === 0 ? d.input.name : `${d.input.name}[${i}]` }));
+      for (let i = 0; i < n; i++) options.push(h('option', { value: `${d.input.name}#${i}`, textContent: d.shape.length === 0 ? d.input.name : `${d.input.name}[${unravel(i, d.shape).join(', ')}]` }));
     }
     select.replaceChildren(...options);
     renderDerivatives(a);
     setMode(state.mode);
+    const warning = byId('warning');
+    warning.hidden = a.warning === null;
+    warning.textContent = a.warning ?? '';
     byId('status').textContent = 'ready';
   } catch (e) {
     showError(formula, e);
@@ -221,12 +245,23 @@ function renderDerivatives(a: Analysis): void {
   byId('gradcheck').innerHTML = '';
   byId('gradcheck').append(h('span', { className: g.ok ? 'ok' : 'bad', textContent: g.ok ? 'gradcheck passes' : 'gradcheck FAILS' }),
     ` (central differences in float64, both modes): largest relative error ${g.maxRelError.toExponential(2)}.`);
-  const swell = a.derivatives.map((d) => `${d.input.name}: gradient graph ${d.gradientNodes} nodes (${d.gradientTreeNodes} as a tree), naive symbolic ${d.naiveNodes ?? '—'}`);
-  byId('swell').textContent = `Expression swell. f's graph has ${a.formulaNodes} nodes. ${swell.join('; ')}. The gradient graph shares f's nodes; the naive derivative copies them.`;
+  const swellHead = h('tr', {}, ...['d sum(f) / d', "dagrad's gradient graph (nodes)", 'written out as a tree', 'naive symbolic derivative (tree nodes)'].map((t) => h('th', { textContent: t })));
+  const swellRows = a.derivatives.map((d) => h('tr', {}, h('td', { className: 'mono', textContent: d.input.name }),
+    ...[d.gradientNodes, d.gradientTreeNodes, d.naiveNodes ?? '—'].map((v) => h('td', { className: 'num', textContent: String(v) }))));
+  byId('swell').replaceChildren(h('caption', { textContent: `Expression swell: f's graph has ${a.formulaNodes} nodes; the gradient graph shares them, the naive derivative copies them.` }), swellHead, ...swellRows);
   byId('expression-list').replaceChildren(...a.derivatives.flatMap((d) => [h('div', { className: 'small', textContent: `d sum(f) / d ${d.input.name} =` }), h('div', { className: 'expr', textContent: d.expression })]));
 }
 
 function setUpAutodiff(): void {
+  const examples = byId<HTMLSelectElement>('examples');
+  examples.replaceChildren(...EXAMPLES.map((e, i) => h('option', { value: String(i), textContent: `${e.title}: ${e.formula}` })));
+  examples.addEventListener('change', () => {
+    const e = EXAMPLES[Number(examples.value)];
+    byId<HTMLInputElement>('formula').value = e.formula;
+    for (const [k, v] of Object.entries(e.values)) state.values.set(k, v);
+    byId('values').replaceChildren();
+    void build();
+  });
   byId('functions').textContent = Object.keys(FUNCTIONS).join(', ');
   byId('build').addEventListener('click', () => void build());
   byId<HTMLInputElement>('formula').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') void build(); });
