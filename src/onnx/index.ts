@@ -6,3 +6,4 @@
 export { toOnnx, toOnnxModel, OPSET, DAGRAD_DOMAIN, type ToOnnxOptions } from './toOnnx.js';
 export { LOWERINGS } from './lowerings.js';
 export type { OnnxAttr, OnnxEmitter } from '../graph/op.js';
+export { initialState, type StateValue } from './state.js';

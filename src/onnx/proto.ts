@@ -56,7 +56,8 @@ export function readTensor(t: TensorProto): { values: TypedArray | number[]; ele
   const elem = t.dataType ?? 0;
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   const view = <T>(C: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }): T => {
-    const copy = raw!.slice();
+    // A fresh copy: under Node the bytes are a Buffer view at any offset, and slice() would not copy.
+    const copy = new Uint8Array(raw!);
     return new C(copy.buffer, copy.byteOffset, n);
   };
   if (t.dataLocation === 1 || (t.externalData && t.externalData.length > 0)) {

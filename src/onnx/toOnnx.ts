@@ -1,8 +1,8 @@
 /**
  * dagrad graph -> ONNX ModelProto bytes (opset 18). Placeholders become graph inputs (unknown dims
- * symbolic), constants initializers, variables initializers (inference) or inputs with their current
- * value as default (a training step), and each assign a graph output `<variable>:new` holding the
- * variable's new value. A record of how every dagrad node was written rides along in the model's
+ * symbolic), constants initializers, variables initializers (inference) or inputs (a training step,
+ * their current values kept as `<name>:init`), and each assign a graph output `<variable>:new`
+ * holding the variable's new value. A record of how every dagrad node was written rides along in the model's
  * metadata, so fromOnnx rebuilds the very same ops.
  */
 import { OPS, Session, topoSort, type DType, type Fetches, type Node, type OpDef } from '../index.js';
@@ -16,6 +16,8 @@ export const OPSET = 18;
 const IR_VERSION = 8;
 /** Custom ops without an ONNX lowering are written in this domain. */
 export const DAGRAD_DOMAIN = 'dagrad';
+/** A training step's state inputs carry their exported value in an initializer of this suffix. */
+export const INIT_SUFFIX = ':init';
 
 export interface ToOnnxOptions {
   /**
@@ -26,8 +28,9 @@ export interface ToOnnxOptions {
   /** Where variables' current values come from (default: a fresh Session's initial values). */
   session?: Session;
   /**
-   * 'initializers' bakes variables in (inference); 'inputs' makes each an input whose default is its
-   * current value (a training step: feed the weights and optimizer slots, read `<name>:new`).
+   * 'initializers' bakes variables in (inference); 'inputs' makes each an input (a training step:
+   * feed the weights and optimizer slots, read `<name>:new`), its current value kept in the file
+   * as `<name>:init` (see initialState).
    * Default: 'inputs' when the fetches assign to any variable, else 'initializers'.
    */
   variables?: 'initializers' | 'inputs';
@@ -164,8 +167,11 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
         continue;
       case 'variable': {
         const value = session.getValue(n);
-        initializers.push(tensor(name, value.data as ArrayLike<number>, n.dtype, value.shape));
+        // NOTE: an input with a same-named initializer is "overridable" in ONNX, but onnxruntime-node
+        // and -web drop feeds for it without a word; so state inputs carry their value under
+        // `<name>:init`, an initializer no node reads (initialState() returns them).
         if (variablesAs === 'inputs') inputs.push(valueInfo(name, n.dtype, n.shape));
+        initializers.push(tensor(variablesAs === 'inputs' ? claim(`${name}${INIT_SUFFIX}`) : name, value.data as ArrayLike<number>, n.dtype, value.shape));
         continue;
       }
       case 'constant': {
@@ -197,6 +203,10 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     rename(nodes, first, result, name);
   }
 
+  if (opts.inputs) {
+    const rank = new Map(opts.inputs.map((x, i) => [x.name, i]));
+    inputs.sort((a, b) => (rank.get(a.name!) ?? Infinity) - (rank.get(b.name!) ?? Infinity));
+  }
   const outputs: ValueInfoProto[] = [];
   const outNames: string[] = [];
   const declared = new Set([...inputs.map((i) => i.name!), ...initializers.map((t) => t.name!)]);
