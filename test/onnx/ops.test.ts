@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gradients, mul, OPS, placeholder, Rng, Session, sum, topoSort, type Node } from '../../src/index.js';
-import { toOnnx } from '../../src/onnx/index.js';
+import { initialState, toOnnx } from '../../src/onnx/index.js';
 import { LOWERINGS } from '../../src/onnx/lowerings.js';
 import { CASES, type OnnxCase } from './cases.js';
 import { expectClose, fromNd, runOrt, toInput, type Value } from './harness.js';
@@ -60,7 +60,7 @@ async function check(c: OnnxCase, dynamic: boolean): Promise<void> {
   const session = new Session();
   const feedList = feeds.map(([k, v]) => [k, toInput(v)] as const);
   const want = session.run(fetches, feedList);
-  const got = await runOrt(bytes, Object.fromEntries(feeds.map(([k, v]) => [k.name, v])));
+  const got = await runOrt(bytes, { ...initialState(bytes), ...Object.fromEntries(feeds.map(([k, v]) => [k.name, v])) });
   for (const [k, n] of Object.entries(fetches)) expectClose(got[k], fromNd(want[k], n.dtype), TOL, `${k} of ${c.op.name}`);
   for (const a of assigns) {
     const v = a.inputs[0];

@@ -3,6 +3,7 @@
  * gradients and 100 training steps (SGD with momentum, Adam) run as exported ONNX training steps,
  * equal to dagrad's own runs. Numerically stable forms stay finite at logits of +-1000.
  */
+import type { NdArray } from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
   Adam, add, gradients, init, logSoftmax, matmul, mean, oneHot, placeholder, relu, Rng, SGD, Session, sigmoid,
@@ -72,11 +73,11 @@ describe.each(NETS)('%s in onnxruntime-node', (_, make) => {
     const net = make();
     const session = new Session();
     const grads = gradients(net.loss, net.vars);
-    const fetches = Object.fromEntries(grads.map((g, i) => [`g${i}`, g]));
+    const fetches: Record<string, Node> = Object.fromEntries(grads.map((g, i) => [`g${i}`, g]));
     const bytes = toOnnx({ loss: net.loss, ...fetches }, { session });
     const d = data(12, 5);
     const feeds = [[net.x, toInput(d.x)], [net.y, toInput(d.y)]] as const;
-    const want = session.run({ loss: net.loss, ...fetches }, feeds);
+    const want: Record<string, NdArray> = session.run({ loss: net.loss, ...fetches }, feeds);
     const got = await runOrt(bytes, { [net.x.name]: d.x, [net.y.name]: d.y });
     for (const k of Object.keys(want)) expectClose(got[k], fromNd(want[k], 'float32'), 1e-6, k);
   });
