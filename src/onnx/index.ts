@@ -7,3 +7,4 @@ export { toOnnx, toOnnxModel, OPSET, DAGRAD_DOMAIN, type ToOnnxOptions } from '.
 export { LOWERINGS } from './lowerings.js';
 export type { OnnxAttr, OnnxEmitter } from '../graph/op.js';
 export { initialState, type StateValue } from './state.js';
+export { fromOnnx, OnnxImportError, type FromOnnxOptions, type OnnxGraph } from './fromOnnx.js';
