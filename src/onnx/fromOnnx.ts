@@ -181,12 +181,17 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Onn
       if (!v) throw new OnnxImportError(`fromOnnx: value '${name}' is used before it is defined`);
       if (!v.node) {
         if (v.lazy) v.node = v.lazy();
-        else if (v.ints) v.node = constant({ data: v.ints.values, shape: v.ints.shape }, { dtype: 'int32', name });
+        else if (v.ints && v.ints.values.every((d) => d !== null)) v.node = constant({ data: v.ints.values as number[], shape: v.ints.shape }, { dtype: 'int32', name });
         else throw new OnnxImportError(`fromOnnx: value '${name}' has no dagrad node`);
       }
       return v.node;
     },
     ints(name, what) {
+      const known = ctx.partialInts(name, what);
+      if (known.some((d) => d === null)) throw new OnnxImportError(`fromOnnx: ${what} ('${name}') holds a dim known only at run time`);
+      return known as number[];
+    },
+    partialInts(name, what) {
       const v = values.get(name);
       if (v?.ints) return v.ints.values;
       throw new OnnxImportError(`fromOnnx: ${what} must be a constant (an initializer, a Constant, or a Shape of a statically known shape), but '${name}' is computed at run time`);

@@ -15,7 +15,8 @@ import { elemName, readTensor } from './proto.js';
 /** A value while importing: a node, and/or integers known now (shapes, axes), or a node made on first use. */
 export interface Value {
   node?: Node;
-  ints?: { values: number[]; shape: number[] };
+  /** Integers known at import; null for a dim of a Shape that is only known at run time. */
+  ints?: { values: (number | null)[]; shape: number[] };
   lazy?: () => Node;
   /** This value is Shape(shapeOf) of a node whose shape is unknown until run time. */
   shapeOf?: Node;
@@ -26,6 +27,8 @@ export interface ImportContext {
   node(name: string): Node;
   /** A constant integer input's values; an error naming `what` when it is computed at run time. */
   ints(name: string, what: string): number[];
+  /** The same, allowing nulls for dims known only at run time (Shape of an unknown batch). */
+  partialInts(name: string, what: string): (number | null)[];
   value(name: string): Value | undefined;
   /** Whether an optional input is given. */
   has(name: string): boolean;
@@ -134,7 +137,18 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
   Transpose: (c, [x], attrs, name) => one(transpose(c.node(x), Array.isArray(attrs.perm) ? (attrs.perm as number[]) : undefined, name)),
   Reshape: (c, [x, s], attrs, name) => {
     const v = c.node(x);
-    const target = c.ints(s, 'the shape of Reshape');
+    let partial = c.partialInts(s, 'the shape of Reshape');
+    // NOTE: PyTorch writes a flatten as [x.size(0), -1]: a dim known only at run time beside a -1.
+    // When the input has one unknown dim, that dim is taken to be it, and the -1 is the product
+    // of the input's known dims over the target's known ones.
+    const open = partial.filter((d) => d === null).length;
+    if (open === 1 && partial.includes(-1) && v.shape.filter((d) => d === null).length === 1) {
+      const known = prod(v.shape.filter((d): d is number => d !== null));
+      const fixed = prod(partial.filter((d): d is number => d !== null && d !== -1));
+      if (fixed > 0 && known % fixed === 0) partial = partial.map((d) => (d === -1 ? known / fixed : d));
+    }
+    if (partial.filter((d) => d === null || d === -1).length > 1) throw new Error(`shape [${partial.map((d) => d ?? '?')}] has more than one dim known only at run time`);
+    const target = partial.map((d) => d ?? -1);
     const allowZero = int(attrs.allowzero, 0) === 1;
     const shape = target.map((d, i) => {
       if (d !== 0 || allowZero) return d;
@@ -155,8 +169,23 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     if (lead.every((d) => d !== null)) return one(reshape(v, [prod(lead as number[]), -1], name));
     throw new Error(`Flatten at axis ${axis} of '${v.name}' with unknown dims on both sides`);
   },
-  Concat: (c, xs, attrs, name) => one(concat(xs.map((x) => c.node(x)), int(attrs.axis, 0), name)),
-  Gather: (c, [p, i], attrs, name) => one(gather(c.node(p), c.node(i), int(attrs.axis, 0), name)),
+  Concat: (c, xs, attrs, name) => {
+    const known = xs.map((x) => c.value(x)?.ints);
+    if (known.every((k) => k && k.shape.length === 1)) {
+      const values = known.flatMap((k) => k!.values);
+      return [{ ints: { values, shape: [values.length] } }];
+    }
+    return one(concat(xs.map((x) => c.node(x)), int(attrs.axis, 0), name));
+  },
+  Gather: (c, [p, i], attrs, name) => {
+    const table = c.value(p)?.ints, at = c.value(i)?.ints;
+    if (table && at && table.shape.length === 1 && int(attrs.axis, 0) === 0) {
+      const n = table.values.length;
+      const values = at.values.map((k) => table.values[k! < 0 ? k! + n : k!]);
+      return [{ ints: { values, shape: at.shape } }];
+    }
+    return one(gather(c.node(p), c.node(i), int(attrs.axis, 0), name));
+  },
   Softmax: (c, [x], attrs, name) => {
     const v = c.node(x);
     const axis = int(attrs.axis, c.opset >= 13 ? -1 : 1);
@@ -179,10 +208,16 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     const axis = int(attrs.axis, 0) < 0 ? int(attrs.axis, 0) + v.rank : int(attrs.axis, 0);
     return one(int(attrs.keepdims, 1) === 1 ? expandDims(argmax(v, axis), axis, name) : argmax(v, axis, name));
   },
-  Squeeze: (c, ins, attrs, name) => one(squeeze(c.node(ins[0]), axesOf(c, ins, attrs), name)),
+  Squeeze: (c, ins, attrs, name) => {
+    const k = c.value(ins[0])?.ints;
+    if (k && k.values.length === 1) return [{ ints: { values: k.values, shape: [] } }];
+    return one(squeeze(c.node(ins[0]), axesOf(c, ins, attrs), name));
+  },
   Unsqueeze: (c, ins, attrs, name) => {
     const axes = axesOf(c, ins, attrs);
     if (!axes) throw new Error('Unsqueeze needs axes');
+    const k = c.value(ins[0])?.ints;
+    if (k && k.shape.length === 0 && axes.length === 1) return [{ ints: { values: k.values, shape: [1] } }];
     return one(expandDims(c.node(ins[0]), axes, name));
   },
   Cast: (c, [x], attrs, name) => {
@@ -202,11 +237,9 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     const v = c.node(x);
     if (attrs.start !== undefined || attrs.end !== undefined) {
       const s = v.shape.slice(int(attrs.start, 0), attrs.end === undefined ? undefined : int(attrs.end, v.rank));
-      if (s.some((d) => d === null)) throw new Error(`Shape of '${v.name}' has unknown dims`);
-      return [{ ints: { values: s as number[], shape: [s.length] } }];
+      return [{ ints: { values: s, shape: [s.length] } }];
     }
-    if (v.shape.some((d) => d === null)) return [{ shapeOf: v }];
-    return [{ ints: { values: v.shape as number[], shape: [v.rank] } }];
+    return [{ ints: { values: v.shape.slice(), shape: [v.rank] }, shapeOf: v.shape.some((d) => d === null) ? v : undefined }];
   },
   Expand: (c, [x, s], _, name) => {
     const v = c.node(x);
