@@ -38,6 +38,8 @@ export interface OnnxGraph {
    * wrote; for others, the outputs record.
    */
   readonly fetches: Node | Node[] | Record<string, Node>;
+  /** The model's metadata_props (other than dagrad's record), e.g. what toOnnx's `metadata` wrote. */
+  readonly metadata: Record<string, string>;
 }
 
 /** An unsupported-ops error lists every op the file needs that dagrad lacks, once. */
@@ -58,9 +60,10 @@ export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): OnnxGra
   const graph = model.graph;
   if (!graph) throw new OnnxImportError('fromOnnx: the model has no graph');
   const record = (model.metadataProps ?? []).find((p) => p.key === META_KEY)?.value;
-  if (record && !opts.ignoreRecord) return fromRecord(graph, decodeMeta(record), opts);
+  const metadata = Object.fromEntries((model.metadataProps ?? []).filter((p) => p.key !== META_KEY).map((p) => [p.key!, p.value ?? '']));
+  if (record && !opts.ignoreRecord) return { ...fromRecord(graph, decodeMeta(record), opts), metadata };
   const opset = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
-  return fromGraph(graph, Number(opset ?? 18), opts);
+  return { ...fromGraph(graph, Number(opset ?? 18), opts), metadata };
 }
 
 function dtypeOf(elem: number, what: string): DType {
@@ -79,7 +82,7 @@ function initializerValues(graph: GraphProto): Map<string, { data: number[] | Ar
   return out;
 }
 
-function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): OnnxGraph {
+function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<OnnxGraph, 'metadata'> {
   const known = new Map<string, OpDef>([...OPS, ...(opts.ops ?? [])].map((op) => [op.name, op]));
   const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op)).map((n) => n.op))];
   if (missing.length > 0) {
@@ -134,7 +137,7 @@ function resolveOutput(graph: GraphProto, name: string, nodes: Map<string, Node>
   throw new OnnxImportError(`fromOnnx: output '${name}' is not in dagrad's record of the file`);
 }
 
-function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): OnnxGraph {
+function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omit<OnnxGraph, 'metadata'> {
   const list = graph.node ?? [];
   const custom = new Map((opts.ops ?? []).map((op) => [op.name, op]));
   const unsupported = new Map<string, string[]>();

@@ -42,6 +42,8 @@ export interface ToOnnxOptions {
   target?: 'onnxruntime' | 'dagrad';
   /** The graph's name in the file. Default 'dagrad'. */
   name?: string;
+  /** Your own key-value notes (feature names, a preprocessing recipe) in the model's metadata_props; fromOnnx returns them. */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 const BUILTIN = new Map<OpDef, string>(OPS.map((op) => [op, op.name]));
@@ -240,7 +242,13 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     producerName: 'dagrad',
     producerVersion: '0.1.0',
     opsetImport: [{ domain: '', version: OPSET }, ...(nodes.some((n) => n.domain === DAGRAD_DOMAIN) ? [{ domain: DAGRAD_DOMAIN, version: 1 }] : [])],
-    metadataProps: [{ key: META_KEY, value: encodeMeta(record) }],
+    metadataProps: [
+      ...Object.entries(opts.metadata ?? {}).map(([key, value]) => {
+        if (key === META_KEY) throw new Error(`toOnnx: metadata key '${META_KEY}' is dagrad's own record`);
+        return { key, value };
+      }),
+      { key: META_KEY, value: encodeMeta(record) },
+    ],
     graph: { name: opts.name ?? 'dagrad', node: nodes, initializer: initializers, input: inputs, output: outputs },
   });
 }
