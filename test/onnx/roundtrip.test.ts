@@ -71,7 +71,7 @@ describe('a training step and a custom op', () => {
     const { loss: loss2, step: step2 } = imported.fetches as Record<string, Node>;
     expect(step2).toBe(imported.step);
     expect(Object.keys(imported.variables).sort()).toEqual(['rt/b', 'rt/w', 'rtAdam/rt/b/m', 'rtAdam/rt/b/v', 'rtAdam/rt/w/m', 'rtAdam/rt/w/v', 'rtAdam/step']);
-    expect(Object.values(imported.variables).filter((v) => v.attrs.trainable).map((v) => v.name).sort()).toEqual(['rt/b', 'rt/w']);
+    expect(Object.values(imported.variables).filter((v) => (v.attrs as { trainable: boolean }).trainable).map((v) => v.name).sort()).toEqual(['rt/b', 'rt/w']);
     const other = new Session();
     const rng = new Rng(3);
     for (let i = 0; i < 5; i++) {
@@ -111,7 +111,7 @@ describe('a training step and a custom op', () => {
     const Lowered = defineOp<{ beta: number }>({
       ...Swish,
       name: 'swishLowered',
-      onnx: (emit, [a], n) => emit.node('Mul', [a, emit.node('Sigmoid', [emit.node('Mul', [a, emit.constant([n.attrs.beta], 'float32', [])])])]),
+      onnx: (emit, [a], n) => emit.node('Mul', [a, emit.node('Sigmoid', [emit.node('Mul', [a, emit.constant([(n.attrs as { beta: number }).beta], 'float32', [])])])]),
     });
     const z = apply(Lowered, [x], { beta: 1.5 }, 'swish2');
     const ort = await runOrt(toOnnx({ z }), { 'rt/swish/x': { data: [-1, 2], shape: [2], dtype: 'float32' } });
