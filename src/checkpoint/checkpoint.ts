@@ -18,7 +18,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { allocate, isDType, type DType, type TypedArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
 import { formatShape, sameShape, sizeOf } from '../graph/shape.js';
-import type { Session } from '../index.js';
+import type { Session } from '../session/session.js';
 import { crc32 } from './crc32.js';
 
 /** A checkpoint that cannot be read or does not fit the variables it is loaded into. */
