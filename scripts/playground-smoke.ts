@@ -66,7 +66,7 @@ async function serve(): Promise<{ server: Server; url: string }> {
 
 /** The founding example built directly with dagrad's builders (not through the page's parser), and its derivatives in Node. */
 function expected() {
-  const ps = Object.fromEntries(NAMES.map((n) => [n, placeholder(n, [], 'float64')])) as Record<(typeof NAMES)[number], ReturnType<typeof placeholder>>;
+  const ps = Object.fromEntries(NAMES.map((n) => [n, placeholder(n, [], { dtype: 'float64' })])) as Record<(typeof NAMES)[number], ReturnType<typeof placeholder>>;
   const f = div(1, add(1, exp(neg(add(add(ps.w0, mul(ps.w1, ps.x1)), mul(ps.w2, ps.x2))))));
   const xs = NAMES.map((n) => ps[n]);
   const sess = new Session();

@@ -24,7 +24,7 @@ export {
   abs, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, pow, relu, sigmoid, softplus, sqrt,
   square, tanh, where,
   argmax, concat, gather, logSoftmax, max, mean, min, oneHot, pad, scatterAdd, sigmoidCrossEntropyWithLogits, size,
-  slice, softmax, softmaxCrossEntropyWithLogits,
+  slice, softmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits,
 } from './ops/index.js';
 export {
   Optimizer, SGD, Adagrad, RMSProp, Adam, AdamW, clipByGlobalNorm, stepDecay, exponentialDecay, cosineDecay, isSchedule,

@@ -15,8 +15,8 @@ const section = (title: string) => console.log(`\n${title}\n${'='.repeat(title.l
 
 // ---------------------------------------------------------------------------------------------
 section('1. f = 1 / (1 + exp(-(w0 + w1*x1 + w2*x2))), the founding example');
-const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], 'float64'));
-const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), 'f');
+const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], { dtype: 'float64' }));
+const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), { name: 'f' });
 const point = { w0: 0.5, w1: -1.2, w2: 0.8, x1: 2, x2: 1.5 };
 const sess = new Session();
 console.log(`f = ${toExpression(f)}`);
@@ -61,7 +61,7 @@ console.log(`\nAll four agree to 1e-9: ${agree ? 'yes' : 'NO'} (largest differen
 // ---------------------------------------------------------------------------------------------
 section('3. Expression swell: symbolic derivative trees vs the gradient graph');
 console.log('The logistic map l(n+1) = 4 l(n) (1 - l(n)), l(0) = x, nested n times, and d l(n) / dx.\n');
-const x = placeholder('x', [], 'float64');
+const x = placeholder('x', [], { dtype: 'float64' });
 const swell: string[][] = [];
 let l: Node = x;
 for (let n = 1; n <= 10; n++) {
@@ -85,7 +85,7 @@ console.log('counted in kernel calls made by the session (each run evaluates the
 const cost: string[][] = [];
 let gradientsAgree = true;
 for (const n of [1, 10, 100, 1000]) {
-  const xs = placeholder(`x${n}`, [n], 'float64');
+  const xs = placeholder(`x${n}`, [n], { dtype: 'float64' });
   const w = constant({ data: Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), shape: [n] }, { dtype: 'float64' });
   const c = modeCost(sum(sigmoid(mul(w, xs))), xs, [[xs, { data: Float64Array.from({ length: n }, (_, i) => Math.cos(i)), shape: [n] }]]);
   gradientsAgree &&= c.forward.gradient.every((g, i) => Math.abs(g - c.reverse.gradient[i]) <= 1e-12);

@@ -107,7 +107,7 @@ function checkCase(op: Checked, opName: string, c: OpCase, k: number, opts: Chec
   const name = c.name ?? values.map((v) => formatShape(v.shape)).join(', ');
   const problems: string[] = [];
   const fail = (shape: OpCaseReport['shape']): OpCaseReport => ({ name, ok: false, shape, problems, inputs: [] });
-  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, dtypes[i]));
+  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, { dtype: dtypes[i] }));
   let y: Node;
   try {
     y = typeof op === 'function' ? op(...xs) : apply(op, xs, c.attrs ?? {});

@@ -1,6 +1,16 @@
 /**
  * The one list of ops: every op definition, by name. The gradient-check table is checked against
  * it, so an op added here without a test case fails the suite.
+ *
+ * One calling convention for every builder (test/ops/convention.test.ts holds each to it):
+ * 1. tensors positional: a Node or number (Operand), or one list of them (addN, concat, group);
+ * 2. then the op's required defining parameters, when it has any: reshape's and broadcastTo's
+ *    shape, cast's dtype, oneHot's depth, slice's begin and size, pad's paddings, expandDims' axes
+ *    (placeholder(name, shape) and variable(name, initial) keep their name first: it is required);
+ * 3. then ONE optional options object with everything else: axis/axes, keepDims, perm, transposeA/B,
+ *    value, an optional dtype, and `name`:  sum(x, { axes: 1, keepDims: true, name: 'total' }).
+ * Ops whose two same-typed tensors are easy to swap take one named-arguments object instead:
+ * softmaxCrossEntropyWithLogits({ labels, logits, axis?, name? }), so a swap cannot pass silently.
  */
 import type { OpDef } from '../graph/op.js';
 import { Abs } from './abs.js';
@@ -52,6 +62,7 @@ import { ScatterAdd } from './scatterAdd.js';
 import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { SparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
 import { DropoutMask, RandomDraw } from './random.js';
 import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
@@ -73,7 +84,7 @@ export const OPS: readonly OpDef[] = [
   Reshape, BroadcastTo, BroadcastLike, SumLike, ExpandDims, Squeeze,
   Concat, Slice, Pad, Gather, ScatterAdd,
   // neural networks
-  Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
+  Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits, OneHot,
   // convolution and pooling
   Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
   // random (stateful)
@@ -133,6 +144,7 @@ export { scatterAdd } from './scatterAdd.js';
 export { size } from './size.js';
 export { slice } from './slice.js';
 export { softmax } from './softmax.js';
+export { sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
 export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
 export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';

@@ -28,7 +28,7 @@ function build(c: OnnxCase, dynamic: boolean): Built {
   const dtypes = c.dtypes ?? c.shapes.map(() => 'float32' as const);
   const xs = c.shapes.map((s, i) => {
     const shape = dynamic && s.length > 0 && !(c.keepStatic ?? []).includes(i) ? [null, ...s.slice(1)] : s.slice();
-    return placeholder(`x${uid++}`, shape, dtypes[i]);
+    return placeholder(`x${uid++}`, shape, { dtype: dtypes[i] });
   });
   const feeds: [Node, Value][] = xs.map((x, i) => {
     const shape = c.shapes[i];
@@ -44,7 +44,7 @@ function build(c: OnnxCase, dynamic: boolean): Built {
   if (y.op.kind !== 'group') fetches.y = y;
   const floats = xs.filter((x) => x.dtype === 'float32');
   if (y.dtype === 'float32' && y.op.kind === 'op' && floats.length > 0) {
-    const w = placeholder(`w${uid++}`, y.shape, 'float32');
+    const w = placeholder(`w${uid++}`, y.shape, { dtype: 'float32' });
     const shape = new Session().run(y, feeds.map(([k, v]) => [k, toInput(v)] as const)).shape;
     const n = shape.reduce((p, d) => p * d, 1);
     feeds.push([w, { data: Array.from({ length: n }, () => Math.fround(rng.uniform(-1, 1))), shape, dtype: 'float32' }]);

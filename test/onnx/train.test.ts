@@ -26,13 +26,13 @@ let uid = 0;
 function mlp(): Net {
   const k = uid++;
   const x = placeholder(`mlp${k}/x`, [null, 4]);
-  const y = placeholder(`mlp${k}/y`, [null], 'int32');
+  const y = placeholder(`mlp${k}/y`, [null], { dtype: 'int32' });
   const w1 = variable(`mlp${k}/w1`, init.glorotUniform([4, 8]));
   const b1 = variable(`mlp${k}/b1`, init.zeros([8]));
   const w2 = variable(`mlp${k}/w2`, init.glorotUniform([8, 3]));
   const b2 = variable(`mlp${k}/b2`, init.zeros([3]));
   const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-  const loss = mean(softmaxCrossEntropyWithLogits(oneHot(y, 3), logits));
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, 3), logits }));
   return { x, y, loss, out: softmax(logits), vars: [w1, b1, w2, b2] };
 }
 
@@ -129,9 +129,9 @@ describe('numerically stable forms survive the export', () => {
       softplus: softplus(x),
       logSoftmax: logSoftmax(x),
       sigmoid: sigmoid(x),
-      sigmoidCE: sigmoidCrossEntropyWithLogits(z, x),
-      softmaxCE: softmaxCrossEntropyWithLogits(z, x),
-      grad: gradients(add(mean(sigmoidCrossEntropyWithLogits(z, x)), mean(softmaxCrossEntropyWithLogits(z, x))), [x])[0],
+      sigmoidCE: sigmoidCrossEntropyWithLogits({ labels: z, logits: x }),
+      softmaxCE: softmaxCrossEntropyWithLogits({ labels: z, logits: x }),
+      grad: gradients(add(mean(sigmoidCrossEntropyWithLogits({ labels: z, logits: x })), mean(softmaxCrossEntropyWithLogits({ labels: z, logits: x }))), [x])[0],
     };
     const xv: Value = { data: [1000, -1000, 0, 1, -1000, 1000, -30, 30], shape: [2, 4], dtype: 'float32' };
     const zv: Value = { data: [0, 1, 0.5, 0, 1, 0, 0, 0], shape: [2, 4], dtype: 'float32' };

@@ -58,7 +58,7 @@ export interface CaseResult {
 export function runCase(c: OpCase, seed = 1): CaseResult {
   const rng = new Rng(seed);
   const dtypes = c.dtypes ?? c.shapes.map(() => 'float64' as const);
-  const xs = c.shapes.map((s, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? s, dtypes[i]));
+  const xs = c.shapes.map((s, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? s, { dtype: dtypes[i] }));
   const feeds = xs.map((x, i) => {
     const given = c.values?.[i];
     const v = given ?? { data: draw(c, c.shapes[i], rng), shape: c.shapes[i] };

@@ -38,7 +38,7 @@ describe('every op of the gradient-check table, planned against unplanned', () =
   for (const c of TABLE) {
     it(`${c.op.name} (${c.name}): value and gradients are the same bits`, () => {
       const dtypes = c.dtypes ?? c.shapes.map(() => 'float64' as const);
-      const xs = c.shapes.map((s, i) => placeholder(`plan_x${i}`, c.staticShapes?.[i] ?? s, dtypes[i]));
+      const xs = c.shapes.map((s, i) => placeholder(`plan_x${i}`, c.staticShapes?.[i] ?? s, { dtype: dtypes[i] }));
       const rng = new Rng(1);
       const feeds = xs.map((x, i) => [x, values(c, i, rng)] as [Node, Input]);
       const y = c.build(xs);

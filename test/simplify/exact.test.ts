@@ -25,7 +25,7 @@ const TABLE: OpCase[] = [...core, ...elementwise, ...compare, ...reduce, ...shap
 
 function setUp(c: OpCase, rng: Rng) {
   const dtypes = c.dtypes ?? c.shapes.map(() => 'float64' as const);
-  const xs = c.shapes.map((s, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? s, dtypes[i]));
+  const xs = c.shapes.map((s, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? s, { dtype: dtypes[i] }));
   const feeds: [Node, Input][] = xs.map((x, i) => {
     const given = c.values?.[i];
     const [lo, hi] = c.range ?? [-2, 2];

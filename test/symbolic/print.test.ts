@@ -14,7 +14,7 @@ import { sub } from '../../src/ops/sub.js';
 import { sum } from '../../src/ops/sum.js';
 import { countNodes, toExpression } from '../../src/symbolic/print.js';
 
-const s = (name: string) => placeholder(name, [], 'float64');
+const s = (name: string) => placeholder(name, [], { dtype: 'float64' });
 
 function founding() {
   const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map(s);
@@ -39,9 +39,9 @@ describe('toExpression', () => {
   });
 
   it('shows attributes other than defaults, and hides shape-only ops', () => {
-    const v = placeholder('v', [3], 'float64');
-    const m = placeholder('m', [2, 3], 'float64');
-    expect(toExpression(sum(v, 0, { keepDims: true }))).toBe('sum(v, axes=[0], keepDims=true)');
+    const v = placeholder('v', [3], { dtype: 'float64' });
+    const m = placeholder('m', [2, 3], { dtype: 'float64' });
+    expect(toExpression(sum(v, { axes: 0, keepDims: true }))).toBe('sum(v, { axes: axes=[0], ...keepDims=true })');
     expect(toExpression(matmul(m, m, { transposeB: true }))).toBe('matmul(m, m, transposeB=true)');
     expect(toExpression(gradients(sum(mul(v, v)), [v], undefined, { simplify: false })[0])).toBe('1 * v + 1 * v');
     expect(toExpression(gradients(sum(mul(v, v)), [v])[0])).toBe('v + v');
