@@ -224,6 +224,20 @@ async function errorChecks(page: Page, check: Check, status: (id: string) => Pro
 
 async function trainingChecks(page: Page, check: Check, status: (id: string) => Promise<string | null>): Promise<void> {
   await page.click('#tab-train');
+  // Another optimizer first: the controls reach the worker, and its name labels the curve's axis.
+  await page.selectOption('#optimizer', 'momentum');
+  await page.fill('#learning-rate', '0.1');
+  await page.fill('#steps', '200');
+  await page.click('#train');
+  const first = await status('train-status');
+  const axis = await page.$$eval('#loss-curve text', (t) => t.map((e) => e.textContent ?? ''));
+  const firstAccuracy = (await page.textContent('#train-accuracy'))?.trim() ?? '';
+  check(`SGD with momentum, learning rate 0.1, 200 steps: '${first}', held-out accuracy ${firstAccuracy} >= ${MIN_ACCURACY}, ${await page.textContent('#train-steps')}`,
+    first === 'done' && Number(firstAccuracy) >= MIN_ACCURACY && (await page.textContent('#train-steps')) === '200 / 200');
+  check(`the loss curve's axis says 'SGD (momentum) step'`, axis.includes('SGD (momentum) step'));
+  await page.selectOption('#optimizer', 'adam');
+  await page.fill('#learning-rate', '0.05');
+  await page.fill('#steps', '400');
   await page.click('#train');
   const t0 = Date.now();
   const s = await status('train-status');
