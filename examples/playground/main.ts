@@ -142,6 +142,13 @@ function traceFor(a: Analysis, mode: Mode): Trace {
 function setMode(mode: Mode): void {
   state.mode = mode;
   if (!state.analysis) return;
+  if (mode === 'tangent' && state.analysis.built.inputs.length === 0) {
+    state.trace = null;
+    byId('trace').replaceChildren();
+    byId('step-count').textContent = '';
+    byId('step-info').textContent = 'This formula has no variables, so there is no input to move: forward mode has nothing to carry.';
+    return;
+  }
   state.trace = traceFor(state.analysis, mode);
   state.step = 0;
   renderTrace();
