@@ -230,6 +230,11 @@ export function analyse(formula: string, values: Readonly<Record<string, Value>>
     derivatives: derivativeRows(built, sess),
     gradcheck: gradcheck(output, inputs, feeds, { session: new Session({ seed: 0 }) }),
     formulaNodes: countNodes(output),
-    tangent: (input, index = 0) => tangentTrace(output, feeds, [[input, oneHot(shapeOfValue(feeds[input.name], input.name), index)]], opts),
+    tangent: (input, index = 0) => {
+      if (!inputs.includes(input)) throw new Error(`tangent: ${input.name} is not an input of this formula`);
+      const shape = shapeOfValue(feeds[input.name], input.name);
+      if (!Number.isInteger(index) || index < 0 || index >= sizeOf(shape)) throw new RangeError(`tangent: ${input.name} has ${sizeOf(shape)} elements, so there is no element ${index}`);
+      return tangentTrace(output, feeds, [[input, oneHot(shape, index)]], opts);
+    },
   };
 }

@@ -109,7 +109,7 @@ function locate(text: string, root: MNode): { at: Map<MNode, number>; tokenAt: M
       case 'ArrayNode': start = find(/\[/g); for (const i of (n as MArray).items) visit(i); find(/\]/g); break;
       case 'FunctionNode': {
         const f = n as MFunction;
-        start = f.fn.type === 'SymbolNode' ? visit(f.fn) : visit(f.fn);
+        start = visit(f.fn);
         find(/\(/g);
         for (const a of f.args) visit(a);
         find(/\)/g);

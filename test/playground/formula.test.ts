@@ -172,6 +172,14 @@ describe('playground analysis', () => {
     expect(a.fanOut.size).toBe(0);
   });
 
+  it('traces forward mode along one element of a matrix input, and refuses an element it does not have', () => {
+    // f = sum(A * A): along A[1, 0] (flat index 2) the tangent of f is 2 A[1, 0] = 6.
+    const a = analyse('sum(A * A)', { A: [[1, 2], [3, 4]] });
+    const A = a.built.inputs[0];
+    expect(toFlat(a.tangent(A, 2).rows.at(-1)!.value!)).toEqual([6]);
+    expect(() => a.tangent(A, 4)).toThrow('A has 4 elements, so there is no element 4');
+  });
+
   it('says why there is no naive symbolic derivative for vectors', () => {
     const a = analyse('sum(v * v)', { v: [1, 2] });
     expect(a.derivatives[0].symbolic).toBe('scalar formulas of scalar inputs only');
