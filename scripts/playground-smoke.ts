@@ -93,8 +93,8 @@ function expectedTraining(steps = 400): { loss: string; accuracy: string; train:
   const y = placeholder('y', [null]);
   const w = variable('w', init.zeros([2, 1]));
   const b = variable('b', init.zeros([1]));
-  const logits = squeeze(add(matmul(x, w), b), 1);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+  const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
   const accuracy = mean(equal(greater(logits, 0), y));
   const step = new Adam({ learningRate: 0.05 }).minimize(loss);
   const feeds = (p: Points) => new Map([[x, { data: p.x, shape: [p.rows, 2] }], [y, { data: p.y, shape: [p.rows] }]]);
