@@ -58,7 +58,7 @@ export interface CheckOpOptions {
   eps?: number;
   /** Which derivative rules to check. Default 'both'. */
   mode?: 'both' | 'reverse' | 'forward' | 'none';
-  /** Kernel values against `expected`: |got - want| <= valueTol * (1 + |want|). Default 1e-9. */
+  /** Kernel values against `expected` and against the session's run of the node: |got - want| <= valueTol * (1 + |want|). Default 1e-9. */
   valueTol?: number;
   seed?: number;
   /** Throw an OpCheckError with the summary when a check fails. Default false. */
