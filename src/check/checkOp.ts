@@ -68,7 +68,7 @@ export interface CheckOpOptions {
 export interface OpCaseReport {
   readonly name: string;
   readonly ok: boolean;
-  /** The rule's static shape; its shape for the concrete inputs; elements the kernel wrote (-1: not run). */
+  /** The output's static shape; its shape for the concrete inputs; elements the kernel wrote, over all of the op's nodes (-1: none run). */
   readonly shape: { readonly inferred: Shape | null; readonly runtime: ConcreteShape | null; readonly kernelWrote: number };
   /** What went wrong, in words; empty when the case passes. */
   readonly problems: readonly string[];
