@@ -221,7 +221,8 @@ function runKernel(op: OpDef, y: Node, values: readonly NdArray[], attrs: unknow
   for (let i = 0; i < n; i++) {
     const ua = a.buf[i] === a.s, ub = b.buf[i] === b.s;
     if (ua && ub) unwritten++;
-    else if (!Object.is(a.buf[i], b.buf[i])) differ++;
+    // a stateful op (a random draw) gives other values on each run by design
+    else if (!op.stateful && !Object.is(a.buf[i], b.buf[i])) differ++;
   }
   for (let i = n; i < n + guard; i++) if (a.buf[i] !== a.s || b.buf[i] !== b.s) past++;
   const rs = formatShape(runtime);

@@ -67,6 +67,26 @@ export interface OpDef<A = unknown> {
   readonly broadcast?: boolean;
   /** Outputs that do not depend differentiably on any input (comparisons, argmax): gradient and tangent are zero. */
   readonly nondifferentiable?: boolean;
+  /**
+   * The op written as standard ONNX nodes, for dagrad/onnx's export of a custom op to ONNX Runtime:
+   * given the ONNX value names of the inputs, adds nodes with `emit` and returns the output's name.
+   * Without it, an export for ONNX Runtime names the op in its error.
+   */
+  readonly onnx?: (emit: OnnxEmitter, inputs: readonly string[], node: Node) => string;
+}
+
+/**
+ * An ONNX attribute value: an integer number is an INT (a non-integer a FLOAT), a number array
+ * INTS (FLOATS if any is not an integer), a string STRING; `{ float }` / `{ floats }` force floats.
+ */
+export type OnnxAttr = number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] };
+
+/** What an ONNX lowering writes with; plain names and numbers, so the contract needs no ONNX types. */
+export interface OnnxEmitter {
+  /** Adds a node of a standard ONNX op (default domain) and returns the name of its first output. */
+  node(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, OnnxAttr>>): string;
+  /** A constant tensor; returns its name. `shape` defaults to [values.length]; [] is a scalar. */
+  constant(values: readonly number[], dtype: DType | 'int64', shape?: readonly number[]): string;
 }
 
 /** Declares an op. The identity at run time; it exists so that definitions type-check against the contract. */

@@ -1,3 +1,7 @@
+import { sameDType } from './apply.js';
+import type { DType } from './dtype.js';
+import type { TensorType } from './op.js';
+
 /** A static shape. `null` is a dimension unknown until run time (a placeholder's batch size). */
 export type Dim = number | null;
 export type Shape = readonly Dim[];
@@ -46,6 +50,16 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
     else throw new ShapeError(`shapes do not broadcast: ${formatShape(a)} vs ${formatShape(b)}`);
   }
   return out;
+}
+
+/**
+ * The type rule of an elementwise op with NumPy broadcasting: the inputs' broadcast shape, and
+ * their one dtype (which must be in `allowed`, when given).
+ */
+export function broadcastType(inputs: readonly TensorType[], allowed?: readonly DType[]): TensorType {
+  let shape = inputs[0].shape;
+  for (let k = 1; k < inputs.length; k++) shape = broadcastShapes(shape, inputs[k].shape);
+  return { shape, dtype: sameDType(inputs, allowed) };
 }
 
 function outOfRange(axis: number, lo: number, of: Shape | number): ShapeError {

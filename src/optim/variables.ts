@@ -1,8 +1,6 @@
 import { describe, Node } from '../graph/node.js';
-import { topoSort } from '../graph/topo.js';
+import { asList, topoSort } from '../graph/topo.js';
 import { isVariable, type VariableAttrs } from '../ops/variable.js';
-
-const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs instanceof Node ? [xs] : xs);
 
 /** Every variable the given nodes read, in creation order: the weights of a model, the slots of a training step. */
 export function variablesOf(xs: Node | readonly Node[]): Node<VariableAttrs>[] {

@@ -60,7 +60,7 @@ export function toExpression(node: Node, opts: ExpressionOptions = {}): string {
  * Ops that only change shape print as their input: broadcasting and size-1 axes are implicit in
  * elementwise math, as in NumPy. Their shape-only operands are not part of the expression.
  */
-const TRANSPARENT = new Set(['identity', 'broadcastLike', 'broadcastTo', 'expandDims', 'squeeze']);
+const TRANSPARENT = new Set(['identity', 'broadcastLike', 'broadcastTo', 'expandDims', 'squeeze', 'runTimeShape']);
 
 /** The inputs that appear in a node's printed form. */
 function printedInputs(n: Node): readonly Node[] {
