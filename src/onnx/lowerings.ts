@@ -144,6 +144,11 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     const terms = b.node('Mul', [z, b.node('LogSoftmax', [x], { axis })]);
     return b.node('Neg', [b.node('ReduceSum', [terms, b.int64([axis])], { keepdims: 0 })]);
   },
+  // -logSoftmax(x) picked at each row's label; ONNX Runtime rejects a label outside the classes, as dagrad does.
+  sparseSoftmaxCrossEntropyWithLogits: (b, [z, x]) => {
+    const picked = b.node('GatherElements', [b.node('LogSoftmax', [x], { axis: -1 }), b.node('Unsqueeze', [b.node('Cast', [z], { to: ELEM.int64 }), b.int64([-1])])], { axis: -1 });
+    return b.node('Neg', [b.node('Squeeze', [picked, b.int64([-1])])]);
+  },
   // An index outside [0, depth) matches no position, so its row is all `off`, as in dagrad.
   oneHot: (b, [i], n) => {
     const { depth, on, off, dtype } = n.attrs as { depth: number; on: number; off: number; dtype: DType };

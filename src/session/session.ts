@@ -1,6 +1,6 @@
 import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../graph/random.js';
-import type { VariableAttrs } from '../ops/variable.js';
+import { isVariable } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
 import { feedWhere, matchFeeds, writeFeed, type FeedList, type Feeds } from './feeds.js';
 import { dtypeOfArray } from '../graph/dtype.js';
@@ -160,12 +160,12 @@ export class Session {
   private storage(v: Node): NdArray {
     const have = this.values.get(v);
     if (have) return have;
-    if (!(v instanceof Node) || v.op.kind !== 'variable') {
+    if (!(v instanceof Node) || !isVariable(v)) {
       throw new TypeError(`'${(v as Node)?.name ?? String(v)}' is not a variable`);
     }
     const other = this.byName.get(v.name);
     if (other && other !== v) throw new Error(`two variables are named '${v.name}'; names must be unique in a session`);
-    const { initializer } = v.attrs as VariableAttrs;
+    const { initializer } = v.attrs;
     const rng = new Rng(initializer.seed ?? hashSeed(this.seed, v.name));
     const value = contiguous(initializer.create(rng), v.dtype);
     if (!sameShape(value.shape, initializer.shape)) {
