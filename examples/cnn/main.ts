@@ -37,7 +37,7 @@ function parse(argv: string[]): { config: CnnConfig; save: string } {
 try {
   const { config, save } = parse(process.argv.slice(2));
   const r = trainCnn(config, undefined, (line) => console.log(line));
-  console.log(`\ntrained in ${r.trainSeconds.toFixed(1)} s`);
+  console.log(`\ntrained in ${r.trainSeconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU time)`);
   console.log(`held-out accuracy: ${(100 * r.accuracy).toFixed(2)}% of ${r.confusion.flat().reduce((a, b) => a + b)} digits\n`);
   console.log(formatConfusion(r.confusion));
   saveCheckpoint(r.session, save, r.model.variables);
