@@ -6,9 +6,10 @@
  *
  *   node --expose-gc --import tsx bench/conv.ts [--rounds=5] [--quick]
  *
- * As in bench/run.ts, every JavaScript phase (tfjs-cpu) runs before tfjs-wasm starts.
+ * As in bench/run.ts, dagrad-js (WebAssembly off) is compared with tfjs-cpu and dagrad with tfjs-wasm,
+ * and every JavaScript phase runs before tfjs-wasm starts.
  */
-import { Adam, Session, conv2d, placeholder, variable, init, oneHot, softmaxCrossEntropyWithLogits, mean, group } from '../src/index.js';
+import { Adam, Session, conv2d, placeholder, setWasmEnabled, variable, init, oneHot, softmaxCrossEntropyWithLogits, mean, group } from '../src/index.js';
 import { buildModel } from '../examples/cnn/cnn.js';
 import { median } from './harness.js';
 import { tf, useBackend, type Backend } from './tfjs.js';
@@ -95,14 +96,25 @@ function tfStep(): () => unknown {
   };
 }
 
+/** dagrad with its WebAssembly kernels off for the call (dagrad-js, the peer of tfjs-cpu). */
+const jsOnly = (fn: () => unknown) => () => {
+  setWasmEnabled(false);
+  try {
+    return fn();
+  } finally {
+    setWasmEnabled(true);
+  }
+};
+
 async function phase(backend: Backend): Promise<void> {
   if (!(await useBackend(backend))) {
     console.log(`tfjs-${backend}: backend unavailable`);
     return;
   }
+  const me = backend === 'cpu' ? 'dagrad-js' : 'dagrad';
   for (const c of CASES) {
-    const r = ratios(dagradConv(c), tfConv(c));
-    console.log(`conv2d fwd b${B} ${c.hw}x${c.hw} ${c.k}x${c.k} ${c.cin}->${c.cout}  dagrad ${r.a.toFixed(2)} ms  tfjs-${backend} ${r.b.toFixed(2)} ms  ratio ${fmtRatio(r.ratios)}`);
+    const r = ratios(backend === 'cpu' ? jsOnly(dagradConv(c)) : dagradConv(c), tfConv(c));
+    console.log(`conv2d fwd b${B} ${c.hw}x${c.hw} ${c.k}x${c.k} ${c.cin}->${c.cout}  ${me} ${r.a.toFixed(2)} ms  tfjs-${backend} ${r.b.toFixed(2)} ms  ratio ${fmtRatio(r.ratios)}`);
   }
   let tfs: () => unknown;
   try {
@@ -112,8 +124,8 @@ async function phase(backend: Backend): Promise<void> {
     console.log(`CNN training step b${B}: tfjs-${backend} cannot train it: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     return;
   }
-  const r = ratios(dagradStep(), tfs);
-  console.log(`CNN training step b${B} (examples/cnn model, Adam)  dagrad ${r.a.toFixed(1)} ms  tfjs-${backend} ${r.b.toFixed(1)} ms  ratio ${fmtRatio(r.ratios)}`);
+  const r = ratios(backend === 'cpu' ? jsOnly(dagradStep()) : dagradStep(), tfs);
+  console.log(`CNN training step b${B} (examples/cnn model, Adam)  ${me} ${r.a.toFixed(1)} ms  tfjs-${backend} ${r.b.toFixed(1)} ms  ratio ${fmtRatio(r.ratios)}`);
 }
 
 const { cpus, loadavg } = await import('node:os');

