@@ -25,11 +25,20 @@ export interface Split {
   test: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
 }
 
+let digits: readonly { pixels: number[]; digit: number }[] | undefined;
+/** The package's digits in its order, decoded once (a cache: decoding takes seconds). */
+function allDigits(): readonly { pixels: number[]; digit: number }[] {
+  if (!digits) {
+    const out: { pixels: number[]; digit: number }[] = [];
+    for (const [digit, set] of mnist.entries()) for (let k = 0; k < set.length; k++) out.push({ pixels: set.get(k), digit });
+    digits = out;
+  }
+  return digits;
+}
+
 /** Every digit of the package as [N, 28, 28, 1] in [0, 1], shuffled by `seed`, the last 20% held out. */
 export function loadSplit(seed: number): Split {
-  const images: { pixels: number[]; digit: number }[] = [];
-  for (const [digit, set] of mnist.entries()) for (let k = 0; k < set.length; k++) images.push({ pixels: set.get(k), digit });
-  new Rng(seed).shuffle(images);
+  const images = new Rng(seed).shuffle([...allDigits()]);
   const held = Math.round(images.length * 0.2);
   const pack = (xs: typeof images) => {
     const data = new Float32Array(xs.length * 784), y = new Int32Array(xs.length);
