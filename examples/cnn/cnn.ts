@@ -11,6 +11,8 @@ export interface CnnConfig {
   learningRate: number;
   seed: number;
   batchNorm: boolean;
+  /** The dense head's dropout rate. */
+  dropout: number;
   /** Train on only this many of the training examples (a quick run); all by default. */
   limit?: number;
   progress?: 'auto' | 'none';
@@ -18,7 +20,7 @@ export interface CnnConfig {
   validate?: boolean;
 }
 
-export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.003, seed: 1, batchNorm: false };
+export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.003, seed: 1, batchNorm: false, dropout: 0.25 };
 
 export interface Split {
   train: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
@@ -54,7 +56,7 @@ function cpuMicros(): number {
   return u ? u.user + u.system : 0;
 }
 
-export function buildModel(batchNorm: boolean): nn.Sequential {
+export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout): nn.Sequential {
   const block = (filters: number) => [
     new nn.Conv2D(filters, 3, { padding: 'same', activation: batchNorm ? undefined : 'relu', useBias: !batchNorm }),
     ...(batchNorm ? [new nn.BatchNorm(), new nn.ActivationLayer('relu')] : []),
@@ -62,7 +64,7 @@ export function buildModel(batchNorm: boolean): nn.Sequential {
   ];
   const model = nn.sequential([
     ...block(16), ...block(32),
-    new nn.Flatten(), new nn.Dense(64, { activation: 'relu' }), new nn.Dropout(0.25), new nn.Dense(10),
+    new nn.Flatten(), new nn.Dense(64, { activation: 'relu' }), new nn.Dropout(dropout), new nn.Dense(10),
   ], { name: 'cnn' });
   model.build(placeholder('images', [null, 28, 28, 1]));
   return model;
@@ -81,7 +83,7 @@ export interface CnnResult {
 }
 
 export function trainCnn(config: CnnConfig, split = loadSplit(config.seed), log: (line: string) => void = () => {}): CnnResult {
-  const model = buildModel(config.batchNorm);
+  const model = buildModel(config.batchNorm, config.dropout);
   log(model.summary() + '\n');
   const session = new Session({ seed: config.seed });
   const n = config.limit === undefined ? split.train.y.data.length : Math.min(config.limit, split.train.y.data.length);
