@@ -3,7 +3,7 @@ import { apply } from '../graph/apply.js';
 import type { Data } from '../graph/layout.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
-import { normalizeAxis } from '../graph/shape.js';
+import { axisAttrs, checkAxis } from '../graph/shape.js';
 
 export interface CumsumAttrs {
   readonly axis: number;
@@ -42,9 +42,9 @@ function cumsumInto(out: NdArray, x: NdArray, { axis, exclusive, reverse }: Cums
 export const Cumsum: OpDef<CumsumAttrs> = defineOp<CumsumAttrs>({
   name: 'cumsum',
   linear: true,
-  infer: ([x]) => ({ shape: x.shape, dtype: x.dtype }),
+  infer: ([x], { axis }) => ({ shape: (checkAxis(axis, x.shape), x.shape), dtype: x.dtype }),
   forward: ([x], out, a) => cumsumInto(out, x, a),
   backward: (grad, { attrs }) => [apply(Cumsum, [grad], { ...attrs, reverse: !attrs.reverse })],
 });
 export const cumsum = (x: Operand, axis = 0, opts: { exclusive?: boolean; reverse?: boolean; name?: string } = {}): Node =>
-  apply(Cumsum, [x], ([x]) => ({ axis: normalizeAxis(axis, x.rank), exclusive: opts.exclusive ?? false, reverse: opts.reverse ?? false }), opts.name);
+  apply(Cumsum, [x], (ins) => ({ ...axisAttrs(axis)(ins), exclusive: opts.exclusive ?? false, reverse: opts.reverse ?? false }), opts.name);

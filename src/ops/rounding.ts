@@ -4,10 +4,9 @@
  * through them, as in TensorFlow and JAX. Use a straight-through estimator of your own (x +
  * stopGradient(round(x) - x)) if you want one.
  */
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp, type OpDef } from '../graph/op.js';
-import { unary } from '../kernels/elementwise.js';
+import { elementwise } from './elementwise.js';
 
 /** Round half to even (NumPy's and TensorFlow's rule): 0.5 -> 0, 1.5 -> 2, -2.5 -> -2. */
 export function roundHalfEven(x: number): number {
@@ -15,23 +14,12 @@ export function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const piecewise = (name: string, f: (x: number) => number): OpDef => {
-  const kernel = unary(f);
-  return defineOp({
-    name,
-    inplace: true,
-    nondifferentiable: true,
-    infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
-    forward: ([a], out) => kernel(out, a),
-  });
-};
-
 /** Elementwise sign: -1, 0 or 1 (NaN stays NaN). Zero gradient. */
-export const Sign = piecewise('sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : x));
+export const Sign = elementwise({ name: 'sign', arity: 1, expr: '(a > 0 ? 1 : a < 0 ? -1 : a)', nondifferentiable: true });
 /** Elementwise floor. Zero gradient. */
-export const Floor = piecewise('floor', Math.floor);
+export const Floor = elementwise({ name: 'floor', arity: 1, expr: 'Math.floor(a)', nondifferentiable: true });
 /** Elementwise rounding to the nearest integer, half to even. Zero gradient. */
-export const Round = piecewise('round', roundHalfEven);
+export const Round = elementwise({ name: 'round', arity: 1, expr: 'roundHalfEven(a)', lib: { roundHalfEven }, nondifferentiable: true });
 
 export const sign = (a: Operand, name?: string): Node => apply(Sign, [a], {}, name);
 export const floor = (a: Operand, name?: string): Node => apply(Floor, [a], {}, name);

@@ -40,4 +40,4 @@ export function variable(name: string, initial: Initializer | Input, opts: { dty
 }
 
 
-export const isVariable = (n: Node): boolean => n.op === Variable;
+export const isVariable = (n: Node): n is Node<VariableAttrs> => n.op === Variable;
