@@ -5,7 +5,7 @@ import { describe, Node } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { copyInto } from '../graph/tensor.js';
 import { compatible, formatShape, isConcrete, ShapeError } from '../graph/shape.js';
-import { asList, topoSort } from '../graph/topo.js';
+import { topoSort } from '../graph/topo.js';
 
 export class GradientError extends Error {
   override name = 'GradientError';
@@ -37,7 +37,12 @@ export interface GradientsOptions {
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros' }): Node[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs: readonly (Node | null | undefined)[] | undefined, opts: GradientsOptions): (Node | null)[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts: GradientsOptions = {}): (Node | null)[] {
-  const yl = asList(ys);
+  const yl = nodeList('gradients', 'ys', ys);
+  nodeList('gradients', 'xs', xs);
+  if (gradYs !== undefined && !Array.isArray(gradYs)) throw new TypeError(`gradients: gradYs is ${what(gradYs)}, expected an array of Nodes (or null)`);
+  gradYs?.forEach((g, i) => {
+    if (g != null && !(g instanceof Node)) throw new TypeError(`gradients: gradYs[${i}] is ${what(g)}, expected a Node, null or undefined`);
+  });
   const order = topoSort(yl);
   const live = dependents(order, xs);
   const parts = new Map<Node, Node[]>();
@@ -85,8 +90,13 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
  * A y that no x reaches gets zeros of its shape.
  */
 export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[]): Node[] {
+  const yl = nodeList('jvp', 'ys', ys);
+  nodeList('jvp', 'xs', xs);
+  if (!Array.isArray(tangents)) throw new TypeError(`jvp: tangents is ${what(tangents)}, expected an array of Nodes (or null)`);
   if (tangents.length !== xs.length) throw new GradientError(`jvp: ${xs.length} xs but ${tangents.length} tangents`);
-  const yl = asList(ys);
+  tangents.forEach((d, i) => {
+    if (d !== null && !(d instanceof Node)) throw new TypeError(`jvp: tangent ${i} is ${what(d)}, expected a Node or null`);
+  });
   const t = new Map<Node, Node>();
   xs.forEach((x, i) => {
     const dx = tangents[i];
@@ -149,6 +159,16 @@ function backwardOf(n: Node, g: Node): readonly (Node | null)[] {
     }
   });
   return gs;
+}
+
+/** `ys` or `xs` as a list, each checked to be a Node. */
+function nodeList(fn: string, arg: string, xs: unknown): readonly Node[] {
+  if (xs instanceof Node && arg === 'ys') return [xs];
+  if (!Array.isArray(xs)) throw new TypeError(`${fn}: ${arg} is ${what(xs)}, expected ${arg === 'ys' ? 'a Node or ' : ''}an array of Nodes`);
+  xs.forEach((x, i) => {
+    if (!(x instanceof Node)) throw new TypeError(`${fn}: ${arg}[${i}] is ${what(x)}, expected a Node`);
+  });
+  return xs;
 }
 
 const what = (x: unknown): string =>

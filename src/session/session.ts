@@ -3,7 +3,7 @@ import { hashSeed, Rng } from '../graph/random.js';
 import type { VariableAttrs } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
 import { feedWhere, matchFeeds, writeFeed, type FeedList, type Feeds } from './feeds.js';
-import { dtypeOfArray } from '../graph/dtype.js';
+import { bytesPer, dtypeOfArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
 import { formatShape, sameShape, ShapeError } from '../graph/shape.js';
 import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
@@ -88,6 +88,7 @@ export class Session {
   private readonly planOptions: Parameters<typeof compile>[3];
 
   constructor(opts: SessionOptions = {}) {
+    checkOptions(opts);
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
@@ -111,7 +112,7 @@ export class Session {
     else execute(plan);
     this.kernelCalls += plan.kernels;
     const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
-    for (const { variable, value } of plan.assigns) copyInto(this.values.get(variable)!, value);
+    for (const { variable, value } of plan.assigns) copyInto(this.storage(variable), value);
     return results as Results<F>;
   }
 
@@ -167,7 +168,15 @@ export class Session {
     if (other && other !== v) throw new Error(`two variables are named '${v.name}'; names must be unique in a session`);
     const { initializer } = v.attrs as VariableAttrs;
     const rng = new Rng(initializer.seed ?? hashSeed(this.seed, v.name));
-    const value = contiguous(initializer.create(rng), v.dtype);
+    let value: NdArray;
+    try {
+      value = contiguous(initializer.create(rng), v.dtype);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof RangeError)) throw new Error(`variable '${v.name}': ${msg}`, { cause: e });
+      const bytes = initializer.shape.reduce((a: number, d: number) => a * d, bytesPer(v.dtype));
+      throw new RangeError(`variable '${v.name}' ${formatShape(initializer.shape)} ${v.dtype}: cannot allocate ${bytes} bytes (${msg})`, { cause: e });
+    }
     if (!sameShape(value.shape, initializer.shape)) {
       throw new ShapeError(`variable '${v.name}': initializer made ${formatShape(value.shape)}, expected ${formatShape(initializer.shape)}`);
     }
@@ -178,6 +187,9 @@ export class Session {
 
   /** The fetches' info; the same fetches object (unchanged) finds it without building a key. */
   private fetchInfo(fetches: Fetches): FetchInfo {
+    if (typeof fetches !== 'object' || fetches === null) {
+      throw new TypeError(`run: fetches are a Node, an array of Nodes or a record of Nodes, not ${fetches === null ? 'null' : typeof fetches}`);
+    }
     const known = this.byObject.get(fetches);
     if (known && this.fetchInfos.get(known.key) === known && holds(fetches, known.list)) return known;
     const list = fetchList(fetches);
@@ -230,6 +242,20 @@ export class Session {
     c.evicted = true;
     if (c.info.last === c) c.info.last = undefined;
     if (--c.info.plans === 0) this.fetchInfos.delete(c.info.key);
+  }
+}
+
+const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
+  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function',
+};
+
+/** Unknown or mistyped Session options are errors: a misspelt option would otherwise do nothing. */
+function checkOptions(opts: SessionOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`Session: options are an object, not ${opts === null ? 'null' : typeof opts}`);
+  for (const [k, v] of Object.entries(opts)) {
+    const want = (OPTION_TYPES as Record<string, string>)[k];
+    if (!want) throw new TypeError(`Session: unknown option '${k}' (expected one of ${Object.keys(OPTION_TYPES).join(', ')})`);
+    if (v !== undefined && !want.split(' or ').includes(typeof v)) throw new TypeError(`Session: option '${k}' is ${typeof v}, expected a ${want}`);
   }
 }
 

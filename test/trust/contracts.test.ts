@@ -9,7 +9,7 @@ function custom(over: Partial<OpDef>, name = 'dbl'): OpDef {
     name,
     infer: ([x]) => x,
     forward: ([x], out) => {
-      for (let i = 0; i < out.size; i++) out.data[i] = 2 * (x.data[x.offset + i] as number);
+      for (let i = 0; i < out.size; i++) (out.data as Float64Array)[i] = 2 * (x.data as Float64Array)[x.offset + i];
     },
     backward: (g) => [mul(g, 2)],
     jvp: ([dx]) => (dx ? mul(dx, 2) : null),
