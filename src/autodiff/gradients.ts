@@ -1,7 +1,8 @@
 import { addN } from '../ops/addN.js';
 import { apply as applyOp } from '../graph/apply.js';
 import { onesLike, zerosLike } from '../ops/like.js';
-import { describe, Node } from '../graph/node.js';
+import { noteOrigin, type Origin } from '../graph/debug.js';
+import { describe, Node, takeId } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { copyInto } from '../graph/tensor.js';
 import { compatible, formatShape, isConcrete, ShapeError } from '../graph/shape.js';
@@ -64,6 +65,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     const ps = parts.get(n);
     if (!ps) continue;
     const g = ps.length === 1 ? ps[0] : addN(ps);
+    if (g !== ps[0]) noteOrigin(g, { node: n, mode: 'gradient' });
     total.set(n, g);
     if (n.op.nondifferentiable || !n.inputs.some((i) => live.has(i))) continue;
     if (!n.op.backward) {
@@ -135,8 +137,11 @@ function applyLike(n: Node, inputs: readonly Node[]): Node {
 
 /** Runs an op's derivative rule; what it throws is reported as the rule's, naming the op and node. */
 function ruleCall<T>(rule: 'backward' | 'jvp', n: Node, call: () => T): T {
+  const start = takeId();
   try {
-    return call();
+    const made = call();
+    noteOrigins(made, start, { node: n, mode: rule === 'jvp' ? 'tangent' : 'gradient' });
+    return made;
   } catch (e) {
     if (e instanceof GradientError) throw e;
     const msg = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
@@ -199,3 +204,14 @@ const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
   backward: (grad) => [grad, null],
   jvp: ([dd], { inputs: [, like], attrs }): Node | null => (dd ? applyOp(RunTimeShape, [dd, like], attrs as { of: string }) : null),
 });
+
+/** Marks the nodes a rule built (ids after `start`, reached from what it returned) as coming from `origin`. */
+function noteOrigins(made: unknown, start: number, origin: Origin): void {
+  const stack = (Array.isArray(made) ? made : [made]).filter((x): x is Node => x instanceof Node && x.id > start);
+  const seen = new Set<Node>(stack);
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    noteOrigin(m, origin);
+    for (const i of m.inputs) if (i.id > start && !seen.has(i)) seen.add(i), stack.push(i);
+  }
+}

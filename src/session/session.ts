@@ -2,6 +2,8 @@ import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../graph/random.js';
 import type { VariableAttrs } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
+import { checkFinite } from './numerics.js';
+import { captureCreationSites } from '../graph/debug.js';
 import { feedWhere, matchFeeds, writeFeed, type FeedList, type Feeds } from './feeds.js';
 import { bytesPer, dtypeOfArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
@@ -45,6 +47,13 @@ export interface SessionOptions {
   checkpoint?: boolean | number;
   /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
   arena?: (bytes: number) => ArrayBuffer;
+  /**
+   * Scan every value as it is computed, forward and backward, and stop at the first NaN or infinity
+   * with a NumericsError naming the node, its op, where it was built, its inputs' ranges and, for a
+   * derivative node, the forward node it differentiates. Default false (nothing is scanned). Nodes
+   * built after such a session is made record where they were built. See docs/debugging.md.
+   */
+  checkNumerics?: boolean;
 }
 
 /** A compiled plan, with the feeds it was compiled for. */
@@ -86,13 +95,17 @@ export class Session {
   private byObject = new WeakMap<object, FetchInfo>();
   private readonly maxPlans: number;
   private readonly planOptions: Parameters<typeof compile>[3];
+  private readonly numerics: boolean;
 
   constructor(opts: SessionOptions = {}) {
     checkOptions(opts);
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
-    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena: opts.arena };
+    this.numerics = opts.checkNumerics ?? false;
+    // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
+    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena: opts.arena };
+    if (this.numerics) captureCreationSites(true);
   }
 
   /**
@@ -108,7 +121,7 @@ export class Session {
       info.last = cached;
     }
     const plan = cached.plan;
-    if (opts?.trace) traced(plan, opts.trace);
+    if (opts?.trace || this.numerics) traced(plan, opts?.trace, this.numerics);
     else execute(plan);
     this.kernelCalls += plan.kernels;
     const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
@@ -246,7 +259,7 @@ export class Session {
 }
 
 const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
-  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function',
+  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', checkNumerics: 'boolean',
 };
 
 /** Unknown or mistyped Session options are errors: a misspelt option would otherwise do nothing. */
@@ -270,7 +283,8 @@ function execute(plan: Executable): void {
   }
 }
 
-function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void {
+/** The run loop event by event: for traces, and to check each value as it is made. */
+function traced(plan: Executable, trace: RunOptions['trace'], numerics: boolean): void {
   for (const { step, node, value } of plan.events) {
     if (step >= 0) {
       try {
@@ -279,7 +293,8 @@ function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void
         throw stepError(plan, step, e);
       }
     }
-    if (node) trace(node, value);
+    if (numerics) checkFinite(plan, step, node ?? plan.steps[step].node, value);
+    if (trace && node) trace(node, value);
   }
 }
 

@@ -9,6 +9,7 @@ import { Exp, exp } from '../../../src/ops/exp.js';
 import { ExpandDims, expandDims } from '../../../src/ops/expandDims.js';
 import { Group, group } from '../../../src/ops/group.js';
 import { Identity, StopGradient, identity, stopGradient } from '../../../src/ops/identity.js';
+import { CheckNumerics, checkNumerics } from '../../../src/ops/checkNumerics.js';
 import { OnesLike, ZerosLike, onesLike, zerosLike } from '../../../src/ops/like.js';
 import { Log, log } from '../../../src/ops/log.js';
 import { Matmul, matmul } from '../../../src/ops/matmul.js';
@@ -60,6 +61,7 @@ export const cases: OpCase[] = [
   { op: ExpandDims, name: 'axis 1', shapes: [[2, 3]], build: ([a]) => expandDims(a, 1) },
   { op: Squeeze, name: 'axis 0', shapes: [[1, 3]], build: ([a]) => squeeze(a, 0) },
   { op: Identity, name: 'matrix', shapes: [[2, 2]], build: ([a]) => identity(a) },
+  { op: CheckNumerics, name: 'finite values pass through, times an input', shapes: [[2, 3]], build: ([a]) => mul(checkNumerics(a, 'a'), exp(a)) },
   { op: StopGradient, name: 'passes nothing', shapes: [[3]], build: ([a]) => stopGradient(mul(a, a)), zeroGradient: true },
   { op: OnesLike, name: 'no gradient', shapes: [[3]], build: ([a]) => add(onesLike(a), a) },
   { op: ZerosLike, name: 'no gradient', shapes: [[3]], build: ([a]) => add(zerosLike(a), a) },
