@@ -8,7 +8,7 @@ export const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs insta
  * chain cannot overflow the stack) and deterministic: inputs are visited in order. Traversal stops
  * at nodes in `cut` (fed nodes): they are included, their ancestors are not.
  */
-export function topoSort(roots: readonly Node[], cut?: ReadonlySet<Node>): Node[] {
+export function topoSort(roots: readonly Node[], cut?: { has(n: Node): boolean }): Node[] {
   const order: Node[] = [];
   const state = new Map<Node, 1 | 2>(); // 1 = on the stack, 2 = done
   const stack: Node[] = [];

@@ -230,7 +230,8 @@ export class Session {
     } else {
       const plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
       const nodes = [...fed.keys()];
-      const buffers = nodes.map((n) => plan.feeds.find((f) => f.node === n)?.buffer ?? null);
+      const bufferOf = new Map(plan.feeds.map((f) => [f.node, f.buffer]));
+      const buffers = nodes.map((n) => bufferOf.get(n) ?? null);
       const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${feedWhere(n)}`) };
       cached = { plan, feeds: feedList, info, evicted: false };
       info.plans++;
