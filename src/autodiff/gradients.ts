@@ -7,6 +7,7 @@ import { defineOp, type OpDef } from '../graph/op.js';
 import { copyInto } from '../graph/tensor.js';
 import { compatible, formatShape, isConcrete, ShapeError } from '../graph/shape.js';
 import { topoSort } from '../graph/topo.js';
+import { Rewriter } from './simplify.js';
 
 export class GradientError extends Error {
   override name = 'GradientError';
@@ -27,6 +28,18 @@ export interface GradientsOptions {
    * `unconnected_gradients`).
    */
   unconnected?: 'zeros' | 'null';
+  /**
+   * Simplify each backward rule's nodes as they are built (docs/simplify.md): exact rewrites, constant
+   * folding, and sharing of nodes that compute the same thing. Default true; false builds the raw graph.
+   */
+  simplify?: boolean;
+}
+
+/** A simplifier for one gradients/jvp call, or a pass-through when simplification is off. */
+function simplifierFor(graph: readonly Node[], on: boolean | undefined): { mark: () => void; simplify: (n: Node) => Node } {
+  if (on === false) return { mark: () => {}, simplify: (n) => n };
+  const rw = new Rewriter(graph);
+  return { mark: () => rw.mark(), simplify: (n) => rw.simplify(n) };
 }
 
 /**
@@ -35,7 +48,7 @@ export interface GradientsOptions {
  * Contributions from every path are summed. An x that no gradient reaches gets zeros of its shape
  * (or null, with `unconnected: 'null'`).
  */
-export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros' }): Node[];
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros'; simplify?: boolean }): Node[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs: readonly (Node | null | undefined)[] | undefined, opts: GradientsOptions): (Node | null)[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts: GradientsOptions = {}): (Node | null)[] {
   const yl = nodeList('gradients', 'ys', ys);
@@ -46,6 +59,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
   });
   const order = topoSort(yl);
   const live = dependents(order, xs);
+  const s = simplifierFor(order, opts.simplify);
   const parts = new Map<Node, Node[]>();
   const push = (n: Node, g: Node) => {
     const list = parts.get(n);
@@ -53,7 +67,8 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     else parts.set(n, [g]);
   };
   yl.forEach((y, i) => {
-    const g = gradYs?.[i] ?? onesLike(y);
+    s.mark();
+    const g = s.simplify(gradYs?.[i] ?? onesLike(y));
     if (!compatible(g.shape, y.shape) || g.dtype !== y.dtype) {
       throw new GradientError(`gradients: gradYs[${i}] is ${formatShape(g.shape)} ${g.dtype}, but ${describe(y)} is ${formatShape(y.shape)} ${y.dtype}`);
     }
@@ -64,17 +79,21 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     const n = order[k];
     const ps = parts.get(n);
     if (!ps) continue;
-    const g = ps.length === 1 ? ps[0] : addN(ps);
+    s.mark();
+    const g = ps.length === 1 ? ps[0] : s.simplify(addN(ps));
     if (g !== ps[0]) noteOrigin(g, { node: n, mode: 'gradient' });
     total.set(n, g);
     if (n.op.nondifferentiable || !n.inputs.some((i) => live.has(i))) continue;
     if (!n.op.backward) {
       throw new GradientError(`gradients: ${describe(n)} has no backward rule, and a gradient must flow through it`);
     }
+    s.mark();
+    const start = takeId();
     const gs = backwardOf(n, g);
     n.inputs.forEach((input, j) => {
-      const gi = gs[j];
+      const gi = gs[j] && live.has(input) ? s.simplify(gs[j]!) : null;
       if (!gi || !live.has(input)) return;
+      noteOrigins(gi, start, { node: n, mode: 'gradient' });
       if (!compatible(gi.shape, input.shape) || gi.dtype !== input.dtype) {
         throw new GradientError(
           `gradients: ${describe(n)} gave a ${formatShape(gi.shape)} ${gi.dtype} gradient for input ${j} (${describe(input)}, ${formatShape(input.shape)} ${input.dtype})`,
@@ -83,7 +102,8 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
       push(input, checkedAtRunTime(gi, input, n, j));
     });
   }
-  return xs.map((x) => total.get(x) ?? (opts.unconnected === 'null' ? null : zerosLike(x)));
+  s.mark();
+  return xs.map((x) => total.get(x) ?? (opts.unconnected === 'null' ? null : s.simplify(zerosLike(x))));
 }
 
 /**
@@ -91,7 +111,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
  * built in one forward sweep. Linear ops reuse themselves; every other op uses its jvp rule.
  * A y that no x reaches gets zeros of its shape.
  */
-export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[]): Node[] {
+export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[], opts: { simplify?: boolean } = {}): Node[] {
   const yl = nodeList('jvp', 'ys', ys);
   nodeList('jvp', 'xs', xs);
   if (!Array.isArray(tangents)) throw new TypeError(`jvp: tangents is ${what(tangents)}, expected an array of Nodes (or null)`);
@@ -108,11 +128,15 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     }
     t.set(x, dx);
   });
-  for (const n of topoSort(yl)) {
+  const order = topoSort(yl);
+  const s = simplifierFor(order, opts.simplify);
+  for (const n of order) {
     if (t.has(n) || n.op.nondifferentiable) continue;
     const ins = n.inputs.map((i) => t.get(i) ?? null);
     if (ins.every((d) => d === null)) continue;
     let dn: Node | null;
+    s.mark();
+    const start = takeId();
     if (n.op.jvp) {
       dn = ruleCall('jvp', n, () => n.op.jvp!(ins, n));
     } else if (n.op.linear) {
@@ -122,12 +146,15 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     }
     if (dn === null) continue;
     if (!(dn instanceof Node)) throw new GradientError(`jvp: the jvp rule of ${describe(n)} returned ${what(dn)}, expected a Node or null`);
+    dn = s.simplify(dn);
+    noteOrigins(dn, start, { node: n, mode: 'tangent' });
     if (!compatible(dn.shape, n.shape) || dn.dtype !== n.dtype) {
       throw new GradientError(`jvp: ${describe(n)} gave a ${formatShape(dn.shape)} ${dn.dtype} tangent for a ${formatShape(n.shape)} ${n.dtype} output`);
     }
     t.set(n, checkedAtRunTime(dn, n, n, -1));
   }
-  return yl.map((y) => t.get(y) ?? zerosLike(y));
+  s.mark();
+  return yl.map((y) => t.get(y) ?? s.simplify(zerosLike(y)));
 }
 
 /** The same op with the same attributes, on other inputs (how a linear op is its own jvp). */
@@ -137,11 +164,8 @@ function applyLike(n: Node, inputs: readonly Node[]): Node {
 
 /** Runs an op's derivative rule; what it throws is reported as the rule's, naming the op and node. */
 function ruleCall<T>(rule: 'backward' | 'jvp', n: Node, call: () => T): T {
-  const start = takeId();
   try {
-    const made = call();
-    noteOrigins(made, start, { node: n, mode: rule === 'jvp' ? 'tangent' : 'gradient' });
-    return made;
+    return call();
   } catch (e) {
     if (e instanceof GradientError) throw e;
     const msg = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);

@@ -4,6 +4,7 @@ import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
 import { constant } from './constant.js';
 import { noteCreation } from './debug.js';
+import { scopedName } from './scope.js';
 
 /**
  * Builds a node: lifts numbers to constants of the first node input's dtype, runs the op's shape and
@@ -11,9 +12,9 @@ import { noteCreation } from './debug.js';
  * a function of the inputs (a builder normalising axes against the input's rank), so that its
  * errors name the node too.
  */
-export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node {
+export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node<A> {
   const id = takeId();
-  const nodeName = name ?? `${op.name}_${id}`;
+  const nodeName = scopedName(name ?? `${op.name}_${id}`);
   const first = operands.find((x): x is Node => x instanceof Node);
   const inputs = operands.map((x, i) => {
     if (x instanceof Node) return x;
@@ -29,7 +30,7 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
     throw e;
   }
   type = inferChecked(op, inputs, a, `${op.name} '${nodeName}'`);
-  const node = new Node(id, op as OpDef, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  const node = new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
   noteCreation(node);
   return node;
 }

@@ -3,6 +3,7 @@ import { isDType } from '../graph/dtype.js';
 import { Node, takeId } from '../graph/node.js';
 import { noteCreation } from '../graph/debug.js';
 import { defineOp } from '../graph/op.js';
+import { scopedName } from '../graph/scope.js';
 import { formatShape, type Shape } from '../graph/shape.js';
 
 /** A value fed at run time. Dimensions may be unknown (`null`) until then. */
@@ -14,6 +15,7 @@ export const Placeholder = defineOp<{ shape: Shape; dtype: DType }>({
 
 export function placeholder(name: string, shape: Shape, dtype: DType = 'float32'): Node {
   if (typeof name !== 'string' || name === '') throw new TypeError('placeholder: needs a name');
+  name = scopedName(name);
   if (!isDType(dtype)) throw new TypeError(`placeholder '${name}': unknown dtype ${String(dtype)}`);
   if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0))) {
     throw new TypeError(`placeholder '${name}': bad shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);

@@ -3,7 +3,8 @@
  * (a tree: every reuse written out again) or with shared subexpressions named by let-bindings.
  */
 import type { NdArray } from 'ndarray';
-import { describe, Node } from '../graph/node.js';
+import { Constant } from '../graph/constant.js';
+import { describe, isOp, Node } from '../graph/node.js';
 import { isConcrete, sizeOf } from '../graph/shape.js';
 import { toFlat } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -119,12 +120,11 @@ const call = (name: string, args: readonly string[]): Printed => ({ text: `${nam
 function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
   const [a, b] = ins;
   if (TRANSPARENT.has(n.op.name)) return a;
+  if (isOp(n, Constant)) return printConstant(n, n.attrs.value, digits);
   switch (n.op.name) {
     case 'placeholder':
     case 'variable':
       return { text: n.name, prec: ATOM, simple: isSimpleText(n.name) };
-    case 'constant':
-      return printConstant(n, n.attrs.value as NdArray, digits);
     case 'add':
       return { text: `${wrap(a, SUM)} + ${wrap(b, PRODUCT)}`, prec: SUM };
     case 'addN':
@@ -165,8 +165,8 @@ function printConstant(n: Node, value: NdArray, digits: number): Printed {
 }
 
 /** Attributes worth showing: false, empty and absent ones are defaults and stay quiet. */
-function printAttrs(attrs: Record<string, unknown> | undefined): string[] {
-  if (!attrs) return [];
+function printAttrs(attrs: unknown): string[] {
+  if (typeof attrs !== 'object' || attrs === null) return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false || v === undefined || v === null) continue;

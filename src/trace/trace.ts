@@ -99,7 +99,8 @@ export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: Reado
   const xs = num.inputs.filter(differentiable);
   const tangents = xs.map((x) => (dir.has(x) ? constant(dir.get(x)!, { dtype: x.dtype }) : null));
   const inner = num.rows.filter((n) => !num.inputSet.has(n) && differentiable(n));
-  const ts = jvp(inner, xs, tangents);
+  // the textbook trace: one tangent per elementary step, unsimplified
+  const ts = jvp(inner, xs, tangents, { simplify: false });
   const tangentOf = new Map<Node, Node>();
   xs.forEach((x, i) => tangents[i] && tangentOf.set(x, tangents[i]!));
   inner.forEach((n, i) => tangentOf.set(n, ts[i]));
@@ -119,7 +120,8 @@ export function adjointTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): T
   const sess = opts.session ?? new Session();
   const num = numberRows(y, feeds, sess, opts.inputs);
   const xs = num.rows.filter((n) => n.dtype !== 'int32').reverse();
-  const gs = gradients(y, xs);
+  // the textbook trace: one adjoint per elementary step, unsimplified
+  const gs = gradients(y, xs, undefined, { simplify: false });
   const adjointOf = new Map<Node, Node>(xs.map((x, i) => [x, gs[i]]));
   const values = sess.run([...gs, y], feeds);
   const valueOf = new Map(gs.map((g, i) => [g, values[i]]));
