@@ -46,7 +46,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   l2: { kind: 'number', min: 0, shown: '0', help: 'L2 penalty: the loss adds l2/2 * sum(W^2) (the bias is not penalised)' },
   dtype: { kind: 'string', choices: ['float32', 'float64'], shown: 'float32', help: 'floating-point type of the model' },
   standardize: { kind: 'switch', shown: 'on', help: 'standardise features with the training split\'s mean and std (--no-standardize: off)' },
-  plot: { kind: 'string', metavar: 'FILE.svg|FILE.png', help: 'also draw the loss curve into an SVG or PNG file' },
+  plot: { kind: 'string', metavar: 'FILE', help: 'also draw the loss curve: SVG, or PNG when FILE ends in .png' },
   save: { kind: 'string', metavar: 'FILE', help: 'save the trained model (checkpoint FILE plus FILE.json, see docs/logistic.md)' },
   help: { kind: 'switch', help: 'show this help' },
 };
