@@ -9,6 +9,7 @@ import { AddN } from './addN.js';
 import { Assign, AssignAdd, AssignSub } from './assign.js';
 import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
 import { Cast } from './cast.js';
+import { CheckNumerics } from './checkNumerics.js';
 import { Equal, Greater, GreaterEqual, Less, LessEqual } from './compare.js';
 import { Constant } from '../graph/constant.js';
 import { Div } from './div.js';
@@ -90,6 +91,8 @@ export const OPS: readonly OpDef[] = [
   Cast,
   // structural
   Identity, StopGradient, OnesLike, ZerosLike, AddN,
+  // debugging
+  CheckNumerics,
 ];
 
 export { abs } from './abs.js';
@@ -98,6 +101,7 @@ export { addN } from './addN.js';
 export { assign, assignAdd, assignSub } from './assign.js';
 export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
 export { cast } from './cast.js';
+export { checkNumerics } from './checkNumerics.js';
 export { equal, greater, greaterEqual, less, lessEqual } from './compare.js';
 export { constant } from '../graph/constant.js';
 export { div } from './div.js';
