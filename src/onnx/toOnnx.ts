@@ -137,12 +137,13 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     return name;
   };
   let owner = '';
+  let ownerDoc = '';
   let counter = 0;
   const builder: Builder = {
     node(opType: string, ins: readonly string[], attrs: Readonly<Record<string, OnnxAttr>> = {}): string {
       const out = claim(`${owner}/${opType}${counter++ === 0 ? '' : `_${counter - 1}`}`);
       nodes.push({
-        opType, input: ins.slice(), output: [out], name: out,
+        opType, input: ins.slice(), output: [out], name: out, docString: ownerDoc,
         attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
       });
       return out;
@@ -188,11 +189,12 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
       throw new Error(`toOnnx: ${n.op.name} '${n.name}' reads a group, which has no value in ONNX`);
     }
     owner = name;
+    ownerDoc = `dagrad ${n.op.name} '${n.name}'`;
     counter = 0;
     const lower = BUILTIN.has(n.op) ? LOWERINGS[n.op.name] : n.op.onnx;
     if (!lower || (target === 'dagrad' && !BUILTIN.has(n.op))) {
       nodes.push({
-        opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name,
+        opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name, docString: `dagrad ${n.op.name} '${n.name}'`,
         attribute: Object.entries(n.attrs ?? {}).flatMap(([k, v]) => {
           const a = plainAttr(v);
           return a === undefined ? [] : [attribute(k, a)];
@@ -202,7 +204,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     }
     const first = nodes.length;
     const result = lower(builder, ins, n);
-    rename(nodes, first, result, name);
+    rename(nodes, first, result, name, ownerDoc);
   }
 
   if (opts.inputs) {
@@ -259,7 +261,7 @@ export function toOnnx(fetches: Fetches, opts: ToOnnxOptions = {}): Uint8Array {
 }
 
 /** The last node a lowering added takes the dagrad node's name; a lowering that added none gets an Identity. */
-function rename(nodes: NodeProto[], first: number, result: string, name: string): void {
+function rename(nodes: NodeProto[], first: number, result: string, name: string, doc: string): void {
   const own = nodes.slice(first);
   const producer = own.find((p) => p.output![0] === result);
   const readInside = own.some((p) => p.input!.includes(result));
@@ -267,7 +269,7 @@ function rename(nodes: NodeProto[], first: number, result: string, name: string)
     producer.output = [name];
     producer.name = name;
   } else {
-    nodes.push({ opType: 'Identity', input: [result], output: [name], name });
+    nodes.push({ opType: 'Identity', input: [result], output: [name], name, docString: doc });
   }
 }
 
