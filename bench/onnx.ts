@@ -1,5 +1,5 @@
 /**
- * The same training step (forward, backward, Adam update) in dagrad's default Session and in ONNX
+ * The same training step (forward, backward, SGD or Adam update) in dagrad's default Session and in ONNX
  * Runtime's CPU backend (onnxruntime-node) with 1 and 2 intra-op threads, exported by toOnnx.
  * Run on request: `node --import tsx bench/onnx.ts`. The three are sampled in alternating blocks
  * (each round runs a block of each, in turn), so drift of a shared machine affects all alike;
@@ -7,7 +7,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import {
-  Adam, add, init, matmul, mean, oneHot, placeholder, relu, Rng, Session, softmaxCrossEntropyWithLogits, variable, type Node,
+  Adam, SGD, add, init, matmul, mean, oneHot, placeholder, relu, Rng, Session, softmaxCrossEntropyWithLogits, variable, type Node,
 } from '../src/index.js';
 import { initialState, toOnnx } from '../src/onnx/index.js';
 import { machine, median } from './harness.js';
@@ -62,8 +62,8 @@ async function alternate(steps: Step[], rounds = 7, blockMs = 300): Promise<numb
   return samples;
 }
 
-async function bench(m: Model): Promise<void> {
-  const step = new Adam({ learningRate: 0.001 }).minimize(m.loss);
+async function bench(m: Model, optimizer: 'SGD' | 'Adam'): Promise<void> {
+  const step = (optimizer === 'SGD' ? new SGD({ learningRate: 0.01 }) : new Adam({ learningRate: 0.001 })).minimize(m.loss);
   const session = new Session();
   const bytes = toOnnx({ loss: m.loss, step }, { session });
   const rng = new Rng(1);
@@ -89,7 +89,7 @@ async function bench(m: Model): Promise<void> {
   const samples = await alternate([dagrad, one, two]);
   const [d, o1, o2] = samples.map(median);
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} us`;
-  console.log(`\n${m.name} (${samples.map((s) => s.length).join('/')} steps sampled)`);
+  console.log(`\n${m.name}, ${optimizer} (${samples.map((s) => s.length).join('/')} steps sampled)`);
   console.log(`  dagrad Session          ${us(d)} per step`);
   console.log(`  ONNX Runtime, 1 thread  ${us(o1)} per step   dagrad / ORT = ${(d / o1).toFixed(2)}x`);
   console.log(`  ONNX Runtime, 2 threads ${us(o2)} per step   dagrad / ORT = ${(d / o2).toFixed(2)}x`);
@@ -97,4 +97,10 @@ async function bench(m: Model): Promise<void> {
 
 const info = machine();
 console.log(`${new Date().toISOString()}  ${info.cpu}, ${info.cores} cores, ${info.node}, onnxruntime-node ${ort.env.versions.node ?? ''}, load average ${info.loadAverage.join(' ')}`);
-for (const m of [logistic(784, 10, 64), mlp(784, 128, 10, 64), mlp(64, 32, 4, 32)]) await bench(m);
+const runs: [() => Model, 'SGD' | 'Adam'][] = [
+  [() => logistic(784, 10, 64), 'Adam'],
+  [() => mlp(784, 128, 10, 64), 'SGD'],
+  [() => mlp(784, 128, 10, 64), 'Adam'],
+  [() => mlp(64, 32, 4, 32), 'Adam'],
+];
+for (const [make, optimizer] of runs) await bench(make(), optimizer);
