@@ -117,7 +117,17 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     names.set(n, claim(n.name));
   }
   for (const a of assigns) names.set(a, claim(`${a.inputs[0].name}:new`));
-  for (const n of order) if (!names.has(n)) names.set(n, claim(n.name));
+  // Record keys name outputs exactly, so they are claimed before the nodes' own names.
+  const reserved = new Map<string, Node>();
+  for (const [key, n] of list) {
+    if (key === undefined || n.op.kind === 'group') continue;
+    if (taken.has(key) && names.get(n) !== key) throw new Error(`toOnnx: output '${key}' has the name of an input, a variable or a variable's update; choose another key`);
+    if (!taken.has(key)) {
+      claim(key);
+      reserved.set(key, n);
+    }
+  }
+  for (const n of order) if (!names.has(n)) names.set(n, reserved.get(n.name) === n ? n.name : claim(n.name));
 
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
@@ -217,7 +227,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
   const addOutput = (value: string, n: Node, want?: string): string => {
     let out = value;
     if (want !== undefined && want !== value) {
-      out = claim(want);
+      out = reserved.has(want) ? want : claim(want);
       nodes.push({ opType: 'Identity', input: [value], output: [out], name: out });
     } else if (declared.has(value) || outNames.includes(value)) {
       out = claim(`${value}:output`);

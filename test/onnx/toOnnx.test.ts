@@ -52,3 +52,13 @@ describe('toOnnx', () => {
     expect(Array.from(fromOnnx(toOnnx(mul(x, v), { session })).variables['opt/u'].attrs.initializer.create().data)).toEqual([5, 6]);
   });
 });
+
+describe('toOnnx output names', () => {
+  it('names outputs by record keys even when a node elsewhere has that name, and refuses a key that is an input', () => {
+    const x = placeholder('names/x', [2]);
+    const y = mul(x, 2, 'y');
+    const m = toOnnxModel({ y: add(y, 1), z: y });
+    expect(m.graph!.output!.map((o) => o.name)).toEqual(['y', 'z']);
+    expect(() => toOnnx({ 'names/x': mul(x, 3) })).toThrow("toOnnx: output 'names/x' has the name of an input, a variable or a variable's update; choose another key");
+  });
+});
