@@ -57,21 +57,15 @@ function fetchList(fetches: Fetches): { list: [string | undefined, Node][]; form
 }
 const isNodeLike = (x: unknown): boolean => typeof x === 'object' && x !== null && 'op' in x && 'inputs' in x && 'id' in x;
 
-/** The assigns a fetch stands for: itself, or every assign inside a group (nested groups too). */
-function assignsOf(n: Node, out: Node[]): void {
-  if (n.op.kind === 'assign') out.push(n);
-  else if (n.op.kind === 'group') for (const x of n.inputs) assignsOf(x, out);
-}
-
 /** The model as an ONNX ModelProto (plain object form). */
 export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnType<typeof onnx.ModelProto.create> {
   const { list, form } = fetchList(fetches);
   for (const [, n] of list) {
     if (!isNodeLike(n)) throw new TypeError(`toOnnx: every fetch must be a node, got ${typeof n}`);
   }
-  const found: Node[] = [];
-  for (const [, n] of list) assignsOf(n, found);
-  const assigns = [...new Set(found)];
+  const order = topoSort(list.map(([, n]) => n));
+  // Every assign the fetches reach runs in a dagrad session, in a group or not, so each is an output.
+  const assigns = order.filter((n) => n.op.kind === 'assign');
   const targets = new Map<Node, Node>();
   for (const a of assigns) {
     const v = a.inputs[0];
@@ -79,8 +73,6 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     if (prev && prev !== a) throw new Error(`toOnnx: variable '${v.name}' is assigned twice (${a.op.name} '${a.name}' and ${prev.op.name} '${prev.name}'); export one update per variable`);
     targets.set(v, a);
   }
-  const roots = [...list.map(([, n]) => n), ...assigns];
-  const order = topoSort(roots);
   const variablesAs = opts.variables ?? (assigns.length > 0 ? 'inputs' : 'initializers');
   const target = opts.target ?? 'onnxruntime';
 
@@ -202,7 +194,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     ownerDoc = `dagrad ${n.op.name} '${n.name}'`;
     counter = 0;
     const lower = BUILTIN.has(n.op) ? LOWERINGS[n.op.name] : n.op.onnx;
-    if (!lower || (target === 'dagrad' && !BUILTIN.has(n.op))) {
+    if (!lower) {
       nodes.push({
         opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name, docString: `dagrad ${n.op.name} '${n.name}'`,
         attribute: Object.entries(n.attrs ?? {}).flatMap(([k, v]) => {

@@ -1,6 +1,6 @@
 /** toOnnx's options and its errors on bad input. */
 import { describe, expect, it } from 'vitest';
-import { add, assign, group, mul, placeholder, Session, sum, variable } from '../../src/index.js';
+import { add, assign, assignAdd, group, mul, placeholder, Session, sum, variable } from '../../src/index.js';
 import { toOnnx, toOnnxModel } from '../../src/onnx/index.js';
 import { fromOnnx } from '../../src/onnx/index.js';
 
@@ -60,5 +60,15 @@ describe('toOnnx output names', () => {
     const m = toOnnxModel({ y: add(y, 1), z: y });
     expect(m.graph!.output!.map((o) => o.name)).toEqual(['y', 'z']);
     expect(() => toOnnx({ 'names/x': mul(x, 3) })).toThrow("toOnnx: output 'names/x' has the name of an input, a variable or a variable's update; choose another key");
+  });
+});
+
+describe('toOnnx state updates', () => {
+  it('exports an assign the fetches reach through other ops, not only through a group', async () => {
+    const x = placeholder('reach/x', [2]);
+    const v = variable('reach/v', [1, 1]);
+    const y = mul(assignAdd(v, x), 2);
+    const m = toOnnxModel(y);
+    expect(m.graph!.output!.map((o) => o.name).sort()).toEqual(['reach/v:new', y.name].sort());
   });
 });
