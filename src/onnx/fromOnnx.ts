@@ -160,8 +160,8 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omi
   const inputs: Record<string, Node> = {}, variables: Record<string, Node> = {};
   const asVariables = (opts.initializers ?? 'variables') === 'variables';
   for (const [name, v] of inits) {
-    values.set(name, { ints: v.elem === 6 || v.elem === 7 || v.elem === 9 ? { values: Array.from(v.data), shape: v.shape } : undefined, lazy: () => {
-      if (asVariables && (v.dtype === 'float32' || v.dtype === 'float64')) {
+    values.set(name, { ints: v.elem === 6 || v.elem === 7 || v.elem === 9 ? { values: Array.from(v.data), shape: v.shape } : undefined, lazy: (fixed) => {
+      if (asVariables && !fixed && (v.dtype === 'float32' || v.dtype === 'float64')) {
         const n = variable(name, { data: Array.from(v.data), shape: v.shape }, { dtype: v.dtype });
         variables[name] = n;
         return n;
@@ -177,18 +177,20 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omi
     inputs[i.name!] = n;
     values.set(i.name!, { node: n });
   }
+  const make = (name: string, fixed: boolean): Node => {
+    const v = values.get(name);
+    if (!v) throw new OnnxImportError(`fromOnnx: value '${name}' is used before it is defined`);
+    if (!v.node) {
+      if (v.lazy) v.node = v.lazy(fixed);
+      else if (v.ints && v.ints.values.every((d) => d !== null)) v.node = constant({ data: v.ints.values as number[], shape: v.ints.shape }, { dtype: 'int32', name });
+      else throw new OnnxImportError(`fromOnnx: value '${name}' has no dagrad node`);
+    }
+    return v.node;
+  };
   const ctx: ImportContext = {
     opset,
-    node(name) {
-      const v = values.get(name);
-      if (!v) throw new OnnxImportError(`fromOnnx: value '${name}' is used before it is defined`);
-      if (!v.node) {
-        if (v.lazy) v.node = v.lazy();
-        else if (v.ints && v.ints.values.every((d) => d !== null)) v.node = constant({ data: v.ints.values as number[], shape: v.ints.shape }, { dtype: 'int32', name });
-        else throw new OnnxImportError(`fromOnnx: value '${name}' has no dagrad node`);
-      }
-      return v.node;
-    },
+    node: (name) => make(name, false),
+    fixed: (name) => make(name, true),
     ints(name, what) {
       const known = ctx.partialInts(name, what);
       if (known.some((d) => d === null)) throw new OnnxImportError(`fromOnnx: ${what} ('${name}') holds a dim known only at run time`);
