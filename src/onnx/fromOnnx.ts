@@ -5,12 +5,12 @@
  * again like a graph built by hand.
  */
 import {
-  apply, constant, group, OPS, placeholder, variable, type DType, type Node, type OpDef,
+  apply, constant, group, identity, OPS, placeholder, variable, type DType, type Node, type OpDef,
 } from '../index.js';
 import { decodeMeta, META_KEY, type Meta } from './meta.js';
 import { IMPORTS, type ImportContext, type Value } from './imports.js';
 import { elemName, onnx, readAttribute, readTensor, readValueInfo, type GraphProto, type NodeProto } from './proto.js';
-import { DAGRAD_DOMAIN, INIT_SUFFIX } from './toOnnx.js';
+import { DAGRAD_DOMAIN, INIT_SUFFIX, INTERNAL_LOWERINGS } from './toOnnx.js';
 
 export interface FromOnnxOptions {
   /** Definitions of custom ops (defineOp) the file uses, found by name. */
@@ -84,7 +84,7 @@ function initializerValues(graph: GraphProto): Map<string, { data: number[] | Ar
 
 function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<OnnxGraph, 'metadata'> {
   const known = new Map<string, OpDef>([...OPS, ...(opts.ops ?? [])].map((op) => [op.name, op]));
-  const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op)).map((n) => n.op))];
+  const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op) && !(n.op in INTERNAL_LOWERINGS)).map((n) => n.op))];
   if (missing.length > 0) {
     throw new OnnxImportError(`fromOnnx: the file uses custom op${missing.length > 1 ? 's' : ''} ${missing.map((o) => `'${o}'`).join(', ')}; pass their definitions as { ops: [...] }`, missing);
   }
@@ -93,10 +93,13 @@ function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<
   const inputs: Record<string, Node> = {}, variables: Record<string, Node> = {};
   const assigns: Node[] = [];
   for (const m of meta.nodes) {
-    const op = known.get(m.op)!;
+    const op = known.get(m.op);
     const attrs = m.attrs as Record<string, unknown>;
     let n: Node;
-    if (op.kind === 'placeholder') {
+    if (!op) {
+      // dagrad's internal helpers (INTERNAL_LOWERINGS) pass their first input's value through.
+      n = identity(nodes.get(m.inputs[0])!, m.name);
+    } else if (op.kind === 'placeholder') {
       n = placeholder(m.name, attrs.shape as (number | null)[], attrs.dtype as DType);
       inputs[m.name] = n;
     } else if (op.kind === 'variable') {

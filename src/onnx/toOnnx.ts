@@ -7,7 +7,7 @@
  */
 import { OPS, Session, topoSort, type DType, type Fetches, type Node, type OpDef } from '../index.js';
 import type { OnnxAttr } from '../graph/op.js';
-import { LOWERINGS, type Builder } from './lowerings.js';
+import { LOWERINGS, type Builder, type Lowering } from './lowerings.js';
 import { attribute, onnx, tensor, valueInfo, type NodeProto, type TensorProto, type ValueInfoProto } from './proto.js';
 import { encodeMeta, META_KEY, type MetaNode, type Meta } from './meta.js';
 
@@ -47,6 +47,17 @@ export interface ToOnnxOptions {
 }
 
 const BUILTIN = new Map<OpDef, string>(OPS.map((op) => [op, op.name]));
+
+/**
+ * dagrad's own helper ops that are not in OPS (so not public), found by name. runTimeShape wraps a
+ * derivative whose shape is settled only at run time (autodiff checks it when a plan is compiled):
+ * its value is its first input's.
+ */
+export const INTERNAL_LOWERINGS: Readonly<Record<string, Lowering>> = {
+  runTimeShape: (b, [d]) => b.node('Identity', [d]),
+};
+const loweringOf = (op: OpDef): Lowering | undefined =>
+  BUILTIN.has(op) ? LOWERINGS[op.name] : (op.onnx ?? INTERNAL_LOWERINGS[op.name]);
 const SOURCES = new Set(['placeholder', 'variable', 'constant', 'group']);
 
 /** Fetches as (output name or undefined, node) pairs, and the form they came in. */
@@ -76,7 +87,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
   const variablesAs = opts.variables ?? (assigns.length > 0 ? 'inputs' : 'initializers');
   const target = opts.target ?? 'onnxruntime';
 
-  const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !BUILTIN.has(n.op) && !n.op.onnx);
+  const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !loweringOf(n.op));
   if (target === 'onnxruntime' && missingLowering.length > 0) {
     const ops = [...new Set(missingLowering.map((n) => n.op.name))];
     throw new Error(
@@ -193,7 +204,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     owner = name;
     ownerDoc = `dagrad ${n.op.name} '${n.name}'`;
     counter = 0;
-    const lower = BUILTIN.has(n.op) ? LOWERINGS[n.op.name] : n.op.onnx;
+    const lower = loweringOf(n.op);
     if (!lower) {
       nodes.push({
         opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name, docString: `dagrad ${n.op.name} '${n.name}'`,
