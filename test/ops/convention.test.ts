@@ -39,7 +39,10 @@ const TABLE: Record<string, Row> = {
   // elementwise, one tensor
   abs: unary(), exp: unary(), log: unary(), neg: unary(), relu: unary(), sigmoid: unary(), softplus: unary(),
   sqrt: unary(), square: unary(), tanh: unary(), identity: unary(), stopGradient: unary(),
-  onesLike: unary(), zerosLike: unary(),
+  onesLike: unary(), zerosLike: unary(), sin: unary(), cos: unary(), erf: unary(), log1p: unary(), expm1: unary(),
+  sign: unary(), floor: unary(), round: unary(), gelu: unary(), selu: unary(),
+  // one tensor, options hold an optional parameter (alpha, ord, exclusive, ...)
+  leakyRelu: unary(), elu: unary(), cumsum: unary(), norm: unary(), logSumExp: unary(), argmin: unary(),
   // one tensor, options hold the axis/axes/perm
   sum: unary(), mean: unary(), max: unary(), min: unary(), argmax: unary(), size: unary(), squeeze: unary(() => p([2, 1])),
   transpose: unary(), softmax: unary(), logSoftmax: unary(), layerNorm: unary(), globalAvgPool2d: unary(image),
@@ -67,6 +70,8 @@ const TABLE: Record<string, Row> = {
   slice: required(3, () => [m(), [0, 1], [2, 2]]),
   pad: required(2, () => [m(), [[1, 0], [0, 1]]]),
   constant: required(1, () => [[1, 2]]),
+  clip: required(3, () => [m(), -1, 1]),
+  checkNumerics: required(2, () => [m(), 'loss']),
   maxPool2d: required(2, () => [image(), 2]),
   avgPool2d: required(2, () => [image(), 2]),
   dropout: required(2, () => [m(), 0.5]),
