@@ -41,6 +41,9 @@ export function broadcastSym(shapes: readonly SymShape[]): SymShape | null {
 export class Shapes {
   private readonly memo = new Map<Node, SymShape>();
 
+  /** `known`: shapes every run has (a plan's, compiled for given feed shapes). */
+  constructor(private readonly known: ReadonlyMap<Node, readonly number[]> = new Map()) {}
+
   of(n: Node): SymShape {
     let s = this.memo.get(n);
     if (s) return s;
@@ -68,6 +71,8 @@ export class Shapes {
   }
 
   private compute(n: Node): SymShape {
+    const fixed = this.known.get(n);
+    if (fixed) return fixed;
     const own = n.shape.map((d, i): SymDim => d ?? `${n.id}.${i}`);
     if (n.shape.every((d) => d !== null)) return own;
     const derived = this.derive(n);

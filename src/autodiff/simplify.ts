@@ -193,13 +193,17 @@ export const RULES: readonly Rule[] = [
  * a forward node that computes the same thing). One instance per gradients/jvp call or plan pass.
  */
 export class Rewriter {
-  readonly shapes = new Shapes();
+  readonly shapes: Shapes;
   private readonly done = new Map<Node, Node>();
   private readonly table = new Map<string, Node>();
   private since = Infinity;
 
-  /** `existing`: nodes to share with (the forward graph). */
-  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES) {
+  /**
+   * `existing`: nodes to share with (the forward graph). `known`: concrete shapes of nodes in every
+   * run (at plan time).
+   */
+  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES, known?: ReadonlyMap<Node, readonly number[]>) {
+    this.shapes = new Shapes(known);
     for (const n of existing) {
       const k = keyOf(n, n.inputs);
       if (k !== undefined && !this.table.has(k)) this.table.set(k, n);
@@ -216,10 +220,16 @@ export class Rewriter {
     return this.visit(root, 0);
   }
 
-  /** Rewrites every node of the graph below `roots` (for a plan-time pass over a user's graph). */
-  simplifyAll(roots: readonly Node[]): Node[] {
+  /** Rewrites every node of the graph below `roots`, down to the `keep` nodes (kept as they are): a plan-time pass. */
+  simplifyAll(roots: readonly Node[], keep: ReadonlySet<Node> = new Set()): Node[] {
     this.since = -1;
+    for (const k of keep) this.done.set(k, k);
     return roots.map((r) => this.visit(r, 0));
+  }
+
+  /** What `n` was rewritten to (itself if it was not). */
+  resolve(n: Node): Node {
+    return this.done.get(n) ?? n;
   }
 
   /** The earliest node known to have `like`'s shape in every run, walking down shape-keeping inputs. */

@@ -58,7 +58,9 @@ const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
  * asks each view op whether it can be a view. Throws, naming the node, on a missing feed, a shape
  * error, or an op without a kernel.
  */
-export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray): Entry[] {
+export function schedule(
+  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, inferred?: ReadonlyMap<Node, ConcreteShape>,
+): Entry[] {
   const cut = new Set(fed.keys());
   const entries: Entry[] = [];
   const entryOf = new Map<Node, Entry>();
@@ -87,7 +89,7 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
       const ins = inputs.map((i) => layout[i.id]);
       let shape: ConcreteShape;
       try {
-        shape = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape;
+        shape = inferred?.get(n) ?? (n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape);
       } catch (err) {
         if (err instanceof ShapeError) throw new ShapeError(`${describe(n)}: ${err.message}`);
         throw err;

@@ -51,6 +51,11 @@ export interface SessionOptions {
   checkpoint?: boolean | number;
   /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
   arena?: (bytes: number) => ArrayBuffer;
+  /**
+   * Rewrite each plan's graph before scheduling it (identities, repeated subexpressions computed once,
+   * shape-only reads, constant folding; exact: docs/simplify.md). Default true.
+   */
+  simplify?: boolean;
 }
 
 /** A compiled plan, with the feeds it was compiled for. */
@@ -97,7 +102,7 @@ export class Session {
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
-    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena: opts.arena };
+    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena: opts.arena, simplify: opts.simplify };
   }
 
   /**
