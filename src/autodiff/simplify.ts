@@ -62,6 +62,19 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: 'rearrange-broadcast-scalar',
+    why: 'reshaping, expanding or squeezing a broadcast single value gives the same value broadcast to the new shape (views of one element either way)',
+    apply: (n, s) => {
+      if (!REARRANGE.has(n.op.name)) return undefined;
+      const b = n.inputs[0];
+      if (b.op.name !== 'broadcastTo' && b.op.name !== 'broadcastLike') return undefined;
+      const one = b.inputs[0];
+      const shape = s.shapes.of(n);
+      if (!one.shape.every((d) => d === 1) || one.rank > shape.length || !shape.every((d) => typeof d === 'number')) return undefined;
+      return shape.length === 0 && one.rank === 0 ? one : broadcastTo(one, shape as number[]);
+    },
+  },
+  {
     name: 'like-to-same-shape',
     why: 'sumLike, broadcastLike, broadcastTo to the shape the value already has are views of it',
     apply: (n, s) => {
@@ -153,6 +166,18 @@ export const RULES: readonly Rule[] = [
       if (binary(n, 'add') && a.op.name === 'neg') return sub(b, a.inputs[0]);
       if (binary(n, 'sub') && b.op.name === 'neg') return add(a, b.inputs[0]);
       return undefined;
+    },
+  },
+  {
+    name: 'sum-with-negations',
+    why: 'addN adds left to right ((a + b) + c) as a chain of adds does, so addN(a, -b, -c) = (a - b) - c; done when the chain has no more nodes than the addN and its negations',
+    apply: (n) => {
+      if (n.op.name !== 'addN') return undefined;
+      const ins = n.inputs;
+      if (ins.length === 1) return ins[0];
+      const negs = ins.filter((i) => i.op.name === 'neg').length;
+      if (ins.length > 2 && negs < ins.length - 2) return undefined;
+      return ins.slice(1).reduce((acc, x) => add(acc, x), ins[0]);
     },
   },
   {
