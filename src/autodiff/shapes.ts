@@ -98,6 +98,8 @@ export class Shapes {
       for (let i = 0; i < ins[0].length + attrs.axes.length; i++) out.push(attrs.axes.includes(i) ? 1 : ins[0][j++]);
       return out;
     }
+    if (name === 'squeeze') return ins[0].filter((_, i) => !attrs.axes.includes(i));
+    if (name === 'reshape' && !attrs.shape.includes(-1)) return attrs.shape;
     if (name === 'transpose') return (attrs.perm as number[]).map((p) => ins[0][p]);
     if (name === 'matmul') {
       const [a, b] = ins;

@@ -219,6 +219,8 @@ export const RULES: readonly Rule[] = [
  */
 export class Rewriter {
   readonly shapes: Shapes;
+  /** How often each rule fired (for tests and docs; nothing reads it to decide). */
+  readonly fired = new Map<string, number>();
   private readonly done = new Map<Node, Node>();
   private readonly table = new Map<string, Node>();
   private since = Infinity;
@@ -300,15 +302,24 @@ export class Rewriter {
     if (node.op.kind === undefined || node.op.kind === 'op') {
       for (const rule of this.rules) {
         const r = rule.apply(node, this);
-        if (r !== undefined && r !== node) return r.id >= this.since ? this.visit(r, depth + 1) : r;
+        if (r !== undefined && r !== node) {
+          this.fired.set(rule.name, (this.fired.get(rule.name) ?? 0) + 1);
+          return r.id >= this.since ? this.visit(r, depth + 1) : r;
+        }
       }
       const folded = fold(node);
-      if (folded) node = folded;
+      if (folded) {
+        this.fired.set('fold', (this.fired.get('fold') ?? 0) + 1);
+        node = folded;
+      }
     }
     const k = keyOf(node, node.inputs);
     if (k === undefined) return node;
     const seen = this.table.get(k);
-    if (seen) return seen;
+    if (seen) {
+      if (seen !== node) this.fired.set('cse', (this.fired.get('cse') ?? 0) + 1);
+      return seen;
+    }
     this.table.set(k, node);
     return node;
   }
