@@ -2,6 +2,7 @@
  * Each rule of the table, on its own pattern, with the values IEEE arithmetic treats specially
  * (NaN, ±Infinity, ±0, subnormals, overflow): the rewritten graph gives the same bits.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   add, addN, broadcastLike, broadcastTo, constant, div, expandDims, identity, mul, neg, onesLike, placeholder, Session,
@@ -40,6 +41,11 @@ describe('every rule gives the bits of the graph it replaces', () => {
     const rw = new Rewriter();
     rw.simplifyAll([mul(broadcastTo(constant(2, { dtype: 'float64' }), [8]), x)], new Set([x]));
     expect(rw.fired.get('elementwise-reads-broadcast')).toBeUndefined();
+  });
+
+  it('lists every rule, with its reason, in docs/simplify.md', () => {
+    const doc = readFileSync(new URL('../../docs/simplify.md', import.meta.url), 'utf8');
+    for (const r of RULES) expect(doc).toContain(`| \`${r.name}\` | ${r.why} |`);
   });
 
   it('has a case for every rule of the table', () => {
