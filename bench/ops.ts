@@ -16,7 +16,7 @@ import ops from 'ndarray-ops';
 import { add, constant, placeholder, Session, type Node } from '../src/index.js';
 import { Add } from '../src/ops/add.js';
 import { Rng } from '../src/graph/random.js';
-import { binaryCopying } from '../src/wasm/elementwise.js';
+import { binaryCopying } from './wasmCopying.js';
 import { setWasmEnabled, WasmArena } from '../src/wasm/runtime.js';
 import { compare, progress, type Rows } from './harness.js';
 import { tf, useBackend, type Backend } from './tfjs.js';

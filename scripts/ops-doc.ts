@@ -20,7 +20,7 @@ export function opRows(): Row[] {
     const file = prefix + name;
     const src = readFileSync(new URL(name, dir), 'utf8');
     // A doc comment right before an op definition, or before a builder (assignOp('assign', ...)).
-    const def = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const \w+(?::[^=]+)? = (?:defineOp(?:<[^>]*>)?\(\{\s*name: '(\w+)'|\w+\('(\w+)')/g;
+    const def = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const \w+(?::[^=]+)? = (?:(?:defineOp(?:<[^>]*>)?|elementwise)\(\{\s*name: '(\w+)'|\w+\('(\w+)')/g;
     for (let m = def.exec(src); m; m = def.exec(src)) docs.set(m[2] ?? m[3], { file, doc: clean(m[1]) });
   }
   return OPS.map((op) => {

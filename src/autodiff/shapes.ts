@@ -84,23 +84,28 @@ export class Shapes {
   private derive(n: Node): SymShape | null {
     const ins = n.inputs.map((i) => this.memo.get(i)!);
     const name = n.op.name;
-    const attrs = n.attrs ?? {};
+    // the attributes of the ops this reads, by the names those ops give them
+    const attrs = (n.attrs ?? {}) as { axes?: readonly number[]; shape?: readonly number[]; keepDims?: boolean; perm?: readonly number[]; transposeA?: boolean; transposeB?: boolean; axis?: number };
     if (n.op.broadcast || name === 'addN') return broadcastSym(ins);
     if (SAME_AS_FIRST.has(name) || (n.op.inplace && ins.length === 1)) return ins[0];
     if (name === 'broadcastLike' || name === 'sumLike') return ins[1];
     if (REDUCTIONS.has(name) && Array.isArray(attrs.axes)) {
-      const axes: readonly number[] = attrs.axes;
+      const axes = attrs.axes;
       return attrs.keepDims ? ins[0].map((d, i) => (axes.includes(i) ? 1 : d)) : ins[0].filter((_, i) => !axes.includes(i));
     }
-    if (name === 'expandDims') {
+    if (name === 'expandDims' && attrs.axes) {
+      const axes = attrs.axes;
       const out: SymDim[] = [];
       let j = 0;
-      for (let i = 0; i < ins[0].length + attrs.axes.length; i++) out.push(attrs.axes.includes(i) ? 1 : ins[0][j++]);
+      for (let i = 0; i < ins[0].length + axes.length; i++) out.push(axes.includes(i) ? 1 : ins[0][j++]);
       return out;
     }
-    if (name === 'squeeze') return ins[0].filter((_, i) => !attrs.axes.includes(i));
-    if (name === 'reshape' && !attrs.shape.includes(-1)) return attrs.shape;
-    if (name === 'transpose') return (attrs.perm as number[]).map((p) => ins[0][p]);
+    if (name === 'squeeze' && attrs.axes) {
+      const axes = attrs.axes;
+      return ins[0].filter((_, i) => !axes.includes(i));
+    }
+    if (name === 'reshape' && attrs.shape && !attrs.shape.includes(-1)) return attrs.shape;
+    if (name === 'transpose' && attrs.perm) return attrs.perm.map((p) => ins[0][p]);
     if (name === 'matmul') {
       const [a, b] = ins;
       if (a.length < 2 || b.length < 2) return null;

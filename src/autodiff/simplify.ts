@@ -26,7 +26,8 @@ import { Shapes, broadcastSym, sameSym } from './shapes.js';
 const FOLD_LIMIT = 64;
 
 const isConst = (n: Node): boolean => n.op.kind === 'constant';
-const valuesOf = (n: Node): number[] => toFlat(n.attrs.value as NdArray);
+const valueOf = (n: Node): NdArray => (n as Node<{ value: NdArray }>).attrs.value;
+const valuesOf = (n: Node): number[] => toFlat(valueOf(n));
 /** A constant every element of which is `v` (Object.is: -0 is not 0). */
 const isFilled = (n: Node, v: number): boolean => isConst(n) && sizeOf(n.shape as ConcreteShape) <= FOLD_LIMIT && valuesOf(n).every((x) => Object.is(x, v));
 const scalarConst = (n: Node): boolean => isConst(n) && n.shape.every((d) => d === 1);
@@ -93,7 +94,7 @@ export const RULES: readonly Rule[] = [
       const like = n.inputs[j];
       const sym = s.shapes.of(like);
       if (name === 'size') {
-        const axes: readonly number[] = n.attrs.axes;
+        const axes = (n as Node<{ axes: readonly number[] }>).attrs.axes;
         if (axes.every((a) => typeof sym[a] === 'number')) return constant(axes.reduce((p, a) => p * (sym[a] as number), 1), { dtype: n.dtype });
       } else if (sym.every((d) => typeof d === 'number') && name !== 'sumLike') {
         const shape = sym as number[];
@@ -332,7 +333,7 @@ function fold(n: Node): Node | undefined {
   const biggest = Math.max(1, ...n.inputs.map((i) => sizeOf(i.shape as number[])));
   // a broadcast stays a view of its small constant: folding it would bake a bigger array into the graph
   if (sizeOf(shape) > biggest || biggest > FOLD_LIMIT) return undefined;
-  const ins = n.inputs.map((i) => i.attrs.value as NdArray);
+  const ins = n.inputs.map(valueOf);
   const out = ndarray(allocate(n.dtype, sizeOf(shape)), shape.slice());
   const viewed = n.op.view?.(ins, n.attrs, shape);
   if (viewed) {
@@ -352,7 +353,7 @@ function fold(n: Node): Node | undefined {
  */
 function keyOf(n: Node, inputs: readonly Node[]): string | undefined {
   if (n.op.kind === 'constant') {
-    const v = n.attrs.value as NdArray;
+    const v = valueOf(n);
     if (v.size > 16) return undefined;
     return `constant:${n.dtype}:${n.shape.join(',')}:${toFlat(v).map((x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`;
   }

@@ -13,6 +13,8 @@ import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
 import { collapse, denseAlike } from '../graph/layout.js';
 import type { Data } from '../graph/layout.js';
+import { element, libScope, type Formula } from './formula.js';
+import { generate } from './generate.js';
 
 export type Bound = () => void;
 
@@ -21,25 +23,26 @@ export const BIND_MIN = 2048;
 /** Bindings remembered per output array (oldest dropped first). */
 const PER_OUTPUT = 8;
 
-const NAMES = ['O', 'X', 'Y', 'Z'];
+// `$` names cannot clash with a formula's operands or library functions.
+const NAMES = ['$O', '$X', '$Y', '$Z'];
 
 /**
  * Source of nested loops over a collapsed layout: `shape` per loop, `strides[k]` and `offsets[k]`
- * of array k (0 = the output), body `O[...] = F(X[...], ...)`.
+ * of array k (0 = the output), body: one element of the formula, `O[...] = (a * b)` with `a = X[...]`.
  */
-function loops(shape: readonly number[], strides: readonly (readonly number[])[], offsets: readonly number[]): string {
+function loops(f: Formula, shape: readonly number[], strides: readonly (readonly number[])[], offsets: readonly number[]): string {
   const last = shape.length - 1;
-  // p<k>_<d>: where array k's run at loop depth d starts (outer loops' indices folded in).
+  // $p<k>_<d>: where array k's run at loop depth d starts (outer loops' indices folded in).
   const step = (k: number, d: number, base: string) => {
     const s = strides[k][d];
-    return s === 0 ? base : s === 1 ? `${base} + i${d}` : `${base} + i${d} * ${s}`;
+    return s === 0 ? base : s === 1 ? `${base} + $i${d}` : `${base} + $i${d} * ${s}`;
   };
-  const base = (k: number, d: number) => (d === 0 ? String(offsets[k]) : `p${k}_${d}`);
-  const args = strides.slice(1).map((_, k) => `${NAMES[k + 1]}[${step(k + 1, last, base(k + 1, last))}]`).join(', ');
-  let src = `O[${step(0, last, base(0, last))}] = F(${args});`;
+  const base = (k: number, d: number) => (d === 0 ? String(offsets[k]) : `$p${k}_${d}`);
+  const loads = strides.slice(1).map((_, k) => `${NAMES[k + 1]}[${step(k + 1, last, base(k + 1, last))}]`);
+  let src = element(f, loads, `$O[${step(0, last, base(0, last))}]`);
   for (let d = last; d >= 0; d--) {
-    const inner = d < last ? strides.map((_, k) => `const p${k}_${d + 1} = ${step(k, d, base(k, d))};`).join(' ') : '';
-    src = `for (let i${d} = 0; i${d} < ${shape[d]}; i${d}++) { ${inner} ${src} }`;
+    const inner = d < last ? strides.map((_, k) => `const $p${k}_${d + 1} = ${step(k, d, base(k, d))};`).join(' ') : '';
+    src = `for (let $i${d} = 0; $i${d} < ${shape[d]}; $i${d}++) { ${inner} ${src} }`;
   }
   return src;
 }
@@ -54,7 +57,7 @@ interface Entry {
 export class Bindings {
   private readonly byOutput = new WeakMap<object, Entry[]>();
 
-  constructor(private readonly f: (...xs: number[]) => number) {}
+  constructor(private readonly f: Formula) {}
 
   /** The bound loop for out = f(ins...), compiled on the second meeting; undefined to run the ordinary loop. */
   lookup(out: NdArray, ins: readonly NdArray[]): Bound | undefined {
@@ -78,9 +81,9 @@ export class Bindings {
       return undefined;
     }
     if (!entry.run) {
-      const names = NAMES.slice(0, all.length);
-      const make = new Function('F', ...names, `return function bound() { ${loops(shape, strides, offsets)} };`);
-      entry.run = make(this.f, o, ...entry.ins) as Bound;
+      const scope: Record<string, unknown> = { ...libScope(this.f), $O: o };
+      entry.ins.forEach((d, k) => (scope[NAMES[k + 1]] = d));
+      entry.run = generate<Bound>(`${this.f.name} bound`, scope, `function bound() { ${loops(this.f, shape, strides, offsets)} }`);
     }
     return entry.run;
   }

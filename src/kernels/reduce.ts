@@ -8,6 +8,7 @@
  */
 import type { NdArray } from 'ndarray';
 import type { Data } from '../graph/layout.js';
+import { generate } from './generate.js';
 
 
 export interface Reducer {
@@ -22,8 +23,8 @@ type Step = Reducer['step'];
 /** Accumulates `n` elements of `src` (from `so`, step `ss`) into `acc` (from `ao`, step `as`; 0 = one slot). */
 type Run = (step: Step, acc: Float64Array, ao: number, as: number, src: Data, so: number, ss: number, i: number, is: number, n: number) => void;
 
-// Source text, so each reducer gets its own compiled copy of the loop and its `step` is inlined
-// (see ROW1 in elementwise.ts).
+// Source text, so each reducer gets its own compiled copy of the loop (generate.ts makes every
+// copy's text unique) and its `step` is inlined.
 const RUN = `
   if (as === 0) {
     let s = acc[ao];
@@ -40,7 +41,7 @@ const runs = new WeakMap<Reducer, Run>();
 function runFor(r: Reducer): Run {
   let run = runs.get(r);
   if (!run) {
-    run = new Function('step', 'acc', 'ao', 'as', 'src', 'so', 'ss', 'i', 'is', 'n', RUN) as Run;
+    run = generate<Run>('reduce run', {}, `function run(step, acc, ao, as, src, so, ss, i, is, n) { ${RUN} }`);
     runs.set(r, run);
   }
   return run;

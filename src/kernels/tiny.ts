@@ -7,7 +7,8 @@
  */
 import type { NdArray } from 'ndarray';
 import type { OpDef } from '../graph/op.js';
-import type { Data } from '../graph/layout.js';
+import { element, libScope, type Formula } from './formula.js';
+import { generate } from './generate.js';
 
 type Bind = NonNullable<OpDef['bind']>;
 
@@ -30,29 +31,28 @@ function stepOf(a: NdArray, out: NdArray): number {
   return alike ? 1 : scalar ? 0 : -1;
 }
 
-/** `bind` for out = f(a). */
-export function bindUnary(f: (x: number) => number): Bind {
-  return ([a], out) => {
-    const n = out.size;
-    if (n > TINY || stepOf(out, out) !== 1 || stepOf(a, out) !== 1) return null;
-    const o = out.data as Data, x = a.data as Data, oo = out.offset, xo = a.offset;
-    if (n === 1) return () => { o[oo] = f(x[xo]); };
-    return () => {
-      for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i]);
-    };
-  };
-}
+type Make = (o: unknown, oo: number, n: number, ...xs: unknown[]) => () => void;
 
-/** `bind` for out = f(a, b); either input may be one broadcast element. */
-export function bindBinary(f: (x: number, y: number) => number): Bind {
-  return ([a, b], out) => {
+/** `bind` for out = f(inputs...), each input alike `out` or one broadcast element. */
+export function bindOf(f: Formula): Bind {
+  const ks = [...Array(f.arity).keys()];
+  const params = ['$o', '$oo', '$n', ...ks.flatMap((k) => [`$x${k}`, `$xo${k}`, `$s${k}`])];
+  const one = element(f, ks.map((k) => `$x${k}[$xo${k}]`), '$o[$oo]');
+  const many = element(f, ks.map((k) => `$x${k}[$xo${k} + $i * $s${k}]`), '$o[$oo + $i]');
+  // One factory per formula: the closures it makes share its compiled code, and only its formula.
+  const make = generate<Make>(`${f.name} tiny`, libScope(f), `function ${f.name.replace(/\W/g, '_')}_tiny(${params.join(', ')}) {
+    if ($n === 1) return () => ${one};
+    return () => { for (let $i = 0; $i < $n; $i++) ${many} };
+  }`);
+  return (ins, out) => {
     const n = out.size;
-    const sa = stepOf(a, out), sb = stepOf(b, out);
-    if (n > TINY || stepOf(out, out) !== 1 || sa < 0 || sb < 0) return null;
-    const o = out.data as Data, x = a.data as Data, y = b.data as Data, oo = out.offset, xo = a.offset, yo = b.offset;
-    if (n === 1) return () => { o[oo] = f(x[xo], y[yo]); };
-    return () => {
-      for (let i = 0; i < n; i++) o[oo + i] = f(x[xo + i * sa], y[yo + i * sb]);
-    };
+    if (n > TINY || stepOf(out, out) !== 1) return null;
+    const args: unknown[] = [];
+    for (const a of ins) {
+      const s = stepOf(a, out);
+      if (s < 0) return null;
+      args.push(a.data, a.offset, s);
+    }
+    return make(out.data, out.offset, n, ...args);
   };
 }

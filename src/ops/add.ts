@@ -1,20 +1,16 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { addInto } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
-import { bindBinary } from '../kernels/tiny.js';
+import { elementwise } from './elementwise.js';
 
 /** Elementwise sum, NumPy broadcasting.  d(a+b) = da + db */
-export const Add = defineOp({
+export const Add = elementwise({
   name: 'add',
-  inplace: true,
-  bind: bindBinary((x, y) => x + y),
-  broadcast: true,
+  arity: 2,
+  expr: 'a + b',
   linear: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => addInto(out, a, b),
   backward: (grad, { inputs: [a, b] }) => [sumTo(grad, a), sumTo(grad, b)],
 });
 export const add = (a: Operand, b: Operand, name?: string): Node => apply(Add, [a, b], {}, name);
+/** out = a + b on arrays (the add kernel, for ops that sum into a buffer). */
+export const addInto = Add.kernel;

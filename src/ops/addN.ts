@@ -3,7 +3,7 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
-import { addInto } from '../kernels/elementwise.js';
+import { addInto } from './add.js';
 
 /** Sum of any number of same-shaped arrays (how fan-out gradients are summed).  d = sum of the d's */
 export const AddN = defineOp({

@@ -3,7 +3,9 @@ import type { Node, Operand } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
-import { addInto, subInto, type BinaryKernel } from '../kernels/elementwise.js';
+import type { BinaryKernel } from '../kernels/elementwise.js';
+import { addInto } from './add.js';
+import { subInto } from './sub.js';
 import { isVariable } from './variable.js';
 
 /**

@@ -1,8 +1,6 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { binary, type BinaryKernel } from '../kernels/elementwise.js';
+import { elementwise } from './elementwise.js';
 
 /**
  * An elementwise comparison, NumPy broadcasting. No gradient: the output is piecewise constant.
@@ -10,26 +8,19 @@ import { binary, type BinaryKernel } from '../kernels/elementwise.js';
  * multiplies straight into the values it came from (`mul(x, greater(x, 0))`). NaN compares false,
  * as in IEEE 754 (and NumPy).
  */
-const comparison = (name: string, kernel: BinaryKernel) =>
-  defineOp({
-    name,
-    inplace: true,
-    broadcast: true,
-    nondifferentiable: true,
-    infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-    forward: ([a, b], out) => kernel(out, a, b),
-  });
+const comparison = (name: string, test: string) =>
+  elementwise({ name, arity: 2, expr: `${test} ? 1 : 0`, nondifferentiable: true });
 
 /** a > b, as 1/0 in the inputs' dtype. */
-export const Greater = comparison('greater', binary((x, y) => (x > y ? 1 : 0)));
+export const Greater = comparison('greater', 'a > b');
 /** a >= b, as 1/0 in the inputs' dtype. */
-export const GreaterEqual = comparison('greaterEqual', binary((x, y) => (x >= y ? 1 : 0)));
+export const GreaterEqual = comparison('greaterEqual', 'a >= b');
 /** a < b, as 1/0 in the inputs' dtype. */
-export const Less = comparison('less', binary((x, y) => (x < y ? 1 : 0)));
+export const Less = comparison('less', 'a < b');
 /** a <= b, as 1/0 in the inputs' dtype. */
-export const LessEqual = comparison('lessEqual', binary((x, y) => (x <= y ? 1 : 0)));
+export const LessEqual = comparison('lessEqual', 'a <= b');
 /** a == b, as 1/0 in the inputs' dtype. */
-export const Equal = comparison('equal', binary((x, y) => (x === y ? 1 : 0)));
+export const Equal = comparison('equal', 'a === b');
 
 export const greater = (a: Operand, b: Operand, name?: string): Node => apply(Greater, [a, b], {}, name);
 export const greaterEqual = (a: Operand, b: Operand, name?: string): Node => apply(GreaterEqual, [a, b], {}, name);

@@ -1,25 +1,19 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { divInto } from '../kernels/elementwise.js';
-import { addTangents, sumTo } from './broadcast.js';
+import { sumTo } from './broadcast.js';
+import { elementwise } from './elementwise.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { sub } from './sub.js';
-import { bindBinary } from '../kernels/tiny.js';
 
 /**
  * Elementwise quotient, NumPy broadcasting.  d(a/b) = da/b - (a/b)*db/b
  * NOTE: int32 division truncates toward zero, as C does.
  */
-export const Div = defineOp({
+export const Div = elementwise({
   name: 'div',
-  inplace: true,
-  bind: bindBinary((x, y) => x / y),
-  broadcast: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => divInto(out, a, b),
+  arity: 2,
+  expr: 'a / b',
   backward: (grad, out) => {
     const [a, b] = out.inputs;
     const ga = div(grad, b);

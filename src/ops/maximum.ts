@@ -1,14 +1,10 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
+import { elementwise } from './elementwise.js';
 import { greater, greaterEqual } from './compare.js';
 import { add } from './add.js';
 import { mul } from './mul.js';
-
-const maximumInto = binary(Math.max);
 
 /**
  * How much of a gradient goes to `a` for being the larger of a and b: 1 where a > b, 0 where a < b.
@@ -19,12 +15,10 @@ const maximumInto = binary(Math.max);
 export const largerWeight = (a: Node, b: Node): Node => mul(add(greater(a, b), greaterEqual(a, b)), 0.5);
 
 /** Elementwise larger of a and b, NumPy broadcasting; NaN propagates.  d max(a, b) = [a > b] da + [a < b] db (ties: half each) */
-export const Maximum = defineOp({
+export const Maximum = elementwise({
   name: 'maximum',
-  inplace: true,
-  broadcast: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => maximumInto(out, a, b),
+  arity: 2,
+  expr: 'Math.max(a, b)',
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(a, b)), a), sumTo(mul(grad, largerWeight(b, a)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(a, b)), db && mul(db, largerWeight(b, a))),
 });

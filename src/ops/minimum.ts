@@ -1,24 +1,18 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
+import { elementwise } from './elementwise.js';
 import { largerWeight } from './maximum.js';
 import { mul } from './mul.js';
-
-const minimumInto = binary(Math.min);
 
 /**
  * Elementwise smaller of a and b, NumPy broadcasting; NaN propagates.  d min(a, b) = [a < b] da + [a > b] db
  * NOTE: ties split the gradient half and half, as maximum's do; a is the smaller where b is the larger.
  */
-export const Minimum = defineOp({
+export const Minimum = elementwise({
   name: 'minimum',
-  inplace: true,
-  broadcast: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => minimumInto(out, a, b),
+  arity: 2,
+  expr: 'Math.min(a, b)',
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(b, a)), a), sumTo(mul(grad, largerWeight(a, b)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(b, a)), db && mul(db, largerWeight(a, b))),
 });

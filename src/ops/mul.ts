@@ -1,19 +1,13 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { mulInto } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
-import { bindBinary } from '../kernels/tiny.js';
+import { elementwise } from './elementwise.js';
 
 /** Elementwise product, NumPy broadcasting.  d(a*b) = da*b + a*db */
-export const Mul = defineOp({
+export const Mul = elementwise({
   name: 'mul',
-  inplace: true,
-  bind: bindBinary((x, y) => x * y),
-  broadcast: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b]) }),
-  forward: ([a, b], out) => mulInto(out, a, b),
+  arity: 2,
+  expr: 'a * b',
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, b), a), sumTo(mul(grad, a), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, b), db && mul(a, db)),
 });

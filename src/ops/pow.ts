@@ -1,14 +1,10 @@
-import { apply, FLOATS, sameDType } from '../graph/apply.js';
+import { apply, FLOATS } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { broadcastShapes } from '../graph/shape.js';
-import { binary } from '../kernels/elementwise.js';
 import { addTangents, sumTo } from './broadcast.js';
+import { elementwise } from './elementwise.js';
 import { log } from './log.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
-
-const powInto = binary(Math.pow);
 
 /** d(a^b)/da and d(a^b)/db. */
 const slopeA = (a: Node, b: Node): Node => mul(b, pow(a, sub(b, 1)));
@@ -20,12 +16,11 @@ const slopeB = (a: Node, out: Node): Node => mul(log(a), out);
  * built only when a gradient or tangent for b is asked, so `pow(x, 3)` differentiates fine at x <= 0.
  * d/da uses a^(b-1) rather than b*out/a, which would be 0/0 at a = 0.
  */
-export const Pow = defineOp({
+export const Pow = elementwise({
   name: 'pow',
-  inplace: true,
-  broadcast: true,
-  infer: ([a, b]) => ({ shape: broadcastShapes(a.shape, b.shape), dtype: sameDType([a, b], FLOATS) }),
-  forward: ([a, b], out) => powInto(out, a, b),
+  arity: 2,
+  expr: 'Math.pow(a, b)',
+  dtypes: FLOATS,
   backward: (grad, out) => {
     const [a, b] = out.inputs;
     return [sumTo(mul(grad, slopeA(a, b)), a), sumTo(mul(grad, slopeB(a, out)), b)];

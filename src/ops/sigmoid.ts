@@ -1,7 +1,7 @@
-import { apply, FLOATS, sameDType } from '../graph/apply.js';
+import { apply, FLOATS } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { unary } from '../kernels/elementwise.js';
+import { elementwise } from './elementwise.js';
+import { bySlope } from './slope.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 
@@ -16,18 +16,13 @@ export function logistic(x: number): number {
   return e / (1 + e);
 }
 
-const sigmoidInto = unary(logistic, 'sigmoid');
-
-/** sigmoid' from sigmoid's output. */
-const slope = (out: Node): Node => mul(out, sub(1, out));
-
 /** Elementwise logistic sigmoid.  d sigmoid(a) = out (1 - out) da, reusing the output. */
-export const Sigmoid = defineOp({
+export const Sigmoid = elementwise({
   name: 'sigmoid',
-  inplace: true,
-  infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
-  forward: ([a], out) => sigmoidInto(out, a),
-  backward: (grad, out) => [mul(grad, slope(out))],
-  jvp: ([da], out) => mul(da!, slope(out)),
+  arity: 1,
+  expr: 'logistic(a)',
+  lib: { logistic },
+  dtypes: FLOATS,
+  ...bySlope((out) => mul(out, sub(1, out))),
 });
 export const sigmoid = (a: Operand, name?: string): Node => apply(Sigmoid, [a], {}, name);

@@ -1,23 +1,19 @@
-import { apply, FLOATS, sameDType } from '../graph/apply.js';
+import { apply, FLOATS } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { unary } from '../kernels/elementwise.js';
-import { mul } from './mul.js';
+import { elementwise } from './elementwise.js';
+import { bySlope } from './slope.js';
 import { sigmoid } from './sigmoid.js';
-
-const softplusInto = unary((x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
 
 /**
  * Elementwise log(1 + e^a).  d softplus(a) = sigmoid(a) da
  * NOTE: computed as max(a, 0) + log1p(e^-|a|): the exponent is never positive, so nothing overflows
  * (softplus(1000) = 1000), and log1p keeps the tail accurate (softplus(-30) = 9.36e-14, not 0).
  */
-export const Softplus = defineOp({
+export const Softplus = elementwise({
   name: 'softplus',
-  inplace: true,
-  infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a], FLOATS) }),
-  forward: ([a], out) => softplusInto(out, a),
-  backward: (grad, { inputs: [a] }) => [mul(grad, sigmoid(a))],
-  jvp: ([da], { inputs: [a] }) => mul(da!, sigmoid(a)),
+  arity: 1,
+  expr: 'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))',
+  dtypes: FLOATS,
+  ...bySlope(({ inputs: [a] }) => sigmoid(a)),
 });
 export const softplus = (a: Operand, name?: string): Node => apply(Softplus, [a], {}, name);

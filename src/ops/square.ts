@@ -1,18 +1,9 @@
-import { apply, sameDType } from '../graph/apply.js';
+import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
-import { unary } from '../kernels/elementwise.js';
+import { elementwise } from './elementwise.js';
+import { bySlope } from './slope.js';
 import { mul } from './mul.js';
 
-const squareInto = unary((x) => x * x);
-
 /** Elementwise a^2.  d(a^2) = 2a da */
-export const Square = defineOp({
-  name: 'square',
-  inplace: true,
-  infer: ([a]) => ({ shape: a.shape, dtype: sameDType([a]) }),
-  forward: ([a], out) => squareInto(out, a),
-  backward: (grad, { inputs: [a] }) => [mul(grad, mul(a, 2))],
-  jvp: ([da], { inputs: [a] }) => mul(da!, mul(a, 2)),
-});
+export const Square = elementwise({ name: 'square', arity: 1, expr: 'a * a', ...bySlope(({ inputs: [a] }) => mul(a, 2)) });
 export const square = (a: Operand, name?: string): Node => apply(Square, [a], {}, name);

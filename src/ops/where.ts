@@ -1,12 +1,9 @@
 import { apply, sameDType } from '../graph/apply.js';
 import { Node, type Operand } from '../graph/node.js';
-import { defineOp } from '../graph/op.js';
 import { broadcastShapes } from '../graph/shape.js';
-import { ternary } from '../kernels/elementwise.js';
 import { sumTo } from './broadcast.js';
 import { constant } from '../graph/constant.js';
-
-const whereInto = ternary((k, x, y) => (k !== 0 ? x : y));
+import { elementwise } from './elementwise.js';
 
 /**
  * Elementwise select, NumPy broadcasting of all three: a where cond is nonzero, else b.
@@ -14,12 +11,11 @@ const whereInto = ternary((k, x, y) => (k !== 0 ? x : y));
  * cond may have any dtype (comparisons give masks in their inputs' dtype); a and b share one.
  * NOTE: NaN in cond counts as true, as NumPy's truthiness has it.
  */
-export const Where = defineOp({
+export const Where = elementwise({
   name: 'where',
-  inplace: true,
-  broadcast: true,
+  arity: 3,
+  expr: 'a !== 0 ? b : c',
   infer: ([c, a, b]) => ({ shape: broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape), dtype: sameDType([a, b]) }),
-  forward: ([c, a, b], out) => whereInto(out, c, a, b),
   backward: (grad, { inputs: [c, a, b] }) => [null, sumTo(where(c, grad, 0), a), sumTo(where(c, 0, grad), b)],
   jvp: ([, da, db], { inputs: [c] }) => (da || db ? where(c, da ?? 0, db ?? 0) : null),
 });

@@ -92,7 +92,7 @@ export function compile(
 ): Executable {
   const rewritten = opts.simplify === false ? null : rewriteForPlan(userFetches, fed);
   const fetches = rewritten?.fetches ?? userFetches;
-  const base = schedule(fetches, fed, storage, rewritten?.shapes);
+  const base = schedule(fetches, fed, storage, rewritten?.types);
   const wanted = new Set(fetches);
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);

@@ -6,7 +6,9 @@
  * subgraphs are folded. Nodes nothing reads any more are simply not scheduled. Every original node
  * keeps its value: `of` maps it to the node that computes it.
  */
+import { inferChecked } from '../graph/apply.js';
 import { describe, type Node } from '../graph/node.js';
+import type { TensorType } from '../graph/op.js';
 import { ShapeError, type ConcreteShape } from '../graph/shape.js';
 import { topoSort } from '../graph/topo.js';
 import { Rewriter } from '../autodiff/simplify.js';
@@ -16,42 +18,43 @@ export interface Rewritten {
   readonly fetches: readonly Node[];
   /** The node computing each original node's value (itself when unchanged). */
   readonly of: (n: Node) => Node;
-  /** Concrete shapes already inferred, so scheduling need not infer them again. */
-  readonly shapes: ReadonlyMap<Node, ConcreteShape>;
+  /** Types of the original nodes with concrete shapes already inferred, so scheduling need not infer them again. */
+  readonly types: ReadonlyMap<Node, TensorType>;
 }
 
 export function rewriteForPlan(fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): Rewritten {
   const cut = new Set(fed.keys());
-  const known = concreteShapes(topoSort(fetches, cut), fed);
+  const types = concreteTypes(topoSort(fetches, cut), fed);
+  const known = new Map([...types].map(([n, t]) => [n, t.shape as ConcreteShape]));
   const rw = new Rewriter([], undefined, known);
   const out = rw.simplifyAll(fetches, cut);
-  return { fetches: out, of: (n) => rw.resolve(n), shapes: known };
+  return { fetches: out, of: (n) => rw.resolve(n), types };
 }
 
 /**
  * Each node's shape in a run with these feeds, where the shape rules can tell; a node whose rule
  * fails is left out (the schedule reports the error, naming the node).
  */
-function concreteShapes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): Map<Node, ConcreteShape> {
-  const shapes = new Map<Node, ConcreteShape>();
+function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): Map<Node, TensorType> {
+  const types = new Map<Node, TensorType>();
   for (const n of order) {
     const given = fed.get(n);
     if (given) {
-      shapes.set(n, given);
+      types.set(n, { shape: given, dtype: n.dtype });
       continue;
     }
     if (n.inputs.length === 0) {
-      if (n.shape.every((d) => d !== null)) shapes.set(n, n.shape as ConcreteShape);
+      if (n.shape.every((d) => d !== null)) types.set(n, { shape: n.shape, dtype: n.dtype });
       continue;
     }
-    const ins = n.inputs.map((i) => shapes.get(i));
-    if (ins.some((s) => s === undefined)) continue;
+    const ins = n.inputs.map((i) => types.get(i));
+    if (ins.some((t) => t === undefined)) continue;
     try {
-      const s = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k]!, dtype: i.dtype })), n.attrs).shape;
-      if (s.every((d) => d !== null)) shapes.set(n, s as ConcreteShape);
+      types.set(n, inferChecked(n.op, ins as TensorType[], n.attrs, describe(n), true));
     } catch (e) {
-      if (!(e instanceof ShapeError)) throw new Error(`${describe(n)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      // the schedule infers this node again and reports the error where it belongs
+      if (!(e instanceof ShapeError || e instanceof TypeError)) throw e;
     }
   }
-  return shapes;
+  return types;
 }

@@ -104,7 +104,8 @@ export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: Reado
   xs.forEach((x, i) => tangents[i] && tangentOf.set(x, tangents[i]!));
   inner.forEach((n, i) => tangentOf.set(n, ts[i]));
   const fetched = [...tangentOf.values()];
-  const values = sess.run(fetched, feeds);
+  // y is fetched too, so that every feed of the forward graph has a placeholder to go to
+  const values = sess.run([...fetched, y], feeds);
   const valueOf = new Map(fetched.map((t, i) => [t, values[i]]));
   const rows = derivativeRows(num, tangentOf, DOT, valueOf, num.rows, false);
   return { kind: 'tangent', output: y, rows, labels: num.labels };
@@ -121,7 +122,7 @@ export function adjointTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): T
   // the textbook trace: one adjoint per elementary step, unsimplified
   const gs = gradients(y, xs, undefined, { simplify: false });
   const adjointOf = new Map<Node, Node>(xs.map((x, i) => [x, gs[i]]));
-  const values = sess.run(gs, feeds);
+  const values = sess.run([...gs, y], feeds);
   const valueOf = new Map(gs.map((g, i) => [g, values[i]]));
   const rows = derivativeRows(num, adjointOf, BAR, valueOf, [...num.rows].reverse(), true);
   return { kind: 'adjoint', output: y, rows, labels: num.labels };

@@ -6,7 +6,7 @@
  *
  * Arrays outside an arena are left to JavaScript on purpose: copying two inputs in and the result
  * out moves 2x the bytes the add itself does, which costs more than SIMD saves (measured in
- * `npm run bench -- add`, row "wasm, copying"; `binaryCopying` below exists for that measurement).
+ * `npm run bench -- add`, row "wasm, copying", with bench/wasmCopying.ts).
  * The exception is the logistic loss, whose exp and log1p cost ~40 ns an element in JavaScript: a
  * label array outside the arena (a constant) is copied into the output first.
  *
@@ -16,10 +16,11 @@
 import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
 import { denseAlike } from '../graph/layout.js';
-import { kernelsFor, wasmCalls, wasmEnabled, wasmScratch, type Kernels } from './runtime.js';
+import { kernelsFor, wasmCalls, wasmEnabled, type Kernels } from './runtime.js';
 
-export type WasmBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'logisticLoss';
-export type WasmUnaryOp = 'neg' | 'sigmoid';
+/** The ops with SIMD kernels (`${name}_f32`, `${name}_f64`), found by the op's (its formula's) name. */
+export const WASM_BINARY: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'logisticLoss']);
+export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sigmoid']);
 
 /**
  * Kernels costly enough per element (an exp and a log1p) that an input living outside the arena is
@@ -57,7 +58,7 @@ function arenaKernel<K>(op: string, out: NdArray): K | undefined {
 }
 
 /** out = a (op) b in the arena's SIMD kernel; false when the call does not qualify. */
-export function wasmBinary(op: WasmBinaryOp, out: NdArray, a: NdArray, b: NdArray): boolean {
+export function wasmBinary(op: string, out: NdArray, a: NdArray, b: NdArray): boolean {
   const kernel = arenaKernel<Kernels['add_f32']>(op, out);
   if (kernel === undefined) return false;
   const od = out.data as Float, kind = floatKind(od);
@@ -92,30 +93,12 @@ function copyDense(out: NdArray, a: NdArray, n: number): void {
 }
 
 /** out = op(a) in the arena's SIMD kernel; false when the call does not qualify. */
-export function wasmUnary(op: WasmUnaryOp, out: NdArray, a: NdArray): boolean {
+export function wasmUnary(op: string, out: NdArray, a: NdArray): boolean {
   const kernel = arenaKernel<Kernels['neg_f32']>(op, out);
   if (kernel === undefined) return false;
   const od = out.data as Float;
   if (floatKind(a.data) !== floatKind(od) || (a.data as Float).buffer !== od.buffer || !denseAlike(out, a)) return false;
   kernel(ptr(out), ptr(a), sizeOf(out.shape));
   wasmCalls.elementwise++;
-  return true;
-}
-
-/**
- * out = a (op) b for dense arrays anywhere, by copying both inputs into the scratch memory and the
- * result back. Not used by the kernels (it loses to JavaScript); kept to measure that.
- */
-export function binaryCopying(op: Exclude<WasmBinaryOp, 'logisticLoss'>, out: Float, a: Float, b: Float): boolean {
-  const s = wasmScratch();
-  const kind = floatKind(out);
-  if (!s || kind === null) return false;
-  const n = out.length, w = out.BYTES_PER_ELEMENT;
-  s.ensure(3 * n * w);
-  const view = kind === 'f32' ? s.f32 : s.f64;
-  view.set(a, 0);
-  view.set(b, n);
-  (s.kernels as Kernels)[`${op}_${kind}`](2 * n * w, 0, n * w, n, 0, 0);
-  out.set(view.subarray(2 * n, 3 * n));
   return true;
 }

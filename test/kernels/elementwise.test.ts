@@ -1,16 +1,24 @@
 import ndarray, { type NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addInto, binary, divInto, expInto, fill, logInto, map1, map2, map3, mulInto, negInto, subInto, ternary, unary,
-  type BinaryKernel, type UnaryKernel,
-} from '../../src/kernels/elementwise.js';
+import { binary, fill, map1, map2, map3, ternary, unary, type BinaryKernel, type UnaryKernel } from '../../src/kernels/elementwise.js';
+import { Add } from '../../src/ops/add.js';
+import { Div } from '../../src/ops/div.js';
+import { Exp } from '../../src/ops/exp.js';
+import { Log } from '../../src/ops/log.js';
+import { Mul } from '../../src/ops/mul.js';
+import { Neg } from '../../src/ops/neg.js';
+import { Sub } from '../../src/ops/sub.js';
 import { BIND_MIN } from '../../src/kernels/bind.js';
 import { collapse } from '../../src/graph/layout.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
-import { binaryCopying, WASM_ELEMENTWISE_MIN } from '../../src/wasm/elementwise.js';
+import { WASM_ELEMENTWISE_MIN } from '../../src/wasm/elementwise.js';
+import { binaryCopying } from '../../bench/wasmCopying.js';
 import { broadcast, LAYOUTS, makeArray, random, refMap, size, values, type FloatType } from './reference.js';
+
+// The built-in ops' kernels, each made from the op's formula.
+const [addInto, subInto, mulInto, divInto, negInto, expInto, logInto] = [Add, Sub, Mul, Div, Neg, Exp, Log].map((op) => op.kernel);
 
 const TYPES: readonly FloatType[] = [Float32Array, Float64Array];
 const SHAPES: readonly (readonly number[])[] = [[], [1], [7], [0], [3, 0], [3, 4], [2, 3, 5], [2, 1, 3], [4, 1], [33, 17]];
