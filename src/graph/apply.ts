@@ -3,6 +3,7 @@ import { Node, takeId, type Operand } from './node.js';
 import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
 import { constant } from './constant.js';
+import { noteCreation } from './debug.js';
 import { scopedName } from './scope.js';
 
 /**
@@ -23,13 +24,16 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
   let type: TensorType;
   let a: A;
   try {
+    // attrs are data, never a function themselves, so a function is the builder's form (TypeScript cannot narrow a generic A)
     a = typeof attrs === 'function' ? (attrs as (inputs: readonly Node[]) => A)(inputs) : attrs;
   } catch (e) {
     if (e instanceof ShapeError) throw new ShapeError(`${op.name} '${nodeName}': ${e.message}`);
     throw e;
   }
   type = inferChecked(op, inputs, a, `${op.name} '${nodeName}'`);
-  return new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  const node = new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  noteCreation(node);
+  return node;
 }
 
 /**

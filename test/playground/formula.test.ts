@@ -44,7 +44,7 @@ describe('playground formulas', () => {
     const feedsHand = new Map(names.map((n) => [ps[n], values[n]] as const));
     expect(built.output.shape).toEqual(direct.shape);
     expect(toFlat(s.run(built.output, built.feeds))).toEqual(toFlat(s.run(direct, feedsHand)));
-    const g = s.run(gradients(built.output, [...built.inputs]), built.feeds).map((v) => toFlat(v));
+    const g = s.run(gradients(built.output, [...built.inputs]), built.feedsByNode).map((v) => toFlat(v));
     const gHand = s.run(gradients(direct, names.map((n) => ps[n])), feedsHand).map((v) => toFlat(v));
     expect(g).toEqual(gHand);
   });
