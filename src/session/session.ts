@@ -48,6 +48,11 @@ export interface SessionOptions {
   /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
   arena?: (bytes: number) => ArrayBuffer;
   /**
+   * Rewrite each plan's graph before scheduling it (identities, repeated subexpressions computed once,
+   * shape-only reads, constant folding; exact: docs/simplify.md). Default true.
+   */
+  simplify?: boolean;
+  /**
    * Scan every value as it is computed, forward and backward, and stop at the first NaN or infinity
    * with a NumericsError naming the node, its op, where it was built, its inputs' ranges and, for a
    * derivative node, the forward node it differentiates. Default false (nothing is scanned). Nodes
@@ -104,7 +109,7 @@ export class Session {
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
     this.numerics = opts.checkNumerics ?? false;
     // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
-    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena: opts.arena };
+    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena: opts.arena, simplify: opts.simplify };
     if (this.numerics) captureCreationSites(true);
   }
 
@@ -260,7 +265,7 @@ export class Session {
 }
 
 const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
-  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', checkNumerics: 'boolean',
+  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', simplify: 'boolean', checkNumerics: 'boolean',
 };
 
 /** Unknown or mistyped Session options are errors: a misspelt option would otherwise do nothing. */

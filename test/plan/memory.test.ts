@@ -30,9 +30,9 @@ import { draw } from './helpers.js';
 describe('buffer reuse and in-place writes', () => {
   it('reports a small plan exactly: one buffer for the feed, one rewritten in place by neg and add', () => {
     const x = placeholder('rep_x', [4]);
-    const w = add(neg(exp(x)), x);
+    const w = add(exp(neg(x)), x);
     const plan = new Session().plan(w, { rep_x: [1, 2, 3, 4] });
-    // four arrays of 16 bytes unplanned (x, exp, neg, add); planned: x, and one slot for the rest
+    // four arrays of 16 bytes unplanned (x, neg, exp, add); planned: x, and one slot for the rest
     expect(plan.memory).toEqual({ peakBytes: 32, unplannedBytes: 64, liveBytes: 32, buffers: 2, inPlace: 2, recomputed: 0 });
     expect(plan.bytes).toBe(32);
     expect(plan.steps.map((s) => s.inPlace)).toEqual([false, true, true]);
@@ -78,7 +78,7 @@ describe('buffer reuse and in-place writes', () => {
 
   it('with planMemory false gives every node a buffer of its own', () => {
     const x = placeholder('own_all_x', [4]);
-    const plan = new Session({ planMemory: false }).plan(add(neg(exp(x)), x), { own_all_x: [1, 2, 3, 4] });
+    const plan = new Session({ planMemory: false }).plan(add(exp(neg(x)), x), { own_all_x: [1, 2, 3, 4] });
     expect(plan.memory).toEqual({ peakBytes: 64, unplannedBytes: 64, liveBytes: 64, buffers: 4, inPlace: 0, recomputed: 0 });
   });
 });
