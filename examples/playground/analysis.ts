@@ -174,7 +174,8 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
   }
   const total = output.shape.length === 0 ? output : sum(output);
   const grads = gradients(output, [...inputs]);
-  const reverse = sess.run(grads, feeds).map((v) => Float64Array.from(toFlat(v)));
+  // the output is fetched too: a simplified gradient may not read every input, and a feed needs a placeholder among the fetches
+  const reverse = sess.run([...grads, output], feeds).slice(0, -1).map((v) => Float64Array.from(toFlat(v)));
   const valueAt = (name: string, v: Input) => toFlat(sess.run(total, { ...feeds, [name]: v }))[0];
   return inputs.map((x, k) => {
     const shape = shapeOfValue(feeds[x.name], x.name);
@@ -183,7 +184,7 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
     const central = new Float64Array(n).fill(NaN);
     if (n <= MAX_ELEMENTS) {
       const sweeps = Array.from({ length: n }, (_, i) => jvp(total, [x], [constant(oneHot(shape, i), { dtype: 'float64' })])[0]);
-      sess.run(sweeps, feeds).forEach((v, i) => { forward[i] = toFlat(v)[0]; });
+      sess.run([...sweeps, output], feeds).slice(0, -1).forEach((v, i) => { forward[i] = toFlat(v)[0]; });
       for (let i = 0; i < n; i++) {
         const h = CENTRAL_STEP;
         central[i] = (valueAt(x.name, withElement(feeds[x.name], shape, i, h)) - valueAt(x.name, withElement(feeds[x.name], shape, i, -h))) / (2 * h);

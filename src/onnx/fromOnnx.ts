@@ -7,6 +7,7 @@
 import {
   apply, constant, group, OPS, placeholder, variable, type DType, type Node, type OpDef,
 } from '../index.js';
+import { RunTimeShape } from '../autodiff/gradients.js';
 import { decodeMeta, META_KEY, type Meta } from './meta.js';
 import { IMPORTS, type ImportContext, type Value } from './imports.js';
 import { elemName, onnx, readAttribute, readTensor, readValueInfo, type GraphProto, type NodeProto } from './proto.js';
@@ -83,7 +84,8 @@ function initializerValues(graph: GraphProto): Map<string, { data: number[] | Ar
 }
 
 function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<OnnxGraph, 'metadata'> {
-  const known = new Map<string, OpDef>([...OPS, ...(opts.ops ?? [])].map((op) => [op.name, op]));
+  // runTimeShape is not in OPS but in every gradient with unknown dims
+  const known = new Map<string, OpDef>([...OPS, RunTimeShape, ...(opts.ops ?? [])].map((op) => [op.name, op]));
   const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op)).map((n) => n.op))];
   if (missing.length > 0) {
     throw new OnnxImportError(`fromOnnx: the file uses custom op${missing.length > 1 ? 's' : ''} ${missing.map((o) => `'${o}'`).join(', ')}; pass their definitions as { ops: [...] }`, missing);
