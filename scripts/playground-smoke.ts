@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'mathjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  Session, add, adjointTrace, div, exp, forwardTrace, gradients, jvp, mul, neg, placeholder, toFlat, constant,
+  Adam, Rng, Session, add, adjointTrace, constant, div, equal, exp, forwardTrace, gradients, greater, init, jvp, matmul, mean, mul,
+  neg, placeholder, sigmoidCrossEntropyWithLogits, squeeze, toFlat, variable,
 } from '../src/index.js';
+import { twoBlobs, type Points } from '../examples/browser/blobs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PAGE = join(ROOT, 'examples', 'playground');
@@ -80,6 +82,30 @@ function expected() {
   const dz = s * (1 - s);
   const byHand = [dz, dz * POINT.x1, dz * POINT.w1, dz * POINT.x2, dz * POINT.w2];
   return { reverse, forward, byHand, forwardValues, adjointValues };
+}
+
+/** The training tab's default run (Adam, learning rate 0.05, 400 steps) done in Node, printed as the page prints it. */
+function expectedTraining(steps = 400): { loss: string; accuracy: string; train: string; weights: string } {
+  const rng = new Rng(7);
+  const trainSet = twoBlobs(rng, 100);
+  const testSet = twoBlobs(rng, 200);
+  const x = placeholder('x', [null, 2]);
+  const y = placeholder('y', [null]);
+  const w = variable('w', init.zeros([2, 1]));
+  const b = variable('b', init.zeros([1]));
+  const logits = squeeze(add(matmul(x, w), b), 1);
+  const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+  const accuracy = mean(equal(greater(logits, 0), y));
+  const step = new Adam({ learningRate: 0.05 }).minimize(loss);
+  const feeds = (p: Points) => new Map([[x, { data: p.x, shape: [p.rows, 2] }], [y, { data: p.y, shape: [p.rows] }]]);
+  const sess = new Session();
+  for (let i = 0; i < steps; i++) sess.run({ loss, step }, feeds(trainSet));
+  const end = sess.run({ loss, accuracy }, feeds(trainSet));
+  const { wv, bv } = sess.run({ wv: w, bv: b });
+  return {
+    loss: end.loss.get().toFixed(4), train: end.accuracy.get().toFixed(3), accuracy: sess.run({ accuracy }, feeds(testSet)).accuracy.get().toFixed(3),
+    weights: `w = (${wv.get(0, 0).toFixed(3)}, ${wv.get(1, 0).toFixed(3)}), b = ${bv.get(0).toFixed(3)}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -224,6 +250,20 @@ async function errorChecks(page: Page, check: Check, status: (id: string) => Pro
 
 async function trainingChecks(page: Page, check: Check, status: (id: string) => Promise<string | null>): Promise<void> {
   await page.click('#tab-train');
+  // Another optimizer first: the controls reach the worker, and its name labels the curve's axis.
+  await page.selectOption('#optimizer', 'momentum');
+  await page.fill('#learning-rate', '0.1');
+  await page.fill('#steps', '200');
+  await page.click('#train');
+  const first = await status('train-status');
+  const axis = await page.$$eval('#loss-curve text', (t) => t.map((e) => e.textContent ?? ''));
+  const firstAccuracy = (await page.textContent('#train-accuracy'))?.trim() ?? '';
+  check(`SGD with momentum, learning rate 0.1, 200 steps: '${first}', held-out accuracy ${firstAccuracy} >= ${MIN_ACCURACY}, ${await page.textContent('#train-steps')}`,
+    first === 'done' && Number(firstAccuracy) >= MIN_ACCURACY && (await page.textContent('#train-steps')) === '200 / 200');
+  check(`the loss curve's axis says 'SGD (momentum) step'`, axis.includes('SGD (momentum) step'));
+  await page.selectOption('#optimizer', 'adam');
+  await page.fill('#learning-rate', '0.05');
+  await page.fill('#steps', '400');
   await page.click('#train');
   const t0 = Date.now();
   const s = await status('train-status');
@@ -235,6 +275,9 @@ async function trainingChecks(page: Page, check: Check, status: (id: string) => 
   console.log(`training: ${s} after ${Date.now() - t0} ms; steps ${report.steps}; worker time ${report.time}; loss ${report.loss}; accuracy ${report.accuracy} held-out, ${report.train} training; ${report.weights}; ${report.frames} page frames meanwhile`);
   check(`training ends 'done' (it is '${s}'${report.error ? `: ${report.error}` : ''})`, s === 'done');
   check(`held-out accuracy ${report.accuracy} >= ${MIN_ACCURACY}`, report.accuracy !== '' && Number(report.accuracy) >= MIN_ACCURACY);
+  const node = expectedTraining();
+  check(`the worker's run equals the same run in Node to every digit shown (Node: loss ${node.loss}, accuracy ${node.accuracy} / ${node.train}, ${node.weights})`,
+    report.loss === node.loss && report.accuracy === node.accuracy && report.train === node.train && report.weights === node.weights);
   check(`it ran in ${report.where}`, report.where === 'a Web Worker');
   check(`the page painted frames while the worker trained (${report.frames})`, Number(report.frames) > 0);
   const curve = await page.$$eval('#loss-curve path', (p) => p.map((e) => e.getAttribute('d') ?? '').join(''));

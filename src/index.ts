@@ -64,3 +64,7 @@ export {
 } from './ops/index.js';
 import * as nn from './nn/index.js';
 export { nn };
+export {
+  sin, cos, erf, log1p, expm1, sign, floor, round, cumsum, sparseSoftmaxCrossEntropyWithLogits, clip, elu, gelu, leakyRelu, selu,
+  argmin, logSumExp, norm,
+} from './ops/index.js';

@@ -174,8 +174,7 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
   }
   const total = output.shape.length === 0 ? output : sum(output);
   const grads = gradients(output, [...inputs]);
-  // the output is fetched too: a simplified gradient may not read every input, and a feed needs a placeholder among the fetches
-  const reverse = sess.run([...grads, output], feeds).slice(0, -1).map((v) => Float64Array.from(toFlat(v)));
+  const reverse = sess.run(grads, built.feedsByNode).map((v) => Float64Array.from(toFlat(v)));
   const valueAt = (name: string, v: Input) => toFlat(sess.run(total, { ...feeds, [name]: v }))[0];
   return inputs.map((x, k) => {
     const shape = shapeOfValue(feeds[x.name], x.name);
@@ -184,7 +183,7 @@ function derivativeRows(built: Built, sess: Session): DerivativeRow[] {
     const central = new Float64Array(n).fill(NaN);
     if (n <= MAX_ELEMENTS) {
       const sweeps = Array.from({ length: n }, (_, i) => jvp(total, [x], [constant(oneHot(shape, i), { dtype: 'float64' })])[0]);
-      sess.run([...sweeps, output], feeds).slice(0, -1).forEach((v, i) => { forward[i] = toFlat(v)[0]; });
+      sess.run(sweeps, built.feedsByNode).forEach((v, i) => { forward[i] = toFlat(v)[0]; });
       for (let i = 0; i < n; i++) {
         const h = CENTRAL_STEP;
         central[i] = (valueAt(x.name, withElement(feeds[x.name], shape, i, h)) - valueAt(x.name, withElement(feeds[x.name], shape, i, -h))) / (2 * h);
@@ -231,6 +230,11 @@ export function analyse(formula: string, values: Readonly<Record<string, Value>>
     derivatives: derivativeRows(built, sess),
     gradcheck: gradcheck(output, inputs, feeds, { session: new Session({ seed: 0 }) }),
     formulaNodes: countNodes(output),
-    tangent: (input, index = 0) => tangentTrace(output, feeds, [[input, oneHot(shapeOfValue(feeds[input.name], input.name), index)]], opts),
+    tangent: (input, index = 0) => {
+      if (!inputs.includes(input)) throw new Error(`tangent: ${input.name} is not an input of this formula`);
+      const shape = shapeOfValue(feeds[input.name], input.name);
+      if (!Number.isInteger(index) || index < 0 || index >= sizeOf(shape)) throw new RangeError(`tangent: ${input.name} has ${sizeOf(shape)} elements, so there is no element ${index}`);
+      return tangentTrace(output, feeds, [[input, oneHot(shape, index)]], opts);
+    },
   };
 }

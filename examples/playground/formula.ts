@@ -109,7 +109,7 @@ function locate(text: string, root: MNode): { at: Map<MNode, number>; tokenAt: M
       case 'ArrayNode': start = find(/\[/g); for (const i of (n as MArray).items) visit(i); find(/\]/g); break;
       case 'FunctionNode': {
         const f = n as MFunction;
-        start = f.fn.type === 'SymbolNode' ? visit(f.fn) : visit(f.fn);
+        start = visit(f.fn);
         find(/\(/g);
         for (const a of f.args) visit(a);
         find(/\)/g);
@@ -208,6 +208,12 @@ export interface Built {
   readonly inputs: readonly Node[];
   /** The values by placeholder name, ready to feed a Session. */
   readonly feeds: Readonly<Record<string, Value>>;
+  /**
+   * The same feeds keyed by placeholder node: a derivative may not read every input (d(a + b)/da is
+   * the constant 1), and a session refuses a feed name that none of its fetches reads, but takes a
+   * node it does not need.
+   */
+  readonly feedsByNode: ReadonlyMap<Node, Value>;
 }
 
 /**
@@ -319,5 +325,6 @@ export function buildGraph(parsed: Parsed, values: Readonly<Record<string, Value
   const output = build(parsed.root);
   const feeds: Record<string, Value> = {};
   for (const name of parsed.variables) feeds[name] = values[name];
-  return { output, inputs: [...inputs.values()], feeds };
+  const list = [...inputs.values()];
+  return { output, inputs: list, feeds, feedsByNode: new Map(list.map((p) => [p, values[p.name]])) };
 }

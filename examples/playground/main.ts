@@ -19,7 +19,7 @@ const EXAMPLES: readonly { formula: string; values: Record<string, string>; titl
   { title: 'the founding example', formula: '1/(1+exp(-(w0+w1*x1+w2*x2)))', values: DEFAULTS },
   { title: 'fan-out: x used three times', formula: 'x*x + sum(A*x)', values: { x: '[1, 2]', A: '[[1, 2], [3, 4]]' } },
   { title: 'a tanh layer', formula: 'sum(tanh(matmul(W, x) + b))', values: { W: '[[0.5, -1], [2, 0.3]]', x: '[[1], [2]]', b: '[[0.1], [-0.2]]' } },
-  { title: 'swell: the logistic map twice', formula: '4*(4*x*(1-x))*(1-4*x*(1-x))', values: { x: '0.3' } },
+  { title: 'swell: the logistic map, nested twice', formula: '4*(4*x*(1-x))*(1-4*x*(1-x))', values: { x: '0.3' } },
   { title: 'a rational function', formula: 'x^3 / (1 + x^2)', values: { x: '0.7' } },
 ];
 
@@ -142,6 +142,13 @@ function traceFor(a: Analysis, mode: Mode): Trace {
 function setMode(mode: Mode): void {
   state.mode = mode;
   if (!state.analysis) return;
+  if (mode === 'tangent' && state.analysis.built.inputs.length === 0) {
+    state.trace = null;
+    byId('trace').replaceChildren();
+    byId('step-count').textContent = '';
+    byId('step-info').textContent = 'This formula has no variables, so there is no input to move: forward mode has nothing to carry.';
+    return;
+  }
   state.trace = traceFor(state.analysis, mode);
   state.step = 0;
   renderTrace();

@@ -216,7 +216,7 @@ function checkedAtRunTime(d: Node, target: Node, n: Node, input: number): Node {
 }
 
 /** Its first input, whose run-time shape must be the second's. */
-export const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
+const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
   name: 'runTimeShape',
   linear: true,
   infer: ([d, like], { of }) => {
@@ -225,8 +225,6 @@ export const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
   },
   view: ([d]) => d,
   forward: ([d], out) => copyInto(out, d),
-  // ONNX Runtime checks shapes itself
-  onnx: (emit, [d]) => emit.node('Identity', [d]),
   backward: (grad) => [grad, null],
   jvp: ([dd], { inputs: [, like], attrs }): Node | null => (dd ? applyOp(RunTimeShape, [dd, like], attrs as { of: string }) : null),
 });

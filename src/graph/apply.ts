@@ -24,6 +24,7 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
   let type: TensorType;
   let a: A;
   try {
+    // attrs are data, never a function themselves, so a function is the builder's form (TypeScript cannot narrow a generic A)
     a = typeof attrs === 'function' ? (attrs as (inputs: readonly Node[]) => A)(inputs) : attrs;
   } catch (e) {
     if (e instanceof ShapeError) throw new ShapeError(`${op.name} '${nodeName}': ${e.message}`);

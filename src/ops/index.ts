@@ -55,6 +55,12 @@ import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
 import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
 import { DropoutMask, RandomDraw } from './random.js';
+import { Cos, Sin } from './trig.js';
+import { Erf } from './erf.js';
+import { Expm1, Log1p } from './log1p.js';
+import { Floor, Round, Sign } from './rounding.js';
+import { Cumsum } from './cumsum.js';
+import { SparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
 
 export const OPS: readonly OpDef[] = [
@@ -77,6 +83,8 @@ export const OPS: readonly OpDef[] = [
   Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
   // convolution and pooling
   Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
+  // more elementwise, scans, sparse labels
+  Sin, Cos, Erf, Log1p, Expm1, Sign, Floor, Round, Cumsum, SparseSoftmaxCrossEntropyWithLogits,
   // random (stateful)
   RandomDraw, DropoutMask,
   // dtype
@@ -141,3 +149,11 @@ export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions
 export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
 export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
 export { batchNormalization, layerNorm, moments } from './normalization.js';
+export { cos, sin } from './trig.js';
+export { erf } from './erf.js';
+export { expm1, log1p } from './log1p.js';
+export { floor, round, sign } from './rounding.js';
+export { cumsum } from './cumsum.js';
+export { sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
+export { clip, elu, gelu, leakyRelu, selu } from './activations.js';
+export { argmin, logSumExp, norm } from './reductions.js';

@@ -1,6 +1,6 @@
 import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../graph/random.js';
-import type { VariableAttrs } from '../ops/variable.js';
+import { isVariable } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
 import { checkFinite } from './numerics.js';
 import { captureCreationSites } from '../graph/debug.js';
@@ -174,12 +174,12 @@ export class Session {
   private storage(v: Node): NdArray {
     const have = this.values.get(v);
     if (have) return have;
-    if (!(v instanceof Node) || v.op.kind !== 'variable') {
+    if (!(v instanceof Node) || !isVariable(v)) {
       throw new TypeError(`'${(v as Node)?.name ?? String(v)}' is not a variable`);
     }
     const other = this.byName.get(v.name);
     if (other && other !== v) throw new Error(`two variables are named '${v.name}'; names must be unique in a session`);
-    const { initializer } = v.attrs as VariableAttrs;
+    const { initializer } = v.attrs;
     const rng = new Rng(initializer.seed ?? hashSeed(this.seed, v.name));
     let value: NdArray;
     try {
