@@ -159,6 +159,8 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   cast: (b, [x], n) => b.node('Cast', [x], { to: ELEM[n.dtype] }),
   identity: unary('Identity'),
   stopGradient: unary('Identity'),
+  // ONNX has no check of finiteness: the exported graph passes the value through unchecked
+  checkNumerics: unary('Identity'),
   onesLike: (b, [x], n) => filled(b, 1, b.shapeOf(x), n.dtype),
   zerosLike: (b, [x], n) => filled(b, 0, b.shapeOf(x), n.dtype),
   addN: (b, xs, n) => (xs.length === 1 ? b.node('Identity', xs) : n.dtype === 'int32' ? xs.slice(1).reduce((acc, x) => b.node('Add', [acc, x]), xs[0]) : b.node('Sum', xs)),
