@@ -9,6 +9,7 @@ import { describe, type Node } from '../graph/node.js';
 import type { OpDef } from '../graph/op.js';
 import { sameShape, type ConcreteShape } from '../graph/shape.js';
 import { broadcastView } from '../graph/tensor.js';
+import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
 import { liveness } from './liveness.js';
@@ -103,6 +104,7 @@ export function compile(
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   const arrays: NdArray[] = new Array(entries.length);
+  const intoVariable = assignsInPlace(entries, wanted);
   const steps: Step[] = [];
   const events: { step: number; node: Node | null; value: NdArray }[] = [];
   for (const e of entries) {
@@ -117,6 +119,8 @@ export function compile(
         throw new Error(`${describe(n)}: its view changed between planning and binding; views must depend on layout only`);
       }
       value = viewed;
+    } else if (intoVariable.has(e.id)) {
+      value = arrays[e.inputs[0].id];
     } else {
       const at = buffers.offset(e);
       value = ndarray(at === undefined ? allocate(e.dtype, 0) : viewOf(e.dtype, arena, at, e.bytes / bytesPer(e.dtype)), e.shape.slice());

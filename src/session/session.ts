@@ -9,6 +9,7 @@ import { describe, Node } from '../graph/node.js';
 import { compatible, formatShape, sameShape, ShapeError } from '../graph/shape.js';
 import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
+import { defaultArena, setWasmEnabled, wasmEnabled } from '../wasm/runtime.js';
 
 export type { Plan, PlanMemory, Step };
 export type Fetches = Node | readonly Node[] | { readonly [key: string]: Node };
@@ -49,8 +50,19 @@ export interface SessionOptions {
    * true picks segments of ~sqrt(N); a number sets their length. Default false. See docs/memory.md.
    */
   checkpoint?: boolean | number;
-  /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
+  /**
+   * Makes each plan's arena, the one buffer all of its arrays live in. Default: `defaultArena`, a
+   * WebAssembly memory for plans of 64 KiB and more, where elementwise ops run as SIMD (results
+   * within the tolerance docs/performance.md states of the JavaScript kernels), an ArrayBuffer for
+   * smaller plans and whenever WebAssembly is off (`wasm: false`, `setWasmEnabled(false)`,
+   * `DAGRAD_WASM=0`).
+   */
   arena?: (bytes: number) => ArrayBuffer;
+  /**
+   * false: this session's runs use JavaScript kernels only (plain ArrayBuffer arenas, and the
+   * WebAssembly kernels switched off while it runs). Default true.
+   */
+  wasm?: boolean;
 }
 
 /** A compiled plan, with the feeds it was compiled for. */
@@ -92,12 +104,15 @@ export class Session {
   private byObject = new WeakMap<object, FetchInfo>();
   private readonly maxPlans: number;
   private readonly planOptions: Parameters<typeof compile>[3];
+  private readonly jsOnly: boolean;
 
   constructor(opts: SessionOptions = {}) {
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
-    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena: opts.arena };
+    this.jsOnly = opts.wasm === false;
+    const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
+    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena };
   }
 
   /**
@@ -113,11 +128,21 @@ export class Session {
       info.last = cached;
     }
     const plan = cached.plan;
-    if (opts?.trace) traced(plan, opts.trace);
-    else execute(plan);
+    const wasm = wasmEnabled();
+    if (this.jsOnly && wasm) setWasmEnabled(false);
+    try {
+      if (opts?.trace) traced(plan, opts.trace);
+      else execute(plan);
+    } finally {
+      if (this.jsOnly && wasm) setWasmEnabled(true);
+    }
     this.kernelCalls += plan.kernels;
     const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
-    for (const { variable, value } of plan.assigns) copyInto(this.values.get(variable)!, value);
+    for (const { variable, value } of plan.assigns) {
+      const dst = this.values.get(variable)!;
+      // an assign the plan wrote straight into its variable (plan/assignInPlace.ts) is done
+      if (value !== dst) copyInto(dst, value);
+    }
     return results as Results<F>;
   }
 
