@@ -12,6 +12,7 @@ import { broadcastView } from '../graph/tensor.js';
 import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
+import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
 import { schedule, type Entry } from './schedule.js';
 
@@ -27,6 +28,12 @@ export interface Step {
   readonly inPlace: boolean;
   /** A second computation of its node, added by checkpointing. */
   readonly recompute: boolean;
+  /**
+   * Set when elementwise fusion (plan/fuse.ts) ran this step inside one loop with others: the nodes
+   * of that loop, in order. The loop runs at the last of them; the others' `run` is not called in
+   * untraced runs (their values are then not written).
+   */
+  readonly fused?: readonly Node[];
 }
 
 /** What a plan's buffers cost. Sizes are rounded up to 16 bytes, the arena's alignment. */
@@ -75,11 +82,18 @@ export interface PlanOptions {
   readonly checkpoint?: boolean | number;
   /** Makes the arena holding every buffer (default: an ArrayBuffer; a WebAssembly memory lets SIMD kernels read it). */
   readonly arena?: (bytes: number) => ArrayBuffer;
+  /** Fuse groups of elementwise steps into one loop each (plan/fuse.ts; needs `reuse`). Default true. */
+  readonly fuse?: boolean;
 }
 
 /** The plan plus what running it needs. */
 export interface Executable extends Plan {
+  /** One call per step, in order: what traced runs call. */
   readonly program: readonly (() => void)[];
+  /** What an untraced run calls: the program with each fused group's steps replaced by its loop. */
+  readonly fast: readonly (() => void)[];
+  /** The step each call of `fast` stands for (the last of a fused group), for error messages. */
+  readonly fastStep: readonly number[];
   /** Execution order for traced runs: a step to run (index into program, or -1), then a node to report. */
   readonly events: readonly { readonly step: number; readonly node: Node | null; readonly value: NdArray }[];
 }
@@ -106,6 +120,7 @@ export function compile(
   const arrays: NdArray[] = new Array(entries.length);
   const intoVariable = assignsInPlace(entries, wanted);
   const steps: Step[] = [];
+  const stepEntries: Entry[] = [];
   const events: { step: number; node: Node | null; value: NdArray }[] = [];
   for (const e of entries) {
     const n = e.node;
@@ -133,9 +148,24 @@ export function compile(
       const run = n.op.bind?.(bins, value, n.attrs) ?? (() => forward(bins, value, n.attrs));
       const inPlace = buffers.inPlace(e);
       steps.push({ node: n, forward, ins: bins, out: value, attrs: n.attrs, run, inPlace, recompute: e.original !== null });
+      stepEntries.push(e);
     }
     events.push({ step: e.kind === 'step' ? steps.length - 1 : -1, node: e.original ? null : n, value });
   }
+
+  const groups = opts.reuse && opts.fuse !== false
+    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)))
+    : [];
+  const fast: (() => void)[] = [];
+  const fastStep: number[] = [];
+  const groupEnding = new Map(groups.map((g) => [g.steps[g.steps.length - 1], g]));
+  const absorbed = new Set(groups.flatMap((g) => g.steps.slice(0, -1)));
+  for (const g of groups) for (const i of g.steps) steps[i] = { ...steps[i], fused: g.nodes };
+  steps.forEach((st, i) => {
+    if (absorbed.has(i)) return;
+    fast.push(groupEnding.get(i)?.run ?? st.run);
+    fastStep.push(i);
+  });
 
   const originals = entries.filter((e) => e.original === null);
   const values = new Map(originals.map((e) => [e.node, arrays[e.id]]));
@@ -158,6 +188,8 @@ export function compile(
       recomputed: steps.filter((s) => s.recompute).length,
     },
     program: steps.map((s) => s.run),
+    fast,
+    fastStep,
     events,
   };
 }

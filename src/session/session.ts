@@ -58,6 +58,8 @@ export interface SessionOptions {
    * `DAGRAD_WASM=0`).
    */
   arena?: (bytes: number) => ArrayBuffer;
+  /** Fuse groups of elementwise ops into one loop each (docs/performance.md). Default true; needs planMemory. */
+  fuse?: boolean;
   /**
    * false: this session's runs use JavaScript kernels only (plain ArrayBuffer arenas, and the
    * WebAssembly kernels switched off while it runs). Default true.
@@ -112,7 +114,7 @@ export class Session {
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
     this.jsOnly = opts.wasm === false;
     const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
-    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena };
+    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena, fuse: opts.fuse };
   }
 
   /**
@@ -297,12 +299,12 @@ export class Session {
 
 /** The run loop: every bound kernel, in order. */
 function execute(plan: Executable): void {
-  const program = plan.program;
+  const program = plan.fast;
   let i = 0;
   try {
     for (; i < program.length; i++) program[i]();
   } catch (e) {
-    throw new Error(`${describe(plan.steps[i].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(`${describe(plan.steps[plan.fastStep[i]].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 

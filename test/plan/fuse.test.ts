@@ -1,0 +1,153 @@
+/**
+ * Elementwise fusion (src/plan/fuse.ts): groups of elementwise ops whose intermediates have no
+ * other reader run as one loop, with the same bits as the ops one by one, and the plan says so.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Adam, AdamW, abs, add, assignSub, div, equal, exp, greater, greaterEqual, init, less, lessEqual, log, matmul, maximum,
+  minimum, mul, neg, OPS, placeholder, pow, relu, RMSProp, Session, setWasmEnabled, SGD, sigmoid, softplus, sqrt, square,
+  sub, sum, tanh, toFlat, variable, where, type DType, type Node,
+} from '../../src/index.js';
+import { formulaOf } from '../../src/ops/elementwise.js';
+import { Rng } from '../../src/graph/random.js';
+
+afterEach(() => setWasmEnabled(true));
+
+let uid = 0;
+const rng = new Rng(5);
+const data = (n: number, dtype: DType, lo = -2, hi = 2): number[] =>
+  Array.from({ length: n }, () => (dtype === 'int32' ? Math.round(lo + (hi - lo) * rng.uniform()) : lo + (hi - lo) * rng.uniform()));
+
+/** Runs `fetch` fused and unfused (same feeds); returns both results as flat arrays, and the fused plan. */
+function both(fetch: Node, feeds: [Node, number[]][], opts: { wasm?: boolean } = {}) {
+  const f = feeds.map(([n, d]) => [n, { data: d, shape: n.shape as number[] }] as const);
+  const fused = new Session(opts), plain = new Session({ ...opts, fuse: false });
+  const a = toFlat(fused.run(fetch, f)), b = toFlat(plain.run(fetch, f));
+  return { fused: a, plain: b, plan: fused.plan(fetch, f) };
+}
+
+const fusedGroups = (plan: { steps: readonly { node: Node; fused?: readonly Node[] }[] }) =>
+  [...new Set(plan.steps.filter((s) => s.fused).map((s) => s.fused!))].map((g) => g.map((n) => n.op.name));
+
+describe('elementwise fusion', () => {
+  it('runs a chain with a broadcast operand as one loop, bit for bit as the ops one by one (f32, f64, every size class)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [m, n] of [[1, 3], [4, 4], [64, 40], [300, 70]]) {
+        const x = placeholder(`fx${uid++}`, [m, n], dtype), b = placeholder(`fb${uid++}`, [n], dtype);
+        const y = tanh(add(mul(x, 1.7), b));
+        const { fused, plain, plan } = both(y, [[x, data(m * n, dtype)], [b, data(n, dtype)]]);
+        expect(fused).toEqual(plain);
+        expect(fusedGroups(plan)).toEqual([['mul', 'add', 'tanh']]);
+      }
+    }
+  });
+
+  it('every elementwise op fuses, as a member and as the group output, f32, f64 and int32, same bits as unfused', () => {
+    const unary: Record<string, (a: Node) => Node> = { neg, exp, log, sqrt, square, abs, sigmoid, tanh, relu, softplus };
+    const binary: Record<string, (a: Node, b: Node) => Node> = {
+      add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal,
+    };
+    const floatsOnly = new Set(['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'softplus', 'pow']);
+    const covered = new Set<string>();
+    for (const dtype of ['float32', 'float64', 'int32'] as const) {
+      const x = placeholder(`ex${uid++}`, [6, 50], dtype), y = placeholder(`ey${uid++}`, [50], dtype);
+      const pos = dtype === 'int32' ? x : add(abs(x), 0.5); // log, sqrt, pow want positive operands
+      const feeds: [Node, number[]][] = [[x, data(300, dtype, -3, 3)], [y, data(50, dtype, -3, 3)]];
+      for (const [name, f] of Object.entries(unary)) {
+        if (dtype === 'int32' && floatsOnly.has(name)) continue;
+        const fetch = neg(f(mul(pos, 1)));
+        const { fused, plain, plan } = both(fetch, feeds);
+        expect(fused, name).toEqual(plain);
+        expect(fusedGroups(plan).flat(), name).toContain(name);
+        covered.add(name);
+      }
+      for (const [name, f] of Object.entries(binary)) {
+        if (dtype === 'int32' && (floatsOnly.has(name) || name === 'div')) continue;
+        const fetch = f(square(pos), neg(y));
+        const { fused, plain, plan } = both(fetch, feeds);
+        expect(fused, name).toEqual(plain);
+        expect(fusedGroups(plan)[0]?.slice(-1), name).toEqual([name]);
+        covered.add(name);
+      }
+      const w = where(greater(x, 0), square(x), neg(y));
+      const r = both(w, feeds);
+      expect(r.fused).toEqual(r.plain);
+      expect(fusedGroups(r.plan)).toEqual([['greater', 'square', 'where']]);
+      covered.add('where');
+    }
+    covered.add('div');
+    expect([...covered].sort()).toEqual(OPS.filter((op) => formulaOf(op)).map((op) => op.name).sort());
+  });
+
+  it('does not fuse across a value with another reader, a fetched value, or a change of shape', () => {
+    const x = placeholder(`sx${uid++}`, [8, 8]);
+    const t = exp(x);
+    const y = add(mul(t, 2), t); // t has one reader (add reads it twice... and mul)
+    const feeds: [Node, number[]][] = [[x, data(64, 'float64')]];
+    const r = both(y, feeds);
+    expect(r.fused).toEqual(r.plain);
+    const s = new Session();
+    const plan = s.plan([y, t], [[x, { data: feeds[0][1], shape: [8, 8] }]]);
+    expect(fusedGroups(plan)).toEqual([['mul', 'add']]);
+    const z = add(sum(square(x), 1), 1); // square then a reduction then add: nothing elementwise to fuse
+    expect(fusedGroups(s.plan(z, [[x, { data: feeds[0][1], shape: [8, 8] }]]))).toEqual([]);
+  });
+
+  it('traced runs and plan.values still see every value', () => {
+    const x = placeholder(`tx${uid++}`, [100]);
+    const a = mul(x, 3), b = add(a, 1), c = sqrt(abs(b));
+    const s = new Session();
+    const feeds = [[x, { data: data(100, 'float64'), shape: [100] }]] as const;
+    const seen = new Map<Node, number[]>();
+    s.run(c, feeds, { trace: (n, v) => seen.set(n, toFlat(v)) });
+    const plain = new Session({ fuse: false });
+    for (const n of [a, b, c]) {
+      const want = toFlat(plain.run(n, feeds));
+      expect(seen.get(n)).toEqual(want);
+    }
+    expect(toFlat(s.run(c, feeds))).toEqual(toFlat(plain.run(c, feeds)));
+  });
+
+  for (const [name, make] of [
+    ['Adam', () => new Adam({ learningRate: 0.01 })],
+    ['AdamW', () => new AdamW({ learningRate: 0.01, weightDecay: 0.01 })],
+    ['RMSProp', () => new RMSProp({ learningRate: 0.01, momentum: 0.9 })],
+    ['SGD momentum', () => new SGD({ learningRate: 0.01, momentum: 0.9 })],
+  ] as const) {
+    it(`${name}: the update fuses into a few loops per variable, the last writing the variable, and trains bit for bit as unfused (JS and SIMD)`, () => {
+      for (const wasm of [true, false]) {
+        const results: number[][] = [];
+        let groups: string[][] = [];
+        const xs = { data: data(32 * 64, 'float32'), shape: [32, 64] };
+        for (const fuse of [true, false]) {
+          const tag = `o${uid++}`;
+          const x = placeholder(`${tag}x`, [32, 64], 'float32');
+          const w = variable(`${tag}w`, init.glorotUniform([64, 128], { dtype: 'float32', seed: 4 }));
+          const loss = sum(square(tanh(matmul(x, w))));
+          const step = make().minimize(loss);
+          const s = new Session({ fuse, wasm });
+          for (let t = 0; t < 3; t++) s.run(step, [[x, xs]]);
+          results.push(toFlat(s.getValue(w)));
+          if (fuse) groups = fusedGroups(s.plan(step, [[x, xs]]));
+        }
+        expect(results[0]).toEqual(results[1]);
+        const last = groups.find((g) => g[g.length - 1] === 'assignSub');
+        expect(last, JSON.stringify(groups)).toBeDefined();
+        expect(last!.length).toBeGreaterThanOrEqual(2);
+      }
+    });
+  }
+
+  it('an assign fused with its value writes the variable in place, reads in the run seeing the old value', () => {
+    const v = variable(`av${uid++}`, init.fill([500], 4));
+    const g = placeholder(`ag${uid++}`, [500]);
+    const before = sum(v);
+    const upd = assignSub(v, mul(sqrt(g), 0.5));
+    const s = new Session();
+    const feeds = [[g, { data: new Array(500).fill(4), shape: [500] }]] as const;
+    const [r] = s.run([before, upd], feeds);
+    expect(toFlat(r)).toEqual([2000]);
+    expect(toFlat(s.getValue(v))).toEqual(new Array(500).fill(3));
+    expect(fusedGroups(s.plan([before, upd], feeds))).toEqual([['sqrt', 'mul', 'assignSub']]);
+  });
+});
