@@ -176,5 +176,10 @@ function overlaps(a: NdArray, b: NdArray): boolean {
   return a0 <= b1 && b0 <= a1;
 }
 
-const sameLayout = (a: NdArray, b: NdArray): boolean =>
-  a.data === b.data && a.offset === b.offset && a.shape.every((d, k) => d === 1 || a.stride[k] === b.stride[k]);
+/** The same elements of the same memory, in the same order (two plan buffers may be views of one slot). */
+function sameLayout(a: NdArray, b: NdArray): boolean {
+  const da = a.data as unknown as Float64Array, db = b.data as unknown as Float64Array;
+  return da.constructor === db.constructor && da.buffer === db.buffer &&
+    da.byteOffset + a.offset * da.BYTES_PER_ELEMENT === db.byteOffset + b.offset * db.BYTES_PER_ELEMENT &&
+    a.shape.every((d, k) => d === 1 || a.stride[k] === b.stride[k]);
+}

@@ -93,6 +93,16 @@ describe('elementwise fusion', () => {
     expect(fusedGroups(s.plan(z, [[x, { data: feeds[0][1], shape: [8, 8] }]]))).toEqual([]);
   });
 
+  it('a long chain whose buffers ping-pong between two slots fuses into loops of at most 32 ops, same bits', () => {
+    const x = placeholder(`cx${uid++}`, [64], 'float32');
+    let y: Node = x;
+    for (let i = 0; i < 100; i++) y = tanh(add(y, 0.1));
+    const { fused, plain, plan } = both(y, [[x, data(64, 'float32')]]);
+    expect(fused).toEqual(plain);
+    const groups = fusedGroups(plan);
+    expect(groups.map((g) => g.length)).toEqual([32, 32, 32, 32, 32, 32, 8]);
+  });
+
   it('traced runs and plan.values still see every value', () => {
     const x = placeholder(`tx${uid++}`, [100]);
     const a = mul(x, 3), b = add(a, 1), c = sqrt(abs(b));
