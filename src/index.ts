@@ -2,7 +2,7 @@
 export type { DType, TypedArray } from './graph/dtype.js';
 export type { Dim, Shape, ConcreteShape } from './graph/shape.js';
 export { ShapeError, broadcastShapes, formatShape } from './graph/shape.js';
-export { Node, type Operand } from './graph/node.js';
+export { isOp, Node, type Operand } from './graph/node.js';
 export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.js';
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';
@@ -49,3 +49,16 @@ export { FLOATS } from './graph/apply.js';
 export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel, type Formula } from './kernels/elementwise.js';
 export { elementwise, type ElementwiseOp, type ElementwiseSpec } from './ops/elementwise.js';
 export { bySlope } from './ops/slope.js';
+export {
+  saveCheckpointBytes, loadCheckpointBytes, readCheckpointBytes, CheckpointError,
+  type LoadOptions, type CheckpointNameOptions,
+} from './checkpoint/checkpoint.js';
+export { crc32 } from './checkpoint/crc32.js';
+export { scope, currentScope, scopedName } from './graph/scope.js';
+export {
+  conv1d, conv2d, conv2dTranspose, maxPool2d, avgPool2d, globalAvgPool2d, randomUniform, randomNormal, dropout,
+  moments, batchNormalization, layerNorm,
+  type Conv1dOptions, type Conv2dOptions, type Padding, type Pool2dOptions, type DropoutOptions, type RandomOptions,
+} from './ops/index.js';
+import * as nn from './nn/index.js';
+export { nn };

@@ -25,9 +25,10 @@ export const FLOORS: Record<string, number> = {
   visualize: 6,
   checkpoint: 6,
   nn: 6,
-  onnx: 7,
-  node: 7,
-  '.': 8,
+  // the core's public API, and the entry points built on it (dagrad/onnx, dagrad/node)
+  '.': 7,
+  onnx: 8,
+  node: 8,
 };
 
 interface Edge { from: string; to: string; file: string; spec: string }

@@ -51,8 +51,14 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
-  model: { kind: 'string', metavar: 'FILE', help: 'a model written by `train --save FILE` (required)' },
+  model: { kind: 'string', metavar: 'FILE', help: 'a model written by `train --save FILE`, or a FILE.onnx written by `export` (required)' },
   csv: { kind: 'string', metavar: 'FILE', shown: 'standard input', help: 'rows to classify: a header row naming the model\'s feature columns' },
+  help: { kind: 'switch', help: 'show this help' },
+};
+
+export const EXPORT_FLAGS: Record<string, FlagSpec> = {
+  model: { kind: 'string', metavar: 'FILE', help: 'a model written by `train --save FILE` (required)' },
+  onnx: { kind: 'string', metavar: 'FILE.onnx', help: 'the ONNX file to write: graph, weights and what predict needs (required)' },
   help: { kind: 'switch', help: 'show this help' },
 };
 

@@ -1,16 +1,16 @@
 import { addN } from '../ops/addN.js';
 import { apply as applyOp } from '../graph/apply.js';
-import { broadcastLike } from '../ops/broadcast.js';
 import { onesLike, zerosLike } from '../ops/like.js';
 import { describe, Node } from '../graph/node.js';
-import { compatible, formatShape } from '../graph/shape.js';
-import { topoSort } from '../graph/topo.js';
+import { defineOp, type OpDef } from '../graph/op.js';
+import { copyInto } from '../graph/tensor.js';
+import { compatible, formatShape, isConcrete, ShapeError } from '../graph/shape.js';
+import { asList, topoSort } from '../graph/topo.js';
+import { Rewriter } from './simplify.js';
 
 export class GradientError extends Error {
   override name = 'GradientError';
 }
-
-const asList = (ys: Node | readonly Node[]): readonly Node[] => (ys instanceof Node ? [ys] : ys);
 
 /** The nodes of `order` that depend on one of `xs` (the xs included). */
 function dependents(order: readonly Node[], xs: readonly Node[]): Set<Node> {
@@ -27,6 +27,18 @@ export interface GradientsOptions {
    * `unconnected_gradients`).
    */
   unconnected?: 'zeros' | 'null';
+  /**
+   * Simplify each backward rule's nodes as they are built (docs/simplify.md): exact rewrites, constant
+   * folding, and sharing of nodes that compute the same thing. Default true; false builds the raw graph.
+   */
+  simplify?: boolean;
+}
+
+/** A simplifier for one gradients/jvp call, or a pass-through when simplification is off. */
+function simplifierFor(graph: readonly Node[], on: boolean | undefined): { mark: () => void; simplify: (n: Node) => Node } {
+  if (on === false) return { mark: () => {}, simplify: (n) => n };
+  const rw = new Rewriter(graph);
+  return { mark: () => rw.mark(), simplify: (n) => rw.simplify(n) };
 }
 
 /**
@@ -35,12 +47,13 @@ export interface GradientsOptions {
  * Contributions from every path are summed. An x that no gradient reaches gets zeros of its shape
  * (or null, with `unconnected: 'null'`).
  */
-export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros' }): Node[];
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros'; simplify?: boolean }): Node[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs: readonly (Node | null | undefined)[] | undefined, opts: GradientsOptions): (Node | null)[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts: GradientsOptions = {}): (Node | null)[] {
   const yl = asList(ys);
   const order = topoSort(yl);
   const live = dependents(order, xs);
+  const s = simplifierFor(order, opts.simplify);
   const parts = new Map<Node, Node[]>();
   const push = (n: Node, g: Node) => {
     const list = parts.get(n);
@@ -48,7 +61,8 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     else parts.set(n, [g]);
   };
   yl.forEach((y, i) => {
-    const g = gradYs?.[i] ?? onesLike(y);
+    s.mark();
+    const g = s.simplify(gradYs?.[i] ?? onesLike(y));
     if (!compatible(g.shape, y.shape) || g.dtype !== y.dtype) {
       throw new GradientError(`gradients: gradYs[${i}] is ${formatShape(g.shape)} ${g.dtype}, but ${describe(y)} is ${formatShape(y.shape)} ${y.dtype}`);
     }
@@ -59,25 +73,28 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     const n = order[k];
     const ps = parts.get(n);
     if (!ps) continue;
-    const g = ps.length === 1 ? ps[0] : addN(ps);
+    s.mark();
+    const g = ps.length === 1 ? ps[0] : s.simplify(addN(ps));
     total.set(n, g);
     if (n.op.nondifferentiable || !n.inputs.some((i) => live.has(i))) continue;
     if (!n.op.backward) {
       throw new GradientError(`gradients: ${describe(n)} has no backward rule, and a gradient must flow through it`);
     }
-    const gs = n.op.backward(g, n);
+    s.mark();
+    const gs = backwardOf(n, g);
     n.inputs.forEach((input, j) => {
-      const gi = gs[j];
+      const gi = gs[j] && live.has(input) ? s.simplify(gs[j]!) : null;
       if (!gi || !live.has(input)) return;
       if (!compatible(gi.shape, input.shape) || gi.dtype !== input.dtype) {
         throw new GradientError(
           `gradients: ${describe(n)} gave a ${formatShape(gi.shape)} ${gi.dtype} gradient for input ${j} (${describe(input)}, ${formatShape(input.shape)} ${input.dtype})`,
         );
       }
-      push(input, gi);
+      push(input, checkedAtRunTime(gi, input, n, j));
     });
   }
-  return xs.map((x) => total.get(x) ?? (opts.unconnected === 'null' ? null : zerosLike(x)));
+  s.mark();
+  return xs.map((x) => total.get(x) ?? (opts.unconnected === 'null' ? null : s.simplify(zerosLike(x))));
 }
 
 /**
@@ -85,7 +102,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
  * built in one forward sweep. Linear ops reuse themselves; every other op uses its jvp rule.
  * A y that no x reaches gets zeros of its shape.
  */
-export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[]): Node[] {
+export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[], opts: { simplify?: boolean } = {}): Node[] {
   if (tangents.length !== xs.length) throw new GradientError(`jvp: ${xs.length} xs but ${tangents.length} tangents`);
   const yl = asList(ys);
   const t = new Map<Node, Node>();
@@ -97,29 +114,91 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     }
     t.set(x, dx);
   });
-  for (const n of topoSort(yl)) {
+  const order = topoSort(yl);
+  const s = simplifierFor(order, opts.simplify);
+  for (const n of order) {
     if (t.has(n) || n.op.nondifferentiable) continue;
     const ins = n.inputs.map((i) => t.get(i) ?? null);
     if (ins.every((d) => d === null)) continue;
     let dn: Node | null;
+    s.mark();
     if (n.op.jvp) {
-      dn = n.op.jvp(ins, n);
+      dn = ruleCall('jvp', n, () => n.op.jvp!(ins, n));
     } else if (n.op.linear) {
       dn = applyLike(n, n.inputs.map((x, i) => ins[i] ?? zerosLike(x)));
     } else {
       throw new GradientError(`jvp: ${describe(n)} has no forward-mode rule, and a tangent must flow through it`);
     }
-    if (!dn) continue;
-    if (!compatible(dn.shape, n.shape)) dn = broadcastLike(dn, n);
+    if (dn === null) continue;
+    if (!(dn instanceof Node)) throw new GradientError(`jvp: the jvp rule of ${describe(n)} returned ${what(dn)}, expected a Node or null`);
+    dn = s.simplify(dn);
     if (!compatible(dn.shape, n.shape) || dn.dtype !== n.dtype) {
       throw new GradientError(`jvp: ${describe(n)} gave a ${formatShape(dn.shape)} ${dn.dtype} tangent for a ${formatShape(n.shape)} ${n.dtype} output`);
     }
-    t.set(n, dn);
+    t.set(n, checkedAtRunTime(dn, n, n, -1));
   }
-  return yl.map((y) => t.get(y) ?? zerosLike(y));
+  s.mark();
+  return yl.map((y) => t.get(y) ?? s.simplify(zerosLike(y)));
 }
 
 /** The same op with the same attributes, on other inputs (how a linear op is its own jvp). */
 function applyLike(n: Node, inputs: readonly Node[]): Node {
   return applyOp(n.op, inputs, n.attrs);
 }
+
+/** Runs an op's derivative rule; what it throws is reported as the rule's, naming the op and node. */
+function ruleCall<T>(rule: 'backward' | 'jvp', n: Node, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof GradientError) throw e;
+    const msg = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    throw new GradientError(`${rule === 'jvp' ? 'jvp' : 'gradients'}: the ${rule} rule of ${describe(n)} threw: ${msg}`, { cause: e });
+  }
+}
+
+/** The op's backward, held to its contract: one entry per input, each a Node or null. */
+function backwardOf(n: Node, g: Node): readonly (Node | null)[] {
+  const gs = ruleCall('backward', n, () => n.op.backward!(g, n));
+  if (!Array.isArray(gs) || gs.length !== n.inputs.length) {
+    const got = Array.isArray(gs) ? `${gs.length} entr${gs.length === 1 ? 'y' : 'ies'}` : what(gs);
+    throw new GradientError(
+      `gradients: the backward rule of ${describe(n)} returned ${got}, expected an array of ${n.inputs.length} (one Node or null per input)`,
+    );
+  }
+  gs.forEach((gi, j) => {
+    if (gi !== null && !(gi instanceof Node)) {
+      throw new GradientError(`gradients: the backward rule of ${describe(n)} returned ${what(gi)} for input ${j}, expected a Node or null`);
+    }
+  });
+  return gs;
+}
+
+const what = (x: unknown): string =>
+  x === null ? 'null' : x === undefined ? 'undefined' : Array.isArray(x) ? 'an array' : x instanceof Node ? `a bare Node (${describe(x)})` : typeof x;
+
+/**
+ * A derivative whose shape the build-time check could not settle (unknown dims), wrapped in a view
+ * that compares it with its target's run-time shape when a plan is compiled. sumLike and
+ * broadcastLike against the target itself check exactly that already.
+ */
+function checkedAtRunTime(d: Node, target: Node, n: Node, input: number): Node {
+  if (isConcrete(d.shape) && isConcrete(target.shape)) return d;
+  if ((d.op.name === 'sumLike' || d.op.name === 'broadcastLike') && d.inputs[1] === target) return d;
+  const of = input < 0 ? `the tangent of ${describe(n)}` : `the gradient of ${describe(n)} for input ${input} (${describe(target)})`;
+  return applyOp(RunTimeShape, [d, target], { of });
+}
+
+/** Its first input, whose run-time shape must be the second's. */
+const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
+  name: 'runTimeShape',
+  linear: true,
+  infer: ([d, like], { of }) => {
+    if (!compatible(d.shape, like.shape)) throw new ShapeError(`${of} is ${formatShape(d.shape)}, expected ${formatShape(like.shape)}`);
+    return { shape: like.shape.map((x, i) => x ?? d.shape[i]), dtype: d.dtype };
+  },
+  view: ([d]) => d,
+  forward: ([d], out) => copyInto(out, d),
+  backward: (grad) => [grad, null],
+  jvp: ([dd], { inputs: [, like], attrs }): Node | null => (dd ? applyOp(RunTimeShape, [dd, like], attrs as { of: string }) : null),
+});

@@ -35,17 +35,17 @@ export function jacobian(y: Node, x: Node, opts: JacobianOptions = {}): Node {
   if (ny === 0 || nx === 0) return constant({ data: new Float64Array(0), shape }, { dtype: y.dtype });
   let matrix: Node;
   if (mode === 'reverse') {
-    const rows = Array.from({ length: ny }, (_, i) => reshape(gradients(y, [x], [oneHot(ys, i, y.dtype)])[0], [1, nx]));
+    const rows = Array.from({ length: ny }, (_, i) => reshape(gradients(y, [x], [basisVector(ys, i, y.dtype)])[0], [1, nx]));
     matrix = rows.length === 1 ? rows[0] : concat(rows, 0);
   } else {
-    const columns = Array.from({ length: nx }, (_, j) => reshape(jvp(y, [x], [oneHot(xs, j, x.dtype)])[0], [ny, 1]));
+    const columns = Array.from({ length: nx }, (_, j) => reshape(jvp(y, [x], [basisVector(xs, j, x.dtype)])[0], [ny, 1]));
     matrix = columns.length === 1 ? columns[0] : concat(columns, 1);
   }
   return reshape(matrix, shape);
 }
 
-/** A constant of `shape` that is 1 at flat index `k` and 0 elsewhere. */
-export function oneHot(shape: ConcreteShape, k: number, dtype: DType): Node {
+/** The k-th standard basis vector, shaped: a constant of `shape`, 1 at flat index `k` and 0 elsewhere. */
+function basisVector(shape: ConcreteShape, k: number, dtype: DType): Node {
   const data = allocate(dtype, sizeOf(shape));
   data[k] = 1;
   return constant({ data, shape: shape.slice() }, { dtype });

@@ -1,27 +1,46 @@
 /**
  * checkOp: what a user runs in their own tests for an op they defined (with defineOp) or composed
- * (a builder function). For each case it checks the shape rule against what the kernel writes,
- * the kernel against an expected value when one is given, and backward and jvp against central
+ * (a builder function), and what dagrad's own gradient table runs for every built-in op. For each
+ * case it checks the shape rule against what the kernel writes, the kernel against an expected
+ * value when one is given and against the session's run, and backward and jvp against central
  * differences in float64, input by input (via gradcheck).
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { apply } from '../graph/apply.js';
 import { allocate, type DType } from '../graph/dtype.js';
+import { gradients, jvp } from '../autodiff/gradients.js';
+import { constant } from '../graph/constant.js';
 import type { Node } from '../graph/node.js';
 import type { OpDef, TensorType } from '../graph/op.js';
 import { Session } from '../session/session.js';
 import { compatible, formatShape, sameShape, sizeOf, stridesOf, type ConcreteShape, type Shape } from '../graph/shape.js';
 import { broadcastView, toFlat, toNdArray, type Input } from '../graph/tensor.js';
+import { topoSort } from '../graph/topo.js';
 import { placeholder } from '../ops/placeholder.js';
 import { gradcheck, type InputReport } from './gradcheck.js';
 
-export interface OpCase<A = any> {
+export interface OpCase<A = unknown> {
   /** A label for the report. Default: the input shapes. */
   name?: string;
-  /** One value per input. */
+  /** One value per input (per placeholder `build` receives). */
   inputs: readonly Input[];
-  /** The op's attributes, in the normalised form its builder would pass (defineOp ops only). */
-  attrs?: A;
+  /**
+   * The op's attributes (defineOp ops only), in the normalised form its builder would pass, or a
+   * function of the input nodes that makes them (as a builder passes to `apply`).
+   */
+  attrs?: A | ((inputs: readonly Node[]) => A);
+  /**
+   * Instead of applying the op to the inputs: builds the output from the input placeholders, with
+   * the op somewhere inside (a builder with its defaults, the op between other ops, an output
+   * made differentiable: `mul(oneHot(argmax(a)), a)`). Every node of the op in that graph gets the
+   * kernel checks, on the values that reach it; the derivatives are checked on the output.
+   */
+  build?: (...inputs: Node[]) => Node;
+  /**
+   * The output's derivative is zero by design (a state update, stopGradient, a detour through
+   * int32): checks that backward and jvp give zeros, not central differences.
+   */
+  zeroDerivative?: boolean;
   /** Per input: 'int32' inputs (indices, labels) are fed, never differentiated. Default 'float64'. */
   dtypes?: readonly DType[];
   /** The placeholders' static shapes where they differ from the values' (null = unknown), to check the rule on unknown dims. */
@@ -39,7 +58,7 @@ export interface CheckOpOptions {
   eps?: number;
   /** Which derivative rules to check. Default 'both'. */
   mode?: 'both' | 'reverse' | 'forward' | 'none';
-  /** Kernel values against `expected`: |got - want| <= valueTol * (1 + |want|). Default 1e-9. */
+  /** Kernel values against `expected` and against the session's run of the node: |got - want| <= valueTol * (1 + |want|). Default 1e-9. */
   valueTol?: number;
   seed?: number;
   /** Throw an OpCheckError with the summary when a check fails. Default false. */
@@ -49,7 +68,7 @@ export interface CheckOpOptions {
 export interface OpCaseReport {
   readonly name: string;
   readonly ok: boolean;
-  /** The rule's static shape; its shape for the concrete inputs; elements the kernel wrote (-1: not run). */
+  /** The output's static shape; its shape for the concrete inputs; elements the kernel wrote, over all of the op's nodes (-1: none run). */
   readonly shape: { readonly inferred: Shape | null; readonly runtime: ConcreteShape | null; readonly kernelWrote: number };
   /** What went wrong, in words; empty when the case passes. */
   readonly problems: readonly string[];
@@ -73,10 +92,10 @@ export class OpCheckError extends Error {
   }
 }
 
-type Checked = OpDef | ((...inputs: Node[]) => Node);
+type Checked<A> = OpDef<A> | ((...inputs: Node[]) => Node);
 
 /** Checks `op` on every case; see OpCase. An op is a definition or a builder composed of other ops. */
-export function checkOp(op: Checked, cases: readonly OpCase[], opts: CheckOpOptions = {}): OpCheckReport {
+export function checkOp<A>(op: Checked<A>, cases: readonly OpCase<A>[], opts: CheckOpOptions = {}): OpCheckReport {
   const name = typeof op === 'function' ? op.name || 'composite' : op.name;
   if (cases.length === 0) throw new TypeError(`checkOp ${name}: no cases`);
   const reports = cases.map((c, k) => checkCase(op, name, c, k, opts));
@@ -101,7 +120,7 @@ function formatCase(r: OpCaseReport): string {
   return lines.join('\n');
 }
 
-function checkCase(op: Checked, opName: string, c: OpCase, k: number, opts: CheckOpOptions): OpCaseReport {
+function checkCase<A>(op: Checked<A>, opName: string, c: OpCase<A>, k: number, opts: CheckOpOptions): OpCaseReport {
   const dtypes = c.inputs.map((_, i) => c.dtypes?.[i] ?? 'float64');
   const values = c.inputs.map((v, i) => toNdArray(v, { dtype: dtypes[i], where: `checkOp ${opName} case ${k} input ${i}`, cast: true }));
   const name = c.name ?? values.map((v) => formatShape(v.shape)).join(', ');
@@ -110,24 +129,44 @@ function checkCase(op: Checked, opName: string, c: OpCase, k: number, opts: Chec
   const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, dtypes[i]));
   let y: Node;
   try {
-    y = typeof op === 'function' ? op(...xs) : apply(op, xs, c.attrs ?? {});
+    if (typeof op === 'function') {
+      if (c.build || c.attrs !== undefined) throw new TypeError('build and attrs are for op definitions; a builder is checked as it is');
+      y = op(...xs);
+    } else {
+      y = c.build ? c.build(...xs) : apply(op, xs, c.attrs ?? ({} as A));
+    }
   } catch (e) {
     problems.push(`building the node failed: ${message(e)}`);
     return fail({ inferred: null, runtime: null, kernelWrote: -1 });
   }
-  if (typeof op !== 'function' && y.op !== op) problems.push(`the builder made a '${y.op.name}' node, not '${opName}'`);
+  // The op's own nodes: the case's output, or every node of the op inside the graph `build` made.
+  const under = typeof op === 'function' ? [] : topoSort([y]).filter((n) => n.op === op);
+  if (typeof op !== 'function' && under.length === 0) problems.push(`the case's graph has no '${opName}' node`);
+  const kernels = under.filter((n) => (n.op.kind ?? 'op') === 'op');
   const sess = new Session({ seed: opts.seed ?? 0 });
   const feeds = xs.map((x, i) => [x, values[i]] as [Node, Input]);
-  let out: NdArray;
+  const direct = typeof op !== 'function' && !c.build;
+  let out: NdArray | undefined;
   let wrote = -1;
-  let runtime: ConcreteShape;
+  let runtime: ConcreteShape | undefined;
   try {
-    if (typeof op === 'function') {
-      out = sess.run(y, feeds);
-      runtime = out.shape;
-    } else {
-      ({ out, wrote, runtime } = runKernel(op, y, values, c.attrs ?? {}, problems));
+    // What reaches each of the op's nodes: the inputs themselves, or the session's values in a graph.
+    const fetched = direct ? [] : sess.run([y, ...kernels.flatMap((n) => [n, ...n.inputs])], feeds);
+    if (!direct) [out] = fetched;
+    let at = 1;
+    for (const n of kernels) {
+      const value = direct ? null : fetched[at++];
+      const ins = direct ? values : n.inputs.map(() => fetched[at++]);
+      const before = problems.length;
+      const r = runKernel(n.op, n, ins, n.attrs, problems);
+      wrote = Math.max(wrote, 0) + r.wrote;
+      if (direct) [out, runtime] = [r.out, r.runtime];
+      if (problems.length > before || n.op.stateful) continue;
+      // The session may run another path (a plan-bound kernel, an in-place write): the same values.
+      compareValues(r.out, value ?? sess.run(n, feeds), opts.valueTol ?? 1e-9, `the session's value of ${n.op.name} '${n.name}'`, problems);
     }
+    out ??= sess.run(y, feeds);
+    runtime ??= out.shape;
   } catch (e) {
     problems.push(`running the op failed: ${message(e)}`);
     return fail({ inferred: y.shape, runtime: null, kernelWrote: wrote });
@@ -136,11 +175,11 @@ function checkCase(op: Checked, opName: string, c: OpCase, k: number, opts: Chec
   if (!compatible(y.shape, runtime)) {
     problems.push(`the shape rule gives ${formatShape(y.shape)} for the static shapes but ${formatShape(runtime)} for the concrete ones`);
   }
-  const got = toFlat(out);
+  const got = toFlat(out!);
   if (got.some((v) => !Number.isFinite(v)) && values.every((v) => toFlat(v).every(Number.isFinite))) {
     problems.push(`the output has non-finite values for finite inputs: [${got.slice(0, 6).join(', ')}${got.length > 6 ? ', …' : ''}]`);
   }
-  if (c.expected !== undefined) compareExpected(c, values, out, opts.valueTol ?? 1e-9, problems);
+  if (c.expected !== undefined) compareExpected(c, values, out!, opts.valueTol ?? 1e-9, problems);
   const inputs = problems.length === 0 ? checkDerivatives(y, xs, dtypes, feeds, c, opts, problems) : [];
   return { name, ok: problems.length === 0, shape, problems, inputs };
 }
@@ -153,6 +192,7 @@ function checkCase(op: Checked, opName: string, c: OpCase, k: number, opts: Chec
  * that differ between the runs mean the kernel reads its output.
  */
 function runKernel(op: OpDef, y: Node, values: readonly NdArray[], attrs: unknown, problems: string[]) {
+  if (!op.forward && !op.view) throw new Error(`${op.name} '${y.name}' has neither a view nor a forward kernel`);
   const types: TensorType[] = values.map((v, i) => ({ shape: v.shape, dtype: y.inputs[i].dtype }));
   const runtime = op.infer(types, attrs).shape as ConcreteShape;
   if (runtime.some((d) => d === null || !Number.isInteger(d) || d < 0)) {
@@ -181,7 +221,8 @@ function runKernel(op: OpDef, y: Node, values: readonly NdArray[], attrs: unknow
   for (let i = 0; i < n; i++) {
     const ua = a.buf[i] === a.s, ub = b.buf[i] === b.s;
     if (ua && ub) unwritten++;
-    else if (!Object.is(a.buf[i], b.buf[i])) differ++;
+    // a stateful op (a random draw) gives other values on each run by design
+    else if (!op.stateful && !Object.is(a.buf[i], b.buf[i])) differ++;
   }
   for (let i = n; i < n + guard; i++) if (a.buf[i] !== a.s || b.buf[i] !== b.s) past++;
   const rs = formatShape(runtime);
@@ -191,26 +232,41 @@ function runKernel(op: OpDef, y: Node, values: readonly NdArray[], attrs: unknow
   return { out: a.out, wrote: n - unwritten + past, runtime };
 }
 
-function compareExpected(c: OpCase, values: NdArray[], out: NdArray, tol: number, problems: string[]): void {
+function compareExpected<A>(c: OpCase<A>, values: NdArray[], out: NdArray, tol: number, problems: string[]): void {
   const want = toNdArray(typeof c.expected === 'function' ? c.expected(values) : c.expected!, { dtype: 'float64', where: 'expected', cast: true });
   if (!sameShape(want.shape, out.shape)) {
     problems.push(`the output has shape ${formatShape(out.shape)} but the expected value has ${formatShape(want.shape)}`);
     return;
   }
-  const w = toFlat(want), g = toFlat(out);
+  compareValues(out, want, tol, 'expected', problems);
+}
+
+/** `got` against `want` of the same shape: |got - want| <= tol * (1 + |want|) everywhere (NaN only where NaN is wanted). */
+function compareValues(got: NdArray, want: NdArray, tol: number, what: string, problems: string[]): void {
+  if (!sameShape(want.shape, got.shape)) {
+    problems.push(`the output has shape ${formatShape(got.shape)} but ${what} has ${formatShape(want.shape)}`);
+    return;
+  }
+  const w = toFlat(want), g = toFlat(got);
   let worst = -1, score = 0;
   for (let i = 0; i < w.length; i++) {
     const s = Object.is(g[i], w[i]) ? 0 : Math.abs(g[i] - w[i]) / (1 + Math.abs(w[i]));
     if (Number.isNaN(s) || s > score) [worst, score] = [i, Number.isNaN(s) ? Infinity : s];
   }
-  if (worst >= 0 && score > tol) problems.push(`output element [${worst}] is ${g[worst]}, expected ${w[worst]}`);
+  if (worst >= 0 && score > tol) problems.push(`output element [${worst}] is ${g[worst]}, ${what === 'expected' ? 'expected' : `but ${what} is`} ${w[worst]}`);
 }
 
-function checkDerivatives(
-  y: Node, xs: readonly Node[], dtypes: readonly DType[], feeds: [Node, Input][], c: OpCase, opts: CheckOpOptions, problems: string[],
+function checkDerivatives<A>(
+  y: Node, xs: readonly Node[], dtypes: readonly DType[], feeds: [Node, Input][], c: OpCase<A>, opts: CheckOpOptions, problems: string[],
 ): InputReport[] {
   const mode = opts.mode ?? 'both';
-  if (mode === 'none' || y.op.nondifferentiable) return [];
+  if (mode === 'none') return [];
+  if (c.zeroDerivative) {
+    checkZeroDerivative(y, xs.filter((_, i) => dtypes[i] === 'float64'), feeds, mode, problems);
+    return [];
+  }
+  // A nondifferentiable op's float64 output is still checked: central differences must find it flat.
+  if (y.op.nondifferentiable && y.dtype !== 'float64') return [];
   if (y.dtype !== 'float64') {
     problems.push(`the output is ${y.dtype}; derivatives are checked on float64 outputs (pass mode: 'none' to skip them)`);
     return [];
@@ -232,6 +288,28 @@ function checkDerivatives(
     }
   });
   return reports;
+}
+
+/** Backward and jvp of `y` give zeros, for each differentiable input and mode. */
+function checkZeroDerivative(y: Node, xs: readonly Node[], feeds: [Node, Input][], mode: 'both' | 'reverse' | 'forward', problems: string[]): void {
+  if (xs.length === 0) {
+    problems.push('zeroDerivative needs a float64 input to differentiate against');
+    return;
+  }
+  const sess = new Session();
+  const ones = (x: Node) => constant({ data: new Float64Array(sizeOf(x.shape.map((d) => d ?? 1))).fill(1), shape: x.shape.map((d) => d ?? 1) });
+  const check = (m: 'reverse' | 'forward', ds: () => Node[]) => {
+    try {
+      sess.run(ds(), feeds).forEach((d, i) => {
+        const flat = toFlat(d), at = flat.findIndex((v) => v !== 0);
+        if (at >= 0) problems.push(`${m === 'reverse' ? 'backward' : 'jvp'} for input ${i} (${xs[i].name}) is ${flat[at]} at [${at}], not zero`);
+      });
+    } catch (e) {
+      problems.push(`${m === 'reverse' ? 'backward' : 'jvp'} failed: ${message(e)}`);
+    }
+  };
+  if (mode !== 'forward') check('reverse', () => gradients(y, xs));
+  if (mode !== 'reverse') check('forward', () => xs.map((x) => jvp(y, [x], [ones(x)])[0]));
 }
 
 const sig = (v: number): string => String(Number(v.toPrecision(12)));

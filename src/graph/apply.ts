@@ -1,8 +1,9 @@
-import type { DType } from './dtype.js';
+import { isDType, type DType } from './dtype.js';
 import { Node, takeId, type Operand } from './node.js';
 import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
 import { constant } from './constant.js';
+import { scopedName } from './scope.js';
 
 /**
  * Builds a node: lifts numbers to constants of the first node input's dtype, runs the op's shape and
@@ -10,9 +11,9 @@ import { constant } from './constant.js';
  * a function of the inputs (a builder normalising axes against the input's rank), so that its
  * errors name the node too.
  */
-export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node {
+export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | ((inputs: readonly Node[]) => A) = {} as A, name?: string): Node<A> {
   const id = takeId();
-  const nodeName = name ?? `${op.name}_${id}`;
+  const nodeName = scopedName(name ?? `${op.name}_${id}`);
   const first = operands.find((x): x is Node => x instanceof Node);
   const inputs = operands.map((x, i) => {
     if (x instanceof Node) return x;
@@ -22,13 +23,39 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
   let type: TensorType;
   let a: A;
   try {
+    // attrs are data, never a function themselves, so a function is the builder's form (TypeScript cannot narrow a generic A)
     a = typeof attrs === 'function' ? (attrs as (inputs: readonly Node[]) => A)(inputs) : attrs;
-    type = op.infer(inputs, a);
   } catch (e) {
     if (e instanceof ShapeError) throw new ShapeError(`${op.name} '${nodeName}': ${e.message}`);
     throw e;
   }
-  return new Node(id, op as OpDef, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  type = inferChecked(op, inputs, a, `${op.name} '${nodeName}'`);
+  return new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
+}
+
+/**
+ * Runs an op's shape rule, held to its contract: dims are integers >= 0 (or null before run time),
+ * the dtype is a known one. Whatever the rule throws comes out naming `where` (the op and node).
+ */
+export function inferChecked<A>(op: OpDef<A>, inputs: readonly TensorType[], attrs: A, where: string, concrete = false): TensorType {
+  let type: TensorType;
+  try {
+    type = op.infer(inputs, attrs);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(`${where}: ${e.message}`, { cause: e });
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const Thrown = e instanceof TypeError ? TypeError : ShapeError;
+    throw new Thrown(`${where}: the shape rule of op '${op.name}' threw ${msg}`, { cause: e });
+  }
+  const shape = (type as TensorType | undefined)?.shape;
+  if (!Array.isArray(shape) || shape.some((d) => !(d === null && !concrete) && !(Number.isInteger(d) && d >= 0))) {
+    const got = Array.isArray(shape) ? `[${shape.map((d) => (typeof d === 'number' || d === null ? String(d) : typeof d)).join(',')}]` : String(shape);
+    throw new ShapeError(`${where}: the shape rule of op '${op.name}' returned shape ${got}; dims must be integers >= 0${concrete ? '' : ' or null'}`);
+  }
+  if (!isDType(type.dtype)) {
+    throw new ShapeError(`${where}: the shape rule of op '${op.name}' returned dtype ${String(type.dtype)}; expected float32, float64 or int32`);
+  }
+  return type;
 }
 
 function describeValue(x: unknown): string {

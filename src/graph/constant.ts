@@ -3,6 +3,7 @@ import { dtypeOfArray, type DType } from './dtype.js';
 import { defineOp } from './op.js';
 import { Node, takeId } from './node.js';
 import { toNdArray, type Input } from './tensor.js';
+import { scopedName } from './scope.js';
 
 /** A fixed value baked into the graph.  d(const) = 0 */
 export const Constant = defineOp<{ value: NdArray }>({
@@ -22,5 +23,5 @@ const dtypeOf = (v: NdArray): DType => dtypeOfArray(v.data)!;
 export function constant(value: Input, opts: { dtype?: DType; name?: string } = {}): Node {
   const v = toNdArray(value, { dtype: opts.dtype, where: 'constant', cast: true });
   const id = takeId();
-  return new Node(id, Constant, [], { value: v }, v.shape.slice(), dtypeOf(v), opts.name ?? `constant_${id}`);
+  return new Node(id, Constant, [], { value: v }, v.shape.slice(), dtypeOf(v), scopedName(opts.name ?? `constant_${id}`));
 }

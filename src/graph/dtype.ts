@@ -2,8 +2,6 @@
 export type DType = 'float32' | 'float64' | 'int32';
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
-
 /** Each dtype's typed-array constructor: the one place that maps the two. */
 const ARRAY = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 

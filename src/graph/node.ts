@@ -6,13 +6,17 @@ let nextId = 0;
 /** Ids are unique and increase in creation order, which makes every traversal deterministic. */
 export const takeId = (): number => nextId++;
 
-/** An immutable vertex of the graph: what to compute, from what, and the static type of the result. */
-export class Node {
+/**
+ * An immutable vertex of the graph: what to compute, from what, and the static type of the result.
+ * `A` is the type of its op's attributes; a node of unknown op is a `Node` (attrs: unknown), which
+ * `isOp` narrows.
+ */
+export class Node<A = unknown> {
   constructor(
     readonly id: number,
-    readonly op: OpDef,
+    readonly op: OpDef<A>,
     readonly inputs: readonly Node[],
-    readonly attrs: any,
+    readonly attrs: A,
     readonly shape: Shape,
     readonly dtype: DType,
     readonly name: string,
@@ -29,7 +33,8 @@ export class Node {
   }
 }
 
-export const isNode = (x: unknown): x is Node => x instanceof Node;
+/** Whether `n` is a node of `op`; narrows its attrs to the op's. */
+export const isOp = <A>(n: Node, op: OpDef<A>): n is Node<A> => n.op === op;
 
 /** What an op accepts as an input: a node, or a number lifted to a constant of its sibling's dtype. */
 export type Operand = Node | number;

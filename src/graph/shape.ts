@@ -62,24 +62,52 @@ export function broadcastType(inputs: readonly TensorType[], allowed?: readonly 
   return { shape, dtype: sameDType(inputs, allowed) };
 }
 
-/** Negative axes count from the end; the result is sorted and unique. `undefined` means every axis. */
-export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number): number[] {
+function outOfRange(axis: number, lo: number, of: Shape | number): ShapeError {
+  const rank = typeof of === 'number' ? of : of.length;
+  const range = rank === 0 ? '(an array of rank 0 has no axes)' : `[${lo}, ${rank})`;
+  return new ShapeError(`axis ${axis} is out of range ${range} for ${typeof of === 'number' ? `rank ${rank}` : formatShape(of)}`);
+}
+
+/**
+ * An axis of an array of shape `of` (or of rank `of`) as an index in [0, rank); a negative axis
+ * counts from the end. Builders normalise with it, inside `apply`, so that its error names the node.
+ */
+function normalizeAxis(axis: number, of: Shape | number): number {
+  const rank = typeof of === 'number' ? of : of.length;
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) throw outOfRange(axis, -rank, of);
+  return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * A shape rule's check of an axis attribute, which builders normalised: an index in [0, rank).
+ * Rules still check it, because attrs can come from elsewhere (checkOp, a user's `apply`).
+ */
+export function checkAxis(axis: number, of: Shape | number): number {
+  const rank = typeof of === 'number' ? of : of.length;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw outOfRange(axis, 0, of);
+  return axis;
+}
+
+/** `{ axis }` attrs along one axis of input `k`, as a function for `apply`: normalised there, so that a bad axis names the node. */
+export const axisAttrs = (axis: number, k = 0) => (inputs: readonly { readonly shape: Shape }[]): { axis: number } => ({
+  axis: normalizeAxis(axis, inputs[k].shape),
+});
+
+/**
+ * Axes of an array of shape `of` (or of rank `of`): negative ones count from the end; the result is
+ * sorted and unique. `undefined` means every axis.
+ */
+export function normalizeAxes(axes: number | readonly number[] | undefined, of: Shape | number): number[] {
+  const rank = typeof of === 'number' ? of : of.length;
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
   const out = new Set<number>();
   for (const a of list) {
-    if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new ShapeError(`axis ${a} is out of range for rank ${rank}`);
-    }
-    const n = a < 0 ? a + rank : a;
+    const n = normalizeAxis(a, of);
     if (out.has(n)) throw new ShapeError(`axis ${a} is repeated`);
     out.add(n);
   }
   return [...out].sort((x, y) => x - y);
-}
-
-export function normalizeAxis(axis: number, rank: number): number {
-  return normalizeAxes(axis, rank)[0];
 }
 
 /** Row-major strides of a contiguous array. */

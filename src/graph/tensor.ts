@@ -58,18 +58,31 @@ export function copyInto(out: NdArray, src: NdArray): void {
   if (out.size > 0) ops.assign(out, src);
 }
 
-function shapeOfNested(x: NestedArray, where: string): number[] {
+/**
+ * The shape of a nested array, read along its first elements (the one reader of nested shapes;
+ * raggedness is found when the values are copied). The innermost first element must be a number,
+ * unless an axis is empty. `where` names the value for errors.
+ */
+export function nestedShape(x: NestedArray, where: string): number[] {
   const shape: number[] = [];
-  let cur: NestedArray = x;
+  let cur: unknown = x;
   while (Array.isArray(cur)) {
     shape.push(cur.length);
-    if (cur.length === 0) break;
+    if (cur.length === 0) return shape;
     cur = cur[0];
   }
-  if (typeof cur !== 'number' && !Array.isArray(cur)) {
-    throw new TypeError(`${where}: expected numbers, found ${typeof cur}`);
-  }
+  if (typeof cur !== 'number') throw new TypeError(`${where}: expected numbers, found ${describeValue(cur)}`);
   return shape;
+}
+
+/** `null`, `bigint`, `an object`: what a value is, for errors. */
+export function describeValue(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return 'an array';
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (typeof x === 'object') return 'an object';
+  return typeof x;
 }
 
 function flattenInto(x: NestedArray, shape: readonly number[], depth: number, out: TypedArray, pos: { i: number }, path: string, where: string): void {
@@ -113,7 +126,7 @@ export function toNdArray(x: Input, opts: { dtype?: DType; where?: string; cast?
     return ndarray(out, shape.slice());
   }
   if (typeof x === 'number' || Array.isArray(x)) {
-    const shape = shapeOfNested(x as NestedArray, where);
+    const shape = nestedShape(x as NestedArray, where);
     const dtype = check(undefined);
     const out = allocate(dtype, sizeOf(shape));
     flattenInto(x as NestedArray, shape, 0, out, { i: 0 }, '', where);
@@ -123,7 +136,7 @@ export function toNdArray(x: Input, opts: { dtype?: DType; where?: string; cast?
     }
     return ndarray(out, shape);
   }
-  throw new TypeError(`${where}: cannot make an array from ${x === null ? 'null' : typeof x}`);
+  throw new TypeError(`${where}: cannot make an array from ${describeValue(x)}`);
 }
 
 function findNonInteger(x: NestedArray): number | undefined {
@@ -165,21 +178,12 @@ export function broadcastView(a: NdArray, shape: ConcreteShape): NdArray {
   return ndarray(a.data, shape.slice(), stride, a.offset);
 }
 
-/** The shape an Input will have, without converting it (nested arrays: read along the first elements). */
-export function inputShape(x: Input): number[] {
+/** The shape an Input will have, without converting it. `where` names it for errors. */
+export function inputShape(x: Input, where = 'value'): number[] {
   if (isNdArray(x)) return x.shape.slice();
-  if (typeof x === 'number') return [];
-  if (Array.isArray(x)) {
-    const shape: number[] = [];
-    let cur: unknown = x;
-    while (Array.isArray(cur)) {
-      shape.push(cur.length);
-      cur = cur[0];
-    }
-    return shape;
-  }
+  if (typeof x === 'number' || Array.isArray(x)) return nestedShape(x as NestedArray, where);
   if (typeof x === 'object' && x !== null && 'shape' in x) return (x as { shape: readonly number[] }).shape.slice();
-  throw new TypeError(`cannot make an array from ${x === null ? 'null' : typeof x}`);
+  throw new TypeError(`${where}: cannot make an array from ${describeValue(x)}`);
 }
 
 /** The dtype an Input carries itself (typed arrays), or undefined (plain numbers take the target's). */

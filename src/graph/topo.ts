@@ -1,4 +1,7 @@
-import type { Node } from './node.js';
+import { Node } from './node.js';
+
+/** Roots given as one node or a list, as a list. */
+export const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs instanceof Node ? [xs] : xs);
 
 /**
  * Every node reachable from `roots` through inputs, each after all of its inputs. Iterative (a deep

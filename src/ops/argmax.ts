@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { formatShape, ShapeError } from '../graph/shape.js';
+import { axisAttrs, checkAxis, formatShape, ShapeError } from '../graph/shape.js';
 import type { Data } from '../graph/tensor.js';
 import { alongAxis, lanes } from '../kernels/lanes.js';
 
@@ -14,7 +14,7 @@ export const Argmax = defineOp<{ axis: number }>({
   name: 'argmax',
   nondifferentiable: true,
   infer: ([x], { axis }) => {
-    if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${formatShape(x.shape)}`);
+    checkAxis(axis, x.shape);
     if (x.shape[axis] === 0) throw new ShapeError(`axis ${axis} of ${formatShape(x.shape)} is empty`);
     return { shape: x.shape.filter((_, i) => i !== axis), dtype: 'int32' };
   },
@@ -35,5 +35,4 @@ export const Argmax = defineOp<{ axis: number }>({
     });
   },
 });
-export const argmax = (x: Node, axis = -1, name?: string): Node =>
-  apply(Argmax, [x], { axis: axis < 0 && axis >= -x.rank ? axis + x.rank : axis }, name);
+export const argmax = (x: Node, axis = -1, name?: string): Node => apply(Argmax, [x], axisAttrs(axis), name);

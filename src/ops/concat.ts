@@ -1,7 +1,7 @@
 import { apply, sameDType } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { formatShape, ShapeError, type Dim } from '../graph/shape.js';
+import { axisAttrs, checkAxis, formatShape, ShapeError, type Dim } from '../graph/shape.js';
 import { copyInto } from '../graph/tensor.js';
 import { zerosLike } from './like.js';
 import { sliceBounds } from './slice.js';
@@ -22,7 +22,7 @@ export const Concat = defineOp<{ axis: number }>({
     if (xs.length === 0) fail('nothing to join');
     const rank = xs[0].shape.length;
     if (xs.some((x) => x.shape.length !== rank)) fail('ranks differ');
-    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) fail(`out of range for rank ${rank}`);
+    checkAxis(axis, xs[0].shape);
     const shape = xs[0].shape.map((_, i) => {
       if (i === axis) return total(xs.map((x) => x.shape[i]));
       const known = xs.map((x) => x.shape[i]).filter((d) => d !== null);
@@ -56,6 +56,5 @@ export const Concat = defineOp<{ axis: number }>({
 /** NumPy's concatenate (axis 0 by default; negative axes count from the end). */
 export function concat(xs: readonly Node[], axis = 0, name?: string): Node {
   if (xs.length === 0) throw new ShapeError(`concat${name ? ` '${name}'` : ''}: needs at least one input`);
-  // The rule checks the axis, so that a bad one is reported with the node and the shapes.
-  return apply(Concat, xs, { axis: axis < 0 && axis >= -xs[0].rank ? axis + xs[0].rank : axis }, name);
+  return apply(Concat, xs, axisAttrs(axis), name);
 }

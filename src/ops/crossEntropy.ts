@@ -1,7 +1,7 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { broadcastShapes, compatible, formatShape, ShapeError } from '../graph/shape.js';
+import { axisAttrs, broadcastShapes, checkAxis, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { binary } from '../kernels/elementwise.js';
 import { softmaxCrossEntropyInto } from '../kernels/softmax.js';
 import { addTangents, sumTo } from './broadcast.js';
@@ -10,7 +10,7 @@ import { logSoftmax } from './logSoftmax.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { sigmoid } from './sigmoid.js';
-import { axisOf, softmax } from './softmax.js';
+import { softmax } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
@@ -48,7 +48,7 @@ export const SoftmaxCrossEntropyWithLogits = defineOp<{ axis: number }>({
   infer: ([z, x], { axis }) => {
     const pair = `labels ${formatShape(z.shape)} and logits ${formatShape(x.shape)}`;
     if (!compatible(z.shape, x.shape)) throw new ShapeError(`${pair} must have the same shape`);
-    if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${pair}`);
+    checkAxis(axis, x.shape);
     return { shape: x.shape.filter((_, i) => i !== axis), dtype: sameDType([z, x], FLOATS) };
   },
   forward: ([z, x], out, { axis }) => softmaxCrossEntropyInto(out, z, x, axis),
@@ -60,4 +60,4 @@ export const SoftmaxCrossEntropyWithLogits = defineOp<{ axis: number }>({
     addTangents(dz && sum(mul(neg(logSoftmax(x, axis)), dz), axis), dx && sum(mul(logitsSlope(z, x, axis), dx), axis)),
 });
 export const softmaxCrossEntropyWithLogits = (labels: Node, logits: Node, axis = -1, name?: string): Node =>
-  apply(SoftmaxCrossEntropyWithLogits, [labels, logits], { axis: axisOf(logits, axis) }, name);
+  apply(SoftmaxCrossEntropyWithLogits, [labels, logits], axisAttrs(axis, 1), name);

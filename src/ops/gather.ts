@@ -1,14 +1,13 @@
 import { apply } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp, type TensorType } from '../graph/op.js';
-import { formatShape, ShapeError, type Shape } from '../graph/shape.js';
+import { axisAttrs, checkAxis, formatShape, ShapeError, type Shape } from '../graph/shape.js';
 import { gatherInto } from '../kernels/gather.js';
 import { scatterAdd } from './scatterAdd.js';
 
 /** The shape of `params` gathered at `indices` along `axis`; checks the axis and the indices' dtype. */
 export function gatheredShape(params: TensorType, indices: TensorType, axis: number): Shape {
-  const r = params.shape.length;
-  if (!Number.isInteger(axis) || axis < 0 || axis >= r) throw new ShapeError(`axis out of range for params ${formatShape(params.shape)}`);
+  checkAxis(axis, params.shape);
   if (indices.dtype !== 'int32') throw new ShapeError(`indices ${formatShape(indices.shape)} are ${indices.dtype}, not int32`);
   return [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)];
 }
@@ -26,4 +25,4 @@ export const Gather = defineOp<{ axis: number }>({
   jvp: ([dp], { inputs: [, indices], attrs: { axis } }) => dp && gather(dp, indices, axis),
 });
 export const gather = (params: Node, indices: Node, axis = 0, name?: string): Node =>
-  apply(Gather, [params, indices], { axis: axis < 0 && axis >= -params.rank ? axis + params.rank : axis }, name);
+  apply(Gather, [params, indices], axisAttrs(axis), name);

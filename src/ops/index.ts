@@ -52,6 +52,9 @@ import { ScatterAdd } from './scatterAdd.js';
 import { Size } from './size.js';
 import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
+import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
+import { DropoutMask, RandomDraw } from './random.js';
+import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
 
 export const OPS: readonly OpDef[] = [
   // sources and state
@@ -71,6 +74,10 @@ export const OPS: readonly OpDef[] = [
   Concat, Slice, Pad, Gather, ScatterAdd,
   // neural networks
   Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
+  // convolution and pooling
+  Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
+  // random (stateful)
+  RandomDraw, DropoutMask,
   // dtype
   Cast,
   // structural
@@ -126,3 +133,7 @@ export { scatterAdd } from './scatterAdd.js';
 export { size } from './size.js';
 export { slice } from './slice.js';
 export { softmax } from './softmax.js';
+export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
+export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
+export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
+export { batchNormalization, layerNorm, moments } from './normalization.js';

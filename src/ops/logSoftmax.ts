@@ -4,7 +4,8 @@ import { defineOp } from '../graph/op.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { exp } from './exp.js';
 import { mul } from './mul.js';
-import { alongAxisType, axisOf } from './softmax.js';
+import { axisAttrs } from '../graph/shape.js';
+import { alongAxisType } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
@@ -19,4 +20,4 @@ export const LogSoftmax = defineOp<{ axis: number }>({
   backward: (grad, out) => [sub(grad, mul(exp(out), sum(grad, out.attrs.axis, { keepDims: true })))],
   jvp: ([dx], out) => sub(dx!, sum(mul(exp(out), dx!), out.attrs.axis, { keepDims: true })),
 });
-export const logSoftmax = (x: Node, axis = -1, name?: string): Node => apply(LogSoftmax, [x], { axis: axisOf(x, axis) }, name);
+export const logSoftmax = (x: Node, axis = -1, name?: string): Node => apply(LogSoftmax, [x], axisAttrs(axis), name);

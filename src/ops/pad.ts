@@ -27,7 +27,7 @@ export const Pad: OpDef<PadAttrs> = defineOp<PadAttrs>({
     fill(out, value);
     copyInto(out.lo(...before).hi(...x.shape), x);
   },
-  backward: (grad, { attrs: { before, after } }) => [sliceBounds(grad, before, after.map((a: number) => (a > 0 ? -a : null)))],
+  backward: (grad, { attrs: { before, after } }) => [sliceBounds(grad, before, after.map((a) => (a > 0 ? -a : null)))],
   jvp: ([dx], { attrs }) => apply(Pad, [dx!], { ...attrs, value: 0 }),
 });
 

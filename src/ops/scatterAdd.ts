@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { compatible, formatShape, ShapeError } from '../graph/shape.js';
+import { axisAttrs, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { fill } from '../kernels/elementwise.js';
 import { scatterAddInto } from '../kernels/gather.js';
 import { gather, gatheredShape } from './gather.js';
@@ -28,4 +28,4 @@ export const ScatterAdd = defineOp<{ axis: number }>({
   jvp: ([du], { inputs: [, indices, like], attrs: { axis } }) => du && scatterAdd(du, indices, like, axis),
 });
 export const scatterAdd = (updates: Node, indices: Node, like: Node, axis = 0, name?: string): Node =>
-  apply(ScatterAdd, [updates, indices, like], { axis: axis < 0 && axis >= -like.rank ? axis + like.rank : axis }, name);
+  apply(ScatterAdd, [updates, indices, like], axisAttrs(axis, 2), name);

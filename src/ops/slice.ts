@@ -40,8 +40,7 @@ export const Slice: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
     return { shape: x.shape.map((d, i) => length(d, begin[i], end[i], fail)), dtype: x.dtype };
   },
   view: ([x], { begin }, shape) => x.lo(...begin.map((b, i) => at(b, x.shape[i]))).hi(...shape),
-  backward: (grad, { inputs: [x], attrs, name }) => {
-    const { begin, end } = attrs as SliceAttrs;
+  backward: (grad, { inputs: [x], attrs: { begin, end }, name }) => {
     // pad needs each bound's distance from its own end of the axis, which an unknown axis hides
     // when the bound counts from the other end.
     const paddings = x.shape.map((d, i): [number, number] => {

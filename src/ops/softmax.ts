@@ -1,7 +1,7 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { formatShape, ShapeError } from '../graph/shape.js';
+import { axisAttrs, checkAxis } from '../graph/shape.js';
 import type { TensorType } from '../graph/op.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { mul } from './mul.js';
@@ -10,12 +10,9 @@ import { sum } from './sum.js';
 
 /** The shape rule of an op along one axis that keeps its input's shape (softmax, logSoftmax). */
 export function alongAxisType([x]: readonly TensorType[], { axis }: { axis: number }): TensorType {
-  if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new ShapeError(`axis out of range for ${formatShape(x.shape)}`);
+  checkAxis(axis, x.shape);
   return { shape: x.shape, dtype: sameDType([x], FLOATS) };
 }
-
-/** Builders take negative axes; an axis out of range is left for the shape rule to report with the node. */
-export const axisOf = (x: Node, axis: number): number => (axis < 0 && axis >= -x.rank ? axis + x.rank : axis);
 
 /**
  * e^x / sum(e^x) along an axis (the last by default), shifted by the max so nothing overflows.
@@ -28,4 +25,4 @@ export const Softmax = defineOp<{ axis: number }>({
   backward: (grad, out) => [mul(out, sub(grad, sum(mul(out, grad), out.attrs.axis, { keepDims: true })))],
   jvp: ([dx], out) => mul(out, sub(dx!, sum(mul(out, dx!), out.attrs.axis, { keepDims: true }))),
 });
-export const softmax = (x: Node, axis = -1, name?: string): Node => apply(Softmax, [x], { axis: axisOf(x, axis) }, name);
+export const softmax = (x: Node, axis = -1, name?: string): Node => apply(Softmax, [x], axisAttrs(axis), name);

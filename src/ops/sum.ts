@@ -26,7 +26,7 @@ export function reducedShape(shape: Shape, { axes, keepDims }: ReduceAttrs): Sha
  * (undefined). Normalised against the input's rank inside `apply`, so a bad axis names the node.
  */
 export function reduceAttrs(_x: Operand, axes: number | readonly number[] | undefined, opts: ReduceOptions): (inputs: readonly Node[]) => ReduceAttrs {
-  return ([x]) => ({ axes: normalizeAxes(axes, x.rank), keepDims: opts.keepDims ?? false });
+  return ([x]) => ({ axes: normalizeAxes(axes, x.shape), keepDims: opts.keepDims ?? false });
 }
 
 /** `grad` of a reduction's output, shaped back to broadcast against its input (the reduced axes as 1s). */

@@ -2,6 +2,7 @@ import { dtypeOfArray, type DType } from '../graph/dtype.js';
 import { Node, takeId } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { toNdArray, type Input } from '../graph/tensor.js';
+import { scopedName } from '../graph/scope.js';
 import { fromValue, isInitializer, type Initializer } from '../init/initializers.js';
 
 export interface VariableAttrs {
@@ -23,6 +24,7 @@ export const Variable = defineOp<VariableAttrs>({
  */
 export function variable(name: string, initial: Initializer | Input, opts: { dtype?: DType; trainable?: boolean } = {}): Node {
   if (typeof name !== 'string' || name === '') throw new TypeError('variable: needs a name');
+  name = scopedName(name);
   let initializer: Initializer;
   if (isInitializer(initial)) {
     if (opts.dtype && opts.dtype !== initial.dtype) {
@@ -38,4 +40,4 @@ export function variable(name: string, initial: Initializer | Input, opts: { dty
 }
 
 
-export const isVariable = (n: Node): boolean => n.op === Variable;
+export const isVariable = (n: Node): n is Node<VariableAttrs> => n.op === Variable;

@@ -1,13 +1,11 @@
 import { describe, Node } from '../graph/node.js';
-import { topoSort } from '../graph/topo.js';
-import type { VariableAttrs } from '../ops/variable.js';
-
-const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs instanceof Node ? [xs] : xs);
+import { asList, topoSort } from '../graph/topo.js';
+import { isVariable, type VariableAttrs } from '../ops/variable.js';
 
 /** Every variable the given nodes read, in creation order: the weights of a model, the slots of a training step. */
-export function variablesOf(xs: Node | readonly Node[]): Node[] {
+export function variablesOf(xs: Node | readonly Node[]): Node<VariableAttrs>[] {
   return topoSort(asList(xs))
-    .filter((n) => n.op.kind === 'variable')
+    .filter(isVariable)
     .sort((a, b) => a.id - b.id);
 }
 
@@ -32,7 +30,7 @@ export function differentiablyConnected(y: Node, vars: readonly Node[]): Set<Nod
  * default. int32 variables (counters, labels) are never trained, even when marked trainable.
  */
 export function trainableVariables(loss: Node): Node[] {
-  const vars = variablesOf(loss).filter((v) => (v.attrs as VariableAttrs).trainable && v.dtype !== 'int32');
+  const vars = variablesOf(loss).filter((v) => v.attrs.trainable && v.dtype !== 'int32');
   const live = differentiablyConnected(loss, vars);
   return vars.filter((v) => live.has(v));
 }

@@ -7,7 +7,8 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { bytesPer, viewOf, type DType } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
-import { formatShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
+import { inferChecked } from '../graph/apply.js';
+import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
 
@@ -85,14 +86,17 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
     } else {
       const inputs = n.inputs.map((i) => entryOf.get(i)!);
       const ins = inputs.map((i) => layout[i.id]);
-      let shape: ConcreteShape;
-      try {
-        shape = n.op.infer(n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs).shape as ConcreteShape;
-      } catch (err) {
-        if (err instanceof ShapeError) throw new ShapeError(`${describe(n)}: ${err.message}`);
-        throw err;
+      const type = inferChecked(n.op, n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
+      const shape = type.shape as ConcreteShape;
+      if (!compatible(shape, n.shape) || type.dtype !== n.dtype) {
+        throw new ShapeError(
+          `${describe(n)}: the shape rule of op '${n.op.name}' gave ${formatShape(shape)} ${type.dtype} at run time, but ${formatShape(n.shape)} ${n.dtype} when the node was built`,
+        );
       }
       const viewed = n.op.view?.(ins, n.attrs, shape) ?? null;
+      if (viewed && !sameShape(viewed.shape, shape)) {
+        throw new ShapeError(`${describe(n)}: the view of op '${n.op.name}' has shape ${formatShape(viewed.shape)}, but its shape rule says ${formatShape(shape)}`);
+      }
       if (viewed) {
         const viewOf = ins.findIndex((a) => a.data === viewed.data);
         if (viewOf < 0 && owner.has(viewed.data)) throw new Error(`${describe(n)}: view of a buffer that is not one of its inputs`);

@@ -1,14 +1,31 @@
 /**
- * Copying feeds into a plan's buffers. The session resolves feeds fully (names, dtypes, shapes, with
- * errors) when it looks a plan up; after that, `refeed` checks a run's feeds against the plan's own
- * feed list without allocating, and copies them in, so a repeated run needs no look-up at all.
+ * The feed matcher: the one place that decides which node a feed is for and whether it fits. It has
+ * two modes. Checking mode resolves feeds fully (names, dtypes, shapes), throwing errors that name
+ * the placeholder; the session uses it when it looks a plan up. Fast mode compares a run's feeds
+ * with the feed list a plan was compiled for and copies them in, so a repeated run needs no
+ * look-up; anything that differs makes it answer false, and the session falls back to checking.
+ * Both modes resolve keys with the same function, so they cannot disagree on what a key means.
  */
 import type { NdArray } from 'ndarray';
 import type { TypedArray } from '../graph/dtype.js';
-import { isNdArray, copyInto, inputDType, writeInput, type Input } from '../graph/tensor.js';
-import type { Node } from '../graph/node.js';
-import type { ConcreteShape } from '../graph/shape.js';
-import type { Feeds } from './session.js';
+import { describe, Node } from '../graph/node.js';
+import { compatible, formatShape, ShapeError, type ConcreteShape } from '../graph/shape.js';
+import { copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
+
+/** Feeds keyed by node, or by placeholder name. */
+export type Feeds =
+  | ReadonlyMap<Node | string, Input>
+  | readonly (readonly [Node | string, Input])[]
+  | { readonly [placeholderName: string]: Input };
+
+/** The fetches' placeholders of a name (undefined when none has it). */
+export type ByName = (name: string) => readonly Node[] | undefined;
+
+/** A checked feed: the run-time shape it gives its node, and the value. */
+export interface Fed {
+  readonly shape: number[];
+  readonly value: Input;
+}
 
 /** The feeds a plan was compiled for, in the order they were given (a buffer is null for a feed the plan does not read). */
 export interface FeedList {
@@ -19,61 +36,80 @@ export interface FeedList {
   readonly wheres: readonly string[];
 }
 
+/** `placeholder 'x'`, or the node's description when an intermediate node is fed. */
+export const feedWhere = (n: Node): string => (n.op.kind === 'placeholder' ? `placeholder '${n.name}'` : describe(n));
+
 /**
- * Copies `feeds` into the buffers of `list` when they are exactly its feeds, in its order, with its
- * shapes and dtypes; returns false (having maybe copied some) otherwise, and the caller resolves
- * them the slow way. `byName` finds placeholders; `known` says whether a name is a placeholder at all.
+ * Checking mode (no `list`): every feed resolved to its node and checked against it; throws on an
+ * unknown, ambiguous or repeated key, a dtype or a shape that does not fit. Names are looked up
+ * among the fetches' own placeholders only (`byName`).
+ * Fast mode (`list`): copies the feeds into the list's buffers when they are exactly its feeds, in
+ * its order, with its shapes and dtypes, and returns true; returns false (having maybe copied some)
+ * otherwise, without throwing for anything checking mode would report.
  */
-export function refeed(
-  list: FeedList, feeds: Feeds | undefined, byName: (name: string) => readonly Node[] | undefined, known: (name: string) => boolean,
-): boolean {
-  if (feeds === undefined) return list.nodes.length === 0;
+export function matchFeeds(feeds: Feeds | undefined, byName: ByName): Map<Node, Fed>;
+export function matchFeeds(feeds: Feeds | undefined, byName: ByName, list: FeedList): boolean;
+export function matchFeeds(feeds: Feeds | undefined, byName: ByName, list?: FeedList): Map<Node, Fed> | boolean {
+  const fed = list ? null : new Map<Node, Fed>();
   let j = 0;
-  if (feeds instanceof Map) {
-    for (const k of feeds.keys()) if ((j = feedOne(list, j, k, feeds.get(k)!, byName, known)) < 0) return false;
-  } else if (Array.isArray(feeds)) {
-    for (let i = 0; i < feeds.length; i++) if ((j = feedOne(list, j, feeds[i][0], feeds[i][1], byName, known)) < 0) return false;
-  } else {
-    const rec = feeds as { readonly [name: string]: Input };
-    for (const k in rec) if (Object.hasOwn(rec, k) && (j = feedOne(list, j, k, rec[k], byName, known)) < 0) return false;
-  }
-  return j === list.nodes.length;
-}
-
-/** Checks and copies the feed for `list`'s j-th node; returns the next j, or -1 when it does not match. */
-function feedOne(
-  list: FeedList, j: number, k: Node | string, value: Input,
-  byName: (name: string) => readonly Node[] | undefined, known: (name: string) => boolean,
-): number {
-  let node: Node;
-  if (typeof k === 'string') {
-    const found = byName(k);
-    if (!found) return known(k) ? j : -1; // a placeholder these fetches do not need is skipped, as when resolving
-    if (found.length !== 1) return -1;
-    node = found[0];
-  } else {
-    node = k;
-  }
-  if (j >= list.nodes.length || node !== list.nodes[j]) return -1;
-  const own = inputDType(value);
-  if ((own && own !== node.dtype) || !hasShape(value, list.shapes[j])) return -1;
-  const buffer = list.buffers[j];
-  if (buffer) writeFeed(buffer, value, list.wheres[j]);
-  return j + 1;
-}
-
-/** Whether an Input has this shape, read without converting it. */
-function hasShape(x: Input, shape: ConcreteShape): boolean {
-  if (typeof x === 'number') return shape.length === 0;
-  if (Array.isArray(x)) {
-    let cur: unknown = x;
-    for (let d = 0; d < shape.length; d++) {
-      if (!Array.isArray(cur) || cur.length !== shape[d]) return false;
-      cur = cur[0];
+  const one = (k: unknown, value: Input): boolean => {
+    const node = keyNode(k, byName, fed !== null);
+    if (!node) return false;
+    const own = inputDType(value);
+    if (fed) {
+      if (fed.has(node)) throw new Error(`${feedWhere(node)} is fed twice`);
+      if (own && own !== node.dtype) throw new TypeError(`feed for ${feedWhere(node)}: dtype ${own} does not match ${node.dtype}`);
+      const shape = inputShape(value, `feed for ${feedWhere(node)}`);
+      if (!compatible(shape, node.shape)) {
+        throw new ShapeError(`feed for ${feedWhere(node)}: shape ${formatShape(shape)} does not match ${formatShape(node.shape)}`);
+      }
+      fed.set(node, { shape, value });
+      return true;
     }
-    return !Array.isArray(cur);
+    if (j >= list!.nodes.length || node !== list!.nodes[j]) return false;
+    if ((own && own !== node.dtype) || !hasShape(value, list!.shapes[j])) return false;
+    const buffer = list!.buffers[j];
+    if (buffer) writeFeed(buffer, value, list!.wheres[j]);
+    j++;
+    return true;
+  };
+  if (feeds !== undefined) {
+    if (feeds instanceof Map) {
+      for (const k of feeds.keys()) if (!one(k, feeds.get(k)!)) return false;
+    } else if (Array.isArray(feeds)) {
+      for (let i = 0; i < feeds.length; i++) if (!one(feeds[i][0], feeds[i][1])) return false;
+    } else {
+      const rec = feeds as { readonly [name: string]: Input };
+      for (const k in rec) if (Object.hasOwn(rec, k) && !one(k, rec[k])) return false;
+    }
   }
-  const own = (x as { shape?: readonly number[] }).shape;
+  return fed ?? j === list!.nodes.length;
+}
+
+/** The node a feed key stands for; where checking would throw, null in fast mode. */
+function keyNode(k: unknown, byName: ByName, check: boolean): Node | null {
+  if (k instanceof Node) return k;
+  if (typeof k !== 'string') {
+    if (check) throw new TypeError(`feed keys are nodes or placeholder names, not ${k === null ? 'null' : typeof k}`);
+    return null;
+  }
+  const found = byName(k);
+  if (found && found.length === 1) return found[0];
+  if (!check) return null;
+  if (!found) throw new Error(`unknown feed key '${k}': no placeholder has that name`);
+  throw new Error(`feed key '${k}' is ambiguous: ${found.length} placeholders have that name; key the feed by node`);
+}
+
+/** Whether an Input has this shape; ndarrays and typed arrays are compared without copying anything. */
+function hasShape(x: Input, shape: ConcreteShape): boolean {
+  let own: readonly number[] | undefined;
+  if (typeof x === 'number' || Array.isArray(x)) {
+    try {
+      own = inputShape(x);
+    } catch {
+      return false; // checking mode reports it, naming the placeholder
+    }
+  } else own = (x as { shape?: readonly number[] } | null)?.shape;
   if (!own || own.length !== shape.length) return false;
   for (let d = 0; d < shape.length; d++) if (own[d] !== shape[d]) return false;
   return true;
@@ -92,4 +128,11 @@ export function writeFeed(buffer: NdArray, x: Input, where: string): void {
     return;
   }
   writeInput(buffer, x, where);
+}
+
+/** Feeds in any of their forms, as [key, value] pairs (a fresh array). */
+export function feedEntries(feeds: Feeds): [Node | string, Input][] {
+  if (feeds instanceof Map) return [...feeds];
+  if (Array.isArray(feeds)) return feeds.map(([k, v]) => [k, v]);
+  return Object.entries(feeds);
 }

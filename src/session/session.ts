@@ -1,25 +1,19 @@
 import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../graph/random.js';
-import { placeholderNames } from '../ops/placeholder.js';
-import type { VariableAttrs } from '../ops/variable.js';
+import { isVariable } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
-import { refeed, writeFeed, type FeedList } from './feeds.js';
+import { feedWhere, matchFeeds, writeFeed, type FeedList, type Feeds } from './feeds.js';
 import { dtypeOfArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
-import { compatible, formatShape, sameShape, ShapeError } from '../graph/shape.js';
+import { formatShape, sameShape, ShapeError } from '../graph/shape.js';
 import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
 import { defaultArena, setWasmEnabled, wasmEnabled } from '../wasm/runtime.js';
 
-export type { Plan, PlanMemory, Step };
+export type { Plan, PlanMemory, Step, Feeds };
+export { feedEntries } from './feeds.js';
 export type Fetches = Node | readonly Node[] | { readonly [key: string]: Node };
 export type Results<F> = F extends Node ? NdArray : F extends readonly Node[] ? NdArray[] : { [K in keyof F]: NdArray };
-/** Feeds keyed by node, or by placeholder name. */
-export type Feeds =
-  | ReadonlyMap<Node | string, Input>
-  | readonly (readonly [Node | string, Input])[]
-  | { readonly [placeholderName: string]: Input };
-
 export interface RunOptions<F extends Fetches = Fetches> {
   /**
    * Called once per node of the plan, in execution order, right after its value is computed (sources
@@ -125,7 +119,7 @@ export class Session {
   run<F extends Fetches>(fetches: F, feeds?: Feeds, opts?: RunOptions<F>): Results<F> {
     const info = this.fetchInfo(fetches);
     let cached = info.last;
-    if (!cached || cached.evicted || !refeed(cached.feeds, feeds, info.byName, isPlaceholderName)) {
+    if (!cached || cached.evicted || !matchFeeds(feeds, info.byName, cached.feeds)) {
       cached = this.lookup(info, feeds, true);
       info.last = cached;
     }
@@ -193,12 +187,12 @@ export class Session {
   private storage(v: Node): NdArray {
     const have = this.values.get(v);
     if (have) return have;
-    if (!(v instanceof Node) || v.op.kind !== 'variable') {
+    if (!(v instanceof Node) || !isVariable(v)) {
       throw new TypeError(`'${(v as Node)?.name ?? String(v)}' is not a variable`);
     }
     const other = this.byName.get(v.name);
     if (other && other !== v) throw new Error(`two variables are named '${v.name}'; names must be unique in a session`);
-    const { initializer } = v.attrs as VariableAttrs;
+    const { initializer } = v.attrs;
     const rng = new Rng(initializer.seed ?? hashSeed(this.seed, v.name));
     const value = contiguous(initializer.create(rng), v.dtype);
     if (!sameShape(value.shape, initializer.shape)) {
@@ -228,7 +222,7 @@ export class Session {
 
   /** Resolves and checks the feeds, finds or compiles their plan, and (if `write`) copies the feeds in. */
   private lookup(info: FetchInfo, feeds: Feeds | undefined, write: boolean): Cached {
-    const fed = this.resolveFeeds(info, feeds);
+    const fed = matchFeeds(feeds, info.byName);
     let key = info.key + '|';
     for (const [n, { shape }] of fed) key += `${n.id}:${shape.join('x')};`;
     let cached = this.plans.get(key);
@@ -239,7 +233,7 @@ export class Session {
       const plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
       const nodes = [...fed.keys()];
       const buffers = nodes.map((n) => plan.feeds.find((f) => f.node === n)?.buffer ?? null);
-      const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${where(n)}`) };
+      const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${feedWhere(n)}`) };
       cached = { plan, feeds: feedList, info, evicted: false };
       info.plans++;
       this.plans.set(key, cached);
@@ -264,37 +258,6 @@ export class Session {
     if (c.info.last === c) c.info.last = undefined;
     if (--c.info.plans === 0) this.fetchInfos.delete(c.info.key);
   }
-
-  private resolveFeeds(info: FetchInfo, feeds: Feeds | undefined) {
-    const fed = new Map<Node, { shape: number[]; value: Input }>();
-    if (!feeds) return fed;
-    for (const [k, value] of feedEntries(feeds)) {
-      let node: Node;
-      if (k instanceof Node) node = k;
-      else if (typeof k === 'string') {
-        const found = info.byName(k);
-        if (!found) {
-          if (placeholderNames.has(k)) continue; // a real placeholder these fetches do not need
-          throw new Error(`unknown feed key '${k}': no placeholder has that name`);
-        }
-        if (found.length > 1) throw new Error(`feed key '${k}' is ambiguous: ${found.length} placeholders have that name; key the feed by node`);
-        node = found[0];
-      } else {
-        throw new TypeError(`feed keys are nodes or placeholder names, not ${typeof k}`);
-      }
-      if (fed.has(node)) throw new Error(`${where(node)} is fed twice`);
-      const own = inputDType(value);
-      if (own && own !== node.dtype) {
-        throw new TypeError(`feed for ${where(node)}: dtype ${own} does not match ${node.dtype}`);
-      }
-      const shape = inputShape(value);
-      if (!compatible(shape, node.shape)) {
-        throw new ShapeError(`feed for ${where(node)}: shape ${formatShape(shape)} does not match ${formatShape(node.shape)}`);
-      }
-      fed.set(node, { shape, value });
-    }
-    return fed;
-  }
 }
 
 /** The run loop: every bound kernel, in order. */
@@ -304,7 +267,7 @@ function execute(plan: Executable): void {
   try {
     for (; i < program.length; i++) program[i]();
   } catch (e) {
-    throw new Error(`${describe(plan.steps[plan.fastStep[i]].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw stepError(plan, plan.fastStep[i], e);
   }
 }
 
@@ -314,15 +277,16 @@ function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void
       try {
         plan.program[step]();
       } catch (e) {
-        throw new Error(`${describe(plan.steps[step].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw stepError(plan, step, e);
       }
     }
     if (node) trace(node, value);
   }
 }
 
-const where = (n: Node): string => (n.op.kind === 'placeholder' ? `placeholder '${n.name}'` : describe(n));
-const isPlaceholderName = (name: string): boolean => placeholderNames.has(name);
+/** A kernel's error, prefixed with the node whose step threw it. */
+const stepError = (plan: Executable, step: number, e: unknown): Error =>
+  new Error(`${describe(plan.steps[step].node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 
 function placeholdersOf(list: readonly Node[]): Map<string, Node[]> {
   const m = new Map<string, Node[]>();
@@ -383,13 +347,6 @@ function put(dst: unknown, src: NdArray, which: number | string | null): void {
     throw new TypeError(`run: ${name} is not a ${dtypeOfArray(src.data)} array of shape ${formatShape(src.shape)}`);
   }
   copyInto(dst, src);
-}
-
-/** Feeds in any of their forms, as [key, value] pairs (a fresh array). */
-export function feedEntries(feeds: Feeds): [Node | string, Input][] {
-  if (feeds instanceof Map) return [...feeds];
-  if (Array.isArray(feeds)) return feeds.map(([k, v]) => [k, v]);
-  return Object.entries(feeds);
 }
 
 /** Evaluates nodes once in a throwaway session: for quick looks and tests. */

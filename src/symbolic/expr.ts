@@ -4,7 +4,8 @@
  * be referenced twice in memory (they are immutable), but every measure here counts each use, as
  * if it were a copy.
  */
-import { describe, type Node } from '../graph/node.js';
+import { Constant } from '../graph/constant.js';
+import { describe, isOp, type Node } from '../graph/node.js';
 import { topoSort } from '../graph/topo.js';
 import { toFlat } from '../graph/tensor.js';
 import { formatNumber } from './print.js';
@@ -106,7 +107,7 @@ export function fromNode(node: Node): Expr {
         e = sym(n.name);
         break;
       case 'constant': {
-        const flat = toFlat(n.attrs.value);
+        const flat = isOp(n, Constant) ? toFlat(n.attrs.value) : [];
         if (flat.length !== 1) throw new TypeError(`fromNode: ${describe(n)} is not a scalar`);
         e = num(flat[0]);
         break;

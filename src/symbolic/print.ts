@@ -3,7 +3,8 @@
  * (a tree: every reuse written out again) or with shared subexpressions named by let-bindings.
  */
 import type { NdArray } from 'ndarray';
-import { Node } from '../graph/node.js';
+import { Constant } from '../graph/constant.js';
+import { isOp, Node } from '../graph/node.js';
 import { isConcrete, sizeOf } from '../graph/shape.js';
 import { toFlat } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -59,7 +60,7 @@ export function toExpression(node: Node, opts: ExpressionOptions = {}): string {
  * Ops that only change shape print as their input: broadcasting and size-1 axes are implicit in
  * elementwise math, as in NumPy. Their shape-only operands are not part of the expression.
  */
-const TRANSPARENT = new Set(['identity', 'broadcastLike', 'broadcastTo', 'expandDims', 'squeeze']);
+const TRANSPARENT = new Set(['identity', 'broadcastLike', 'broadcastTo', 'expandDims', 'squeeze', 'runTimeShape']);
 
 /** The inputs that appear in a node's printed form. */
 function printedInputs(n: Node): readonly Node[] {
@@ -98,12 +99,11 @@ const call = (name: string, args: readonly string[]): Printed => ({ text: `${nam
 function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
   const [a, b] = ins;
   if (TRANSPARENT.has(n.op.name)) return a;
+  if (isOp(n, Constant)) return printConstant(n, n.attrs.value, digits);
   switch (n.op.name) {
     case 'placeholder':
     case 'variable':
       return { text: n.name, prec: ATOM };
-    case 'constant':
-      return printConstant(n, n.attrs.value as NdArray, digits);
     case 'add':
       return { text: `${wrap(a, SUM)} + ${wrap(b, PRODUCT)}`, prec: SUM };
     case 'addN':
@@ -144,8 +144,8 @@ function printConstant(n: Node, value: NdArray, digits: number): Printed {
 }
 
 /** Attributes worth showing: false, empty and absent ones are defaults and stay quiet. */
-function printAttrs(attrs: Record<string, unknown> | undefined): string[] {
-  if (!attrs) return [];
+function printAttrs(attrs: unknown): string[] {
+  if (typeof attrs !== 'object' || attrs === null) return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false || v === undefined || v === null) continue;

@@ -98,12 +98,14 @@ export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: Reado
   const xs = num.inputs.filter(differentiable);
   const tangents = xs.map((x) => (dir.has(x) ? constant(dir.get(x)!, { dtype: x.dtype }) : null));
   const inner = num.rows.filter((n) => !num.inputs.includes(n) && differentiable(n));
-  const ts = jvp(inner, xs, tangents);
+  // the textbook trace: one tangent per elementary step, unsimplified
+  const ts = jvp(inner, xs, tangents, { simplify: false });
   const tangentOf = new Map<Node, Node>();
   xs.forEach((x, i) => tangents[i] && tangentOf.set(x, tangents[i]!));
   inner.forEach((n, i) => tangentOf.set(n, ts[i]));
   const fetched = [...tangentOf.values()];
-  const values = sess.run(fetched, feeds);
+  // y is fetched too, so that every feed of the forward graph has a placeholder to go to
+  const values = sess.run([...fetched, y], feeds);
   const valueOf = new Map(fetched.map((t, i) => [t, values[i]]));
   const rows = derivativeRows(num, tangentOf, DOT, valueOf, num.rows, false);
   return { kind: 'tangent', output: y, rows, labels: num.labels };
@@ -117,9 +119,10 @@ export function adjointTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): T
   const sess = opts.session ?? new Session();
   const num = numberRows(y, feeds, sess, opts.inputs);
   const xs = num.rows.filter((n) => n.dtype !== 'int32').reverse();
-  const gs = gradients(y, xs);
+  // the textbook trace: one adjoint per elementary step, unsimplified
+  const gs = gradients(y, xs, undefined, { simplify: false });
   const adjointOf = new Map<Node, Node>(xs.map((x, i) => [x, gs[i]]));
-  const values = sess.run(gs, feeds);
+  const values = sess.run([...gs, y], feeds);
   const valueOf = new Map(gs.map((g, i) => [g, values[i]]));
   const rows = derivativeRows(num, adjointOf, BAR, valueOf, [...num.rows].reverse(), true);
   return { kind: 'adjoint', output: y, rows, labels: num.labels };

@@ -2,7 +2,8 @@
  * Graphviz DOT text for a graph, so a model and its gradient graph can be drawn (render it with any
  * Graphviz: `dot -Tsvg`, or @viz-js/viz in Node and the browser; see examples/graph).
  */
-import { Node } from '../graph/node.js';
+import { Constant } from '../graph/constant.js';
+import { isOp, Node } from '../graph/node.js';
 import { formatShape } from '../graph/shape.js';
 import { toNested } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -27,10 +28,9 @@ function label(n: Node): string {
       return `${n.name}\\n${type}`;
     case 'variable':
       return `${n.name}\\nvariable ${type}`;
-    case 'constant': {
-      const v = (n.attrs as { value: Parameters<typeof toNested>[0] }).value;
-      return v.size === 1 ? String(toNested(v).toString()) : `constant\\n${type}`;
-    }
+    case 'constant':
+      if (isOp(n, Constant) && n.attrs.value.size === 1) return String(toNested(n.attrs.value).toString());
+      return `constant\\n${type}`;
     default:
       return `${isAutoName(n) ? n.op.name : `${n.name} = ${n.op.name}`}\\n${type}`;
   }

@@ -145,7 +145,7 @@ describe('jvp', () => {
   it('treats a null tangent as zero and gives zeros to an unreached output', () => {
     const [x1, x2] = [f64('x1'), f64('x2')];
     const [t1, t2] = jvp([mul(x1, x2), exp(x2)], [x1, x2], [constant(1, { dtype: 'float64' }), null]);
-    const [a, b] = (run([t1, t2], { x1: 2, x2: 5 }) as never[]).map((v) => flat(v)[0]);
+    const [a, b] = (run([t1, t2], { x2: 5 }) as never[]).map((v) => flat(v)[0]);
     expect(a).toBe(5);
     expect(b).toBe(0);
   });

@@ -14,6 +14,7 @@ import { mul } from '../../src/ops/mul.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 import { sigmoid } from '../../src/ops/sigmoid.js';
 import { square } from '../../src/ops/square.js';
+import { stopGradient } from '../../src/ops/identity.js';
 
 /** x^3 with a backward that multiplies by `k` x^2: right for k = 3. */
 const cube = (k: number) =>
@@ -182,6 +183,54 @@ describe('checkOp', () => {
     expect(r.op).toBe('swish');
     expect(r.ok).toBe(true);
     expect(r.cases[0].shape.kernelWrote).toBe(-1);
+  });
+
+  it('checks the kernel of every node of the op inside the graph a case builds, on the values reaching it', () => {
+    const r = checkOp(cube(3), [{ name: 'between ops', inputs: [v([0.5, -1.2, 2]), v([1, 2, 3])], build: (a, b) => mul(apply(cube(3), [mul(a, b)]), a) }]);
+    expect(r.cases[0].problems).toEqual(["the case's graph has no 'cube' node"]);
+    const Cube = cube(3);
+    const ok = checkOp(Cube, [{ inputs: [v([0.5, -1.2, 2]), v([1, 2, 3])], build: (a, b) => mul(apply(Cube, [mul(a, b)]), apply(Cube, [a])) }]);
+    expect(ok.ok).toBe(true);
+    expect(ok.cases[0].shape.kernelWrote).toBe(6);
+    expect(ok.worst.map((w) => `${w.input} ${w.mode}`)).toEqual(['x0 reverse', 'x0 forward', 'x1 reverse', 'x1 forward']);
+    const bad = checkOp(BadRowSum, [{ inputs: [v([1, 2, 3, 4, 5, 6], [2, 3])], build: (x) => mul(apply(BadRowSum, [x]), 2) }]);
+    expect(bad.cases[0].problems[0]).toMatch(/^the kernel left 1 of the 3 elements of its \[3\] output unwritten/);
+  });
+
+  it('takes attrs as a function of the input nodes, as a builder passes them to apply', () => {
+    const Scaled = defineOp<{ k: number }>({
+      name: 'scaled',
+      infer: ([x]) => x,
+      forward: ([x], out, { k }) => map1(out, x, (a) => k * a),
+      backward: (grad, { attrs: { k } }) => [mul(grad, k)],
+      jvp: ([dx], { attrs: { k } }) => dx && mul(dx, k),
+    });
+    const r = checkOp(Scaled, [{ inputs: [v([1, 2, 3])], attrs: ([x]) => ({ k: x.shape[0]! }), expected: [3, 6, 9] }]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('catches a plan-bound kernel that disagrees with forward', () => {
+    const Drift = defineOp({
+      name: 'drift',
+      infer: ([x]) => x,
+      forward: ([x], out) => map1(out, x, (a) => 2 * a),
+      bind: ([x], out) => () => map1(out, x, (a) => 2 * a + 1e-3),
+      backward: (grad) => [mul(grad, 2)],
+    });
+    const r = checkOp(Drift, [{ inputs: [v([1, 2])] }], { mode: 'none' });
+    expect(r.cases[0].problems).toEqual([expect.stringMatching(/^output element \[0\] is 2, but the session's value of drift 'drift_\d+' is 2.001$/)]);
+  });
+
+  it('checks that a derivative zero by design is zero', () => {
+    const ok = checkOp(cube(3), [{ inputs: [v([0.5, 2])], build: (x) => mul(stopGradient(apply(cube(3), [x])), 1), zeroDerivative: true }]);
+    expect(ok.cases[0].problems).toEqual(["the case's graph has no 'cube' node"]);
+    const Cube = cube(3);
+    expect(checkOp(Cube, [{ inputs: [v([0.5, 2])], build: (x) => stopGradient(apply(Cube, [x])), zeroDerivative: true }]).ok).toBe(true);
+    const r = checkOp(Cube, [{ inputs: [v([0.5, 2])], zeroDerivative: true }]);
+    expect(r.cases[0].problems).toEqual([
+      'backward for input 0 (x0) is 0.75 at [0], not zero',
+      'jvp for input 0 (x0) is 0.75 at [0], not zero',
+    ]);
   });
 
   it('names a case whose node cannot be built', () => {

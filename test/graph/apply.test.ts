@@ -35,8 +35,8 @@ describe('building nodes', () => {
 
   it('names the node when an axis is out of range or repeated', () => {
     const x = placeholder('x', [2, 3]);
-    expect(() => sum(x, 2, { name: 'total' })).toThrow("sum 'total': axis 2 is out of range for rank 2");
-    expect(() => expandDims(x, 5, 'wide')).toThrow("expandDims 'wide': axis 5 is out of range for rank 3");
+    expect(() => sum(x, 2, { name: 'total' })).toThrow("sum 'total': axis 2 is out of range [-2, 2) for [2,3]");
+    expect(() => expandDims(x, 5, 'wide')).toThrow("expandDims 'wide': axis 5 is out of range [-3, 3) for rank 3");
     expect(() => squeeze(x, 0, 'thin')).toThrow("squeeze 'thin': axis 0 of [2,3] has size 2, not 1");
   });
 

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { broadcastView, toFlat, toNdArray, toNested } from '../../src/graph/tensor.js';
-import { broadcastShapes, normalizeAxes } from '../../src/graph/shape.js';
+import { axisAttrs, broadcastShapes, checkAxis, normalizeAxes } from '../../src/graph/shape.js';
 
 describe('toNdArray', () => {
   it('reads nested arrays row-major, float32 by default', () => {
@@ -43,8 +43,23 @@ describe('shapes', () => {
 
   it('normalises negative axes and rejects repeats and out-of-range axes', () => {
     expect(normalizeAxes([-1, 0], 3)).toEqual([0, 2]);
-    expect(() => normalizeAxes([3], 3)).toThrow('axis 3 is out of range for rank 3');
+    expect(normalizeAxes(-1, [4, 5])).toEqual([1]);
+    expect(normalizeAxes(undefined, 3)).toEqual([0, 1, 2]);
+    expect(() => normalizeAxes([3], 3)).toThrow('axis 3 is out of range [-3, 3) for rank 3');
+    expect(() => normalizeAxes([-3], [2, 3])).toThrow('axis -3 is out of range [-2, 2) for [2,3]');
+    expect(() => normalizeAxes([0.5], 3)).toThrow('axis 0.5 is out of range [-3, 3) for rank 3');
+    expect(() => normalizeAxes(0, [])).toThrow('axis 0 is out of range (an array of rank 0 has no axes) for []');
     expect(() => normalizeAxes([1, -2], 3)).toThrow('axis -2 is repeated');
+  });
+
+  it('normalises one axis attribute for a builder, and checks it in a shape rule', () => {
+    expect(axisAttrs(-1)([{ shape: [2, 3] }])).toEqual({ axis: 1 });
+    expect(axisAttrs(-3, 1)([{ shape: [2] }, { shape: [4, 5, 6] }])).toEqual({ axis: 0 });
+    expect(() => axisAttrs(2)([{ shape: [2, 3] }])).toThrow('axis 2 is out of range [-2, 2) for [2,3]');
+    expect(checkAxis(1, [2, 3])).toBe(1);
+    // a rule takes axes as builders leave them: never negative
+    expect(() => checkAxis(-1, [2, 3])).toThrow('axis -1 is out of range [0, 2) for [2,3]');
+    expect(() => checkAxis(2, 2)).toThrow('axis 2 is out of range [0, 2) for rank 2');
   });
 
   it('makes broadcast views with stride 0, no copy', () => {

@@ -120,6 +120,6 @@ describe('argmax', () => {
 
   it('rejects an empty axis and an axis out of range, naming the node and the shape', () => {
     expect(() => argmax(input([2, 0]), -1, 'am')).toThrow("argmax 'am': axis 1 of [2,0] is empty");
-    expect(() => argmax(input([2, 3]), 2, 'am2')).toThrow("argmax 'am2': axis out of range for [2,3]");
+    expect(() => argmax(input([2, 3]), 2, 'am2')).toThrow("argmax 'am2': axis 2 is out of range [-2, 2) for [2,3]");
   });
 });

@@ -5,7 +5,12 @@ import type { Node } from '../../src/graph/node.js';
 import { evaluate } from '../../src/session/session.js';
 import { ShapeError } from '../../src/graph/shape.js';
 import { toNested, type NestedArray } from '../../src/graph/tensor.js';
+import { apply } from '../../src/graph/apply.js';
+import { Argmax, argmax } from '../../src/ops/argmax.js';
 import { concat } from '../../src/ops/concat.js';
+import { softmaxCrossEntropyWithLogits } from '../../src/ops/crossEntropy.js';
+import { logSoftmax } from '../../src/ops/logSoftmax.js';
+import { Softmax, softmax } from '../../src/ops/softmax.js';
 import { constant } from '../../src/graph/constant.js';
 import { gather } from '../../src/ops/gather.js';
 import { mul } from '../../src/ops/mul.js';
@@ -43,7 +48,7 @@ describe('concat', () => {
 
   it('names the op, the node and the shapes for differing ranks and a bad axis', () => {
     expect(() => concat([input([2, 3]), input([3])], 0, 'r')).toThrow("concat 'r': cannot join [2,3], [3] along axis 0: ranks differ");
-    expect(() => concat([input([2, 3])], 2, 'ax')).toThrow("concat 'ax': cannot join [2,3] along axis 2: out of range for rank 2");
+    expect(() => concat([input([2, 3])], 2, 'ax')).toThrow("concat 'ax': axis 2 is out of range [-2, 2) for [2,3]");
   });
 
   it('checks unknown dimensions when the run supplies them', () => {
@@ -146,5 +151,31 @@ describe('gather and scatterAdd', () => {
     expect(() => scatterAdd(input([3, 2]), input([2], 'int32'), input([4, 2]), 0, 's')).toThrow(
       "scatterAdd 's': updates [3,2] do not fit indices [2] into [4,2] along axis 0 (expected [2,2])",
     );
+  });
+});
+
+describe('axis attributes', () => {
+  it('every builder along one axis takes negative axes and names the node and the shape for one out of range', () => {
+    const x = input([2, 3]), i = input([2], 'int32');
+    expect(argmax(x, -2).attrs).toEqual({ axis: 0 });
+    expect(softmax(x, -1).attrs).toEqual({ axis: 1 });
+    expect(gather(x, i, -1).shape).toEqual([2, 2]);
+    expect(scatterAdd(input([2, 2]), i, x, -1).attrs).toEqual({ axis: 1 });
+    expect(softmaxCrossEntropyWithLogits(x, x, -2).shape).toEqual([3]);
+    const bad: [string, () => Node][] = [
+      ['argmax', () => argmax(x, 2, 'n')],
+      ['concat', () => concat([x, x], -3, 'n')],
+      ['gather', () => gather(x, i, 2, 'n')],
+      ['scatterAdd', () => scatterAdd(x, i, x, 5, 'n')],
+      ['softmax', () => softmax(x, 2, 'n')],
+      ['logSoftmax', () => logSoftmax(x, -3, 'n')],
+      ['softmaxCrossEntropyWithLogits', () => softmaxCrossEntropyWithLogits(x, x, 2, 'n')],
+    ];
+    for (const [op, build] of bad) expect(build).toThrow(new RegExp(`^${op} 'n': axis -?\\d is out of range \\[-2, 2\\) for \\[2,3\\]$`));
+  });
+
+  it('a shape rule given an axis its builder would have normalised refuses it, naming the node', () => {
+    expect(() => apply(Softmax, [input([2, 3])], { axis: -1 }, 'raw')).toThrow("softmax 'raw': axis -1 is out of range [0, 2) for [2,3]");
+    expect(() => apply(Argmax, [input([4])], { axis: 1 }, 'raw')).toThrow("argmax 'raw': axis 1 is out of range [0, 1) for [4]");
   });
 });

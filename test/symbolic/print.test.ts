@@ -43,14 +43,20 @@ describe('toExpression', () => {
     const m = placeholder('m', [2, 3], 'float64');
     expect(toExpression(sum(v, 0, { keepDims: true }))).toBe('sum(v, axes=[0], keepDims=true)');
     expect(toExpression(matmul(m, m, { transposeB: true }))).toBe('matmul(m, m, transposeB=true)');
-    expect(toExpression(gradients(sum(mul(v, v)), [v])[0])).toBe('1 * v + 1 * v');
+    expect(toExpression(gradients(sum(mul(v, v)), [v], undefined, { simplify: false })[0])).toBe('1 * v + 1 * v');
+    expect(toExpression(gradients(sum(mul(v, v)), [v])[0])).toBe('v + v');
     expect(toExpression(mul(v, constant([1, 2, 0.5], { dtype: 'float64' })))).toBe('v * [1, 2, 0.5]');
   });
 
-  // The two `1 / t2` are distinct nodes: f itself (div's backward reuses its output) and the seed 1 over t2.
+  // Unsimplified, the two `1 / t2` are distinct nodes: f itself (div's backward reuses its output) and
+  // the seed 1 over t2. Simplified, they are one node, and the double negation is gone.
   it('prints a gradient node inlined, or with its shared subexpressions named', () => {
     const { f, x1 } = founding();
-    const g = gradients(f, [x1])[0];
+    const simple = gradients(f, [x1])[0];
+    const e = 'exp(-(w0 + w1 * x1 + w2 * x2))';
+    expect(toExpression(simple)).toBe(`1 / (1 + ${e}) * (1 / (1 + ${e})) * ${e} * w1`);
+    expect(toExpression(simple, { shared: true })).toBe([`let t1 = ${e}`, 'let t2 = 1 / (1 + t1)', 't2 * t2 * t1 * w1'].join('\n'));
+    const g = gradients(f, [x1], undefined, { simplify: false })[0];
     const z = '-(w0 + w1 * x1 + w2 * x2)';
     expect(toExpression(g)).toBe(`-(-(1 / (1 + exp(${z})) * (1 / (1 + exp(${z})))) * exp(${z})) * w1`);
     expect(toExpression(g, { shared: true })).toBe(

@@ -1,4 +1,4 @@
-import type { OpCase } from '../table.js';
+import { draw, on, type Row } from '../table.js';
 import type { NestedArray } from '../../../src/graph/tensor.js';
 import { Argmax, argmax } from '../../../src/ops/argmax.js';
 import { Max, max } from '../../../src/ops/max.js';
@@ -22,20 +22,20 @@ export function spaced(shape: readonly number[]): NestedArray {
   return at(0, 0);
 }
 
-export const cases: OpCase[] = [
-  { op: Mean, name: 'all axes', shapes: [[2, 3]], build: ([a]) => mean(a) },
-  { op: Mean, name: 'axis -1 keepDims', shapes: [[2, 3, 2]], build: ([a]) => mean(a, -1, { keepDims: true }) },
-  { op: Mean, name: 'axes [0,-1]', shapes: [[2, 3, 2]], build: ([a]) => mean(a, [0, -1]) },
-  { op: Mean, name: 'unknown batch: over [null,3] fed [4,3], axis 0', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mean(a, 0) },
-  { op: Mean, name: 'unknown batch: all axes keepDims', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mean(a, undefined, { keepDims: true }) },
-  { op: Size, name: 'counts an unknown batch at run time', shapes: [[4, 3]], staticShapes: [[null, 3]], build: ([a]) => mul(a, size(a, 0)) },
-  { op: Max, name: 'all axes', shapes: [[2, 3]], values: [spaced([2, 3])], build: ([a]) => max(a) },
-  { op: Max, name: 'axis -1 keepDims', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => max(a, -1, { keepDims: true }) },
-  { op: Max, name: 'axes [0,2]', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => max(a, [0, 2]) },
-  { op: Max, name: 'unknown batch, axis 0', shapes: [[3, 2]], staticShapes: [[null, 2]], values: [spaced([3, 2])], build: ([a]) => max(a, 0) },
-  { op: Min, name: 'all axes', shapes: [[2, 3]], values: [spaced([2, 3])], build: ([a]) => min(a) },
-  { op: Min, name: 'axis -2 keepDims', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => min(a, -2, { keepDims: true }) },
-  { op: Min, name: 'axes [1,2]', shapes: [[2, 3, 4]], values: [spaced([2, 3, 4])], build: ([a]) => min(a, [1, 2]) },
-  { op: Argmax, name: 'picks the max through oneHot, axis -1', shapes: [[3, 4]], values: [spaced([3, 4])], build: ([a]) => mul(oneHot(argmax(a, -1), 4, { dtype: 'float64' }), a) },
-  { op: Argmax, name: 'axis 0: column maxima through oneHot', shapes: [[3, 4]], values: [spaced([3, 4])], build: ([a]) => mul(transpose(sub(a, 1)), oneHot(argmax(a, 0), 3, { dtype: 'float64' })) },
+export const cases: Row[] = [
+  on(Mean, { name: 'all axes', inputs: draw([[2, 3]]), build: (a) => mean(a) }),
+  on(Mean, { name: 'axis -1 keepDims', inputs: draw([[2, 3, 2]]), build: (a) => mean(a, -1, { keepDims: true }) }),
+  on(Mean, { name: 'axes [0,-1]', inputs: draw([[2, 3, 2]]), build: (a) => mean(a, [0, -1]) }),
+  on(Mean, { name: 'unknown batch: over [null,3] fed [4,3], axis 0', inputs: draw([[4, 3]]), staticShapes: [[null, 3]], build: (a) => mean(a, 0) }),
+  on(Mean, { name: 'unknown batch: all axes keepDims', inputs: draw([[4, 3]]), staticShapes: [[null, 3]], build: (a) => mean(a, undefined, { keepDims: true }) }),
+  on(Size, { name: 'counts an unknown batch at run time', inputs: draw([[4, 3]]), staticShapes: [[null, 3]], build: (a) => mul(a, size(a, 0)) }),
+  on(Max, { name: 'all axes', inputs: draw([[2, 3]], { values: [spaced([2, 3])] }), build: (a) => max(a) }),
+  on(Max, { name: 'axis -1 keepDims', inputs: draw([[2, 3, 4]], { values: [spaced([2, 3, 4])] }), build: (a) => max(a, -1, { keepDims: true }) }),
+  on(Max, { name: 'axes [0,2]', inputs: draw([[2, 3, 4]], { values: [spaced([2, 3, 4])] }), build: (a) => max(a, [0, 2]) }),
+  on(Max, { name: 'unknown batch, axis 0', inputs: draw([[3, 2]], { values: [spaced([3, 2])] }), staticShapes: [[null, 2]], build: (a) => max(a, 0) }),
+  on(Min, { name: 'all axes', inputs: draw([[2, 3]], { values: [spaced([2, 3])] }), build: (a) => min(a) }),
+  on(Min, { name: 'axis -2 keepDims', inputs: draw([[2, 3, 4]], { values: [spaced([2, 3, 4])] }), build: (a) => min(a, -2, { keepDims: true }) }),
+  on(Min, { name: 'axes [1,2]', inputs: draw([[2, 3, 4]], { values: [spaced([2, 3, 4])] }), build: (a) => min(a, [1, 2]) }),
+  on(Argmax, { name: 'picks the max through oneHot, axis -1', inputs: draw([[3, 4]], { values: [spaced([3, 4])] }), build: (a) => mul(oneHot(argmax(a, -1), 4, { dtype: 'float64' }), a) }),
+  on(Argmax, { name: 'axis 0: column maxima through oneHot', inputs: draw([[3, 4]], { values: [spaced([3, 4])] }), build: (a) => mul(transpose(sub(a, 1)), oneHot(argmax(a, 0), 3, { dtype: 'float64' })) }),
 ];

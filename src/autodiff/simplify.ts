@@ -1,0 +1,334 @@
+/**
+ * The simplifier: a small table of rewrite rules, plus hash-consing, applied to the nodes a backward
+ * or jvp rule has just built (so simplification is interleaved with differentiation: each rule sees
+ * the simplified gradient of the node above it). docs/simplify.md lists the rules and why each is exact.
+ *
+ * Every rule gives the same bits as the graph it replaces, in IEEE arithmetic: no reassociation, no
+ * x - x -> 0, no x + 0 -> x (+0 + -0 is +0). Only NaN payloads are not kept apart (JavaScript does
+ * not preserve them either). A rule sees a node's op, its already simplified inputs and its attrs,
+ * and returns a node to use instead, or undefined.
+ */
+import ndarray, { type NdArray } from 'ndarray';
+import { allocate } from '../graph/dtype.js';
+import { Node, takeId } from '../graph/node.js';
+import { apply } from '../graph/apply.js';
+import { constant } from '../graph/constant.js';
+import { isConcrete, sizeOf, type ConcreteShape } from '../graph/shape.js';
+import { broadcastView, toFlat } from '../graph/tensor.js';
+import { add } from '../ops/add.js';
+import { broadcastTo } from '../ops/broadcast.js';
+import { mul } from '../ops/mul.js';
+import { neg } from '../ops/neg.js';
+import { sub } from '../ops/sub.js';
+import { Shapes, broadcastSym, sameSym } from './shapes.js';
+
+/** Constant subgraphs with at most this many elements (output and inputs) are computed when built. */
+const FOLD_LIMIT = 64;
+
+const isConst = (n: Node): boolean => n.op.kind === 'constant';
+const valueOf = (n: Node): NdArray => (n as Node<{ value: NdArray }>).attrs.value;
+const valuesOf = (n: Node): number[] => toFlat(valueOf(n));
+/** A constant every element of which is `v` (Object.is: -0 is not 0). */
+const isFilled = (n: Node, v: number): boolean => isConst(n) && sizeOf(n.shape as ConcreteShape) <= FOLD_LIMIT && valuesOf(n).every((x) => Object.is(x, v));
+const scalarConst = (n: Node): boolean => isConst(n) && n.shape.every((d) => d === 1);
+
+/** Ops whose output is their input's elements in the same row-major order (views or copies). */
+const REARRANGE = new Set(['reshape', 'expandDims', 'squeeze', 'identity']);
+
+export interface Rule {
+  readonly name: string;
+  /** Why the rewrite gives the same bits (shown in docs/simplify.md). */
+  readonly why: string;
+  readonly apply: (n: Node, s: Rewriter) => Node | undefined;
+}
+
+const binary = (n: Node, name: string): boolean => n.op.name === name && n.inputs.length === 2;
+
+/** The rule table, tried in order on every rebuilt node. */
+export const RULES: readonly Rule[] = [
+  {
+    name: 'identity',
+    why: 'identity(x) is x, as a view',
+    apply: (n) => (n.op.name === 'identity' ? n.inputs[0] : undefined),
+  },
+  {
+    name: 'rearrange-to-same-shape',
+    why: 'reshape, expandDims, squeeze keep row-major order: a chain of them back to the shape it started from is its base, element for element',
+    apply: (n, s) => {
+      if (!REARRANGE.has(n.op.name)) return undefined;
+      for (let base = n.inputs[0]; ; base = base.inputs[0]) {
+        if (s.shapes.same(base, n) && base.dtype === n.dtype) return base;
+        if (!REARRANGE.has(base.op.name)) return undefined;
+      }
+    },
+  },
+  {
+    name: 'like-to-same-shape',
+    why: 'sumLike, broadcastLike, broadcastTo to the shape the value already has are views of it',
+    apply: (n, s) => {
+      const name = n.op.name;
+      if ((name === 'sumLike' || name === 'broadcastLike' || name === 'broadcastTo') && s.shapes.same(n.inputs[0], n)) return n.inputs[0];
+      return undefined;
+    },
+  },
+  {
+    name: 'shape-not-value',
+    why: "onesLike, zerosLike, size and broadcastLike read only their argument's shape: a static shape becomes a constant or broadcastTo, and an unknown one is read from the earliest node of the same shape (a placeholder, not a forward op that would run only for its size)",
+    apply: (n, s) => {
+      const name = n.op.name;
+      const j = name === 'broadcastLike' || name === 'sumLike' ? 1 : name === 'onesLike' || name === 'zerosLike' || name === 'size' ? 0 : -1;
+      if (j < 0) return undefined;
+      const like = n.inputs[j];
+      const sym = s.shapes.of(like);
+      if (name === 'size') {
+        const axes = (n as Node<{ axes: readonly number[] }>).attrs.axes;
+        if (axes.every((a) => typeof sym[a] === 'number')) return constant(axes.reduce((p, a) => p * (sym[a] as number), 1), { dtype: n.dtype });
+      } else if (sym.every((d) => typeof d === 'number') && name !== 'sumLike') {
+        const shape = sym as number[];
+        if (name === 'broadcastLike') return broadcastTo(n.inputs[0], shape);
+        const v = constant(name === 'onesLike' ? 1 : 0, { dtype: n.dtype });
+        return shape.length === 0 ? v : broadcastTo(v, shape);
+      }
+      const src = s.shapeSource(like);
+      if (src === like) return undefined;
+      const ins = n.inputs.slice();
+      ins[j] = src;
+      return apply(n.op, ins, n.attrs);
+    },
+  },
+  {
+    name: 'elementwise-reads-broadcast',
+    why: 'an elementwise op reads every input as a broadcast view of its output shape: an input that is broadcastTo/broadcastLike of v reads the same elements as v itself, when the output shape does not change',
+    apply: (n, s) => {
+      if (!n.op.broadcast) return undefined;
+      const ins = n.inputs.map((i) => (i.op.name === 'broadcastTo' || i.op.name === 'broadcastLike' ? i.inputs[0] : i));
+      if (ins.every((x, k) => x === n.inputs[k])) return undefined;
+      const out = broadcastSym(ins.map((i) => s.shapes.of(i)));
+      return out && sameSym(out, s.shapes.of(n)) ? apply(n.op, ins, n.attrs) : undefined;
+    },
+  },
+  {
+    name: 'times-one',
+    why: 'x * 1 = 1 * x = x / 1 = x for every x (NaN, Inf and -0 included)',
+    apply: (n, s) => {
+      const [a, b] = n.inputs;
+      const keep = (x: Node) => (s.shapes.same(x, n) ? x : undefined);
+      if (binary(n, 'mul')) return (isFilled(b, 1) && keep(a)) || (isFilled(a, 1) && keep(b)) || undefined;
+      if (binary(n, 'div') && isFilled(b, 1)) return keep(a);
+      return undefined;
+    },
+  },
+  {
+    name: 'times-minus-one',
+    why: 'x * -1 = -1 * x = -x: IEEE multiplication by -1 only flips the sign',
+    apply: (n, s) => {
+      if (!binary(n, 'mul')) return undefined;
+      const [a, b] = n.inputs;
+      if (isFilled(b, -1) && s.shapes.same(a, n)) return neg(a);
+      if (isFilled(a, -1) && s.shapes.same(b, n)) return neg(b);
+      return undefined;
+    },
+  },
+  {
+    name: 'minus-zero',
+    why: 'x + -0 = x and x - +0 = x for every x (-0 included; + +0 is not, as -0 + 0 = +0)',
+    apply: (n, s) => {
+      const [a, b] = n.inputs;
+      if (binary(n, 'add') && isFilled(b, -0) && s.shapes.same(a, n)) return a;
+      if (binary(n, 'add') && isFilled(a, -0) && s.shapes.same(b, n)) return b;
+      if (binary(n, 'sub') && isFilled(b, 0) && s.shapes.same(a, n)) return a;
+      return undefined;
+    },
+  },
+  {
+    name: 'double-negation',
+    why: '-(-x) = x: negation flips the sign bit',
+    apply: (n) => (n.op.name === 'neg' && n.inputs[0].op.name === 'neg' ? n.inputs[0].inputs[0] : undefined),
+  },
+  {
+    name: 'add-negation',
+    why: 'IEEE defines a - b as a + (-b), and addition is commutative: a + (-b) = a - b, (-a) + b = b - a, a - (-b) = a + b',
+    apply: (n) => {
+      const [a, b] = n.inputs;
+      if (binary(n, 'add') && b.op.name === 'neg') return sub(a, b.inputs[0]);
+      if (binary(n, 'add') && a.op.name === 'neg') return sub(b, a.inputs[0]);
+      if (binary(n, 'sub') && b.op.name === 'neg') return add(a, b.inputs[0]);
+      return undefined;
+    },
+  },
+  {
+    name: 'constant-first',
+    why: 'multiplication is commutative in IEEE arithmetic; a scalar constant factor goes first, so -(k * x) folds to (-k) * x and prints as 2 * x',
+    apply: (n) => (binary(n, 'mul') && scalarConst(n.inputs[1]) && !isConst(n.inputs[0]) ? mul(n.inputs[1], n.inputs[0]) : undefined),
+  },
+  {
+    name: 'negate-constant-factor',
+    why: '-(k * x) = (-k) * x: rounding is symmetric in sign, so negating a product is negating one factor',
+    apply: (n) => {
+      if (n.op.name !== 'neg') return undefined;
+      const m = n.inputs[0];
+      if (!binary(m, 'mul')) return undefined;
+      if (scalarConst(m.inputs[0])) return mul(neg(m.inputs[0]), m.inputs[1]);
+      if (m.inputs[0].op.name === 'neg') return mul(m.inputs[0].inputs[0], m.inputs[1]);
+      if (m.inputs[1].op.name === 'neg') return mul(m.inputs[0], m.inputs[1].inputs[0]);
+      return undefined;
+    },
+  },
+  {
+    name: 'product-of-negations',
+    why: '(-a) * b = -(a * b) and (-a) * (-b) = a * b: the magnitude is rounded the same whatever the signs',
+    apply: (n) => {
+      if (!binary(n, 'mul')) return undefined;
+      const [a, b] = n.inputs;
+      if (a.op.name === 'neg' && b.op.name === 'neg') return mul(a.inputs[0], b.inputs[0]);
+      if (a.op.name === 'neg' && scalarConst(b)) return mul(neg(b), a.inputs[0]);
+      if (b.op.name === 'neg' && scalarConst(a)) return mul(neg(a), b.inputs[0]);
+      return undefined;
+    },
+  },
+];
+
+/**
+ * Rewrites nodes built since a point in time (by their ids) through RULES, constant folding and
+ * hash-consing; older nodes are kept as they are, and are hash-consed against (so a gradient reuses
+ * a forward node that computes the same thing). One instance per gradients/jvp call or plan pass.
+ */
+export class Rewriter {
+  readonly shapes = new Shapes();
+  private readonly done = new Map<Node, Node>();
+  private readonly table = new Map<string, Node>();
+  private since = Infinity;
+
+  /** `existing`: nodes to share with (the forward graph). */
+  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES) {
+    for (const n of existing) {
+      const k = keyOf(n, n.inputs);
+      if (k !== undefined && !this.table.has(k)) this.table.set(k, n);
+    }
+  }
+
+  /** A watermark: nodes built after this call are the ones `simplify` rewrites. */
+  mark(): void {
+    this.since = takeId();
+  }
+
+  /** The simplified form of `root`: its nodes built since the last `mark()`, rewritten. */
+  simplify(root: Node): Node {
+    return this.visit(root, 0);
+  }
+
+  /** Rewrites every node of the graph below `roots` (for a plan-time pass over a user's graph). */
+  simplifyAll(roots: readonly Node[]): Node[] {
+    this.since = -1;
+    return roots.map((r) => this.visit(r, 0));
+  }
+
+  /** The earliest node known to have `like`'s shape in every run, walking down shape-keeping inputs. */
+  shapeSource(like: Node): Node {
+    for (let n = like; ;) {
+      const next = n.inputs.find((i) => i.dtype === like.dtype && this.shapes.same(i, like) && i.op.kind !== 'constant');
+      if (!next) return n;
+      n = next;
+    }
+  }
+
+  private fresh(n: Node): boolean {
+    return n.id >= this.since && !this.done.has(n);
+  }
+
+  private visit(root: Node, depth: number): Node {
+    if (!this.fresh(root)) return this.done.get(root) ?? root;
+    if (depth > 50) throw new Error(`simplify: rules did not settle at ${root}`);
+    // inputs first, iteratively: a gradient graph may be thousands of nodes deep
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const n = stack[stack.length - 1];
+      if (!this.fresh(n)) {
+        stack.pop();
+        continue;
+      }
+      const todo = n.inputs.filter((i) => this.fresh(i));
+      if (todo.length > 0) {
+        stack.push(...todo);
+        continue;
+      }
+      stack.pop();
+      const r = this.rewrite(n, depth);
+      this.done.set(n, r);
+      if (!this.done.has(r)) this.done.set(r, r);
+    }
+    return this.done.get(root)!;
+  }
+
+  private rewrite(n: Node, depth: number): Node {
+    const ins = n.inputs.map((i) => this.done.get(i) ?? i);
+    let node = ins.every((x, k) => x === n.inputs[k]) ? n : apply(n.op, ins, n.attrs);
+    if (node.op.kind === undefined || node.op.kind === 'op') {
+      for (const rule of this.rules) {
+        const r = rule.apply(node, this);
+        if (r !== undefined && r !== node) return r.id >= this.since ? this.visit(r, depth + 1) : r;
+      }
+      const folded = fold(node);
+      if (folded) node = folded;
+    }
+    const k = keyOf(node, node.inputs);
+    if (k === undefined) return node;
+    const seen = this.table.get(k);
+    if (seen) return seen;
+    this.table.set(k, node);
+    return node;
+  }
+}
+
+/** Computes a node whose inputs are all small constants, with the op's own kernel (so the bits are the run's). */
+function fold(n: Node): Node | undefined {
+  if (n.inputs.length === 0 || !n.inputs.every(isConst) || n.op.stateful || !isConcrete(n.shape)) return undefined;
+  const shape = n.shape as number[];
+  const biggest = Math.max(1, ...n.inputs.map((i) => sizeOf(i.shape as number[])));
+  // a broadcast stays a view of its small constant: folding it would bake a bigger array into the graph
+  if (sizeOf(shape) > biggest || biggest > FOLD_LIMIT) return undefined;
+  const ins = n.inputs.map(valueOf);
+  const out = ndarray(allocate(n.dtype, sizeOf(shape)), shape.slice());
+  const viewed = n.op.view?.(ins, n.attrs, shape);
+  if (viewed) {
+    const flat = toFlat(viewed);
+    out.data.set(flat);
+  } else if (n.op.forward) {
+    n.op.forward(n.op.broadcast ? ins.map((a) => broadcastView(a, shape)) : ins, out, n.attrs);
+  } else {
+    return undefined;
+  }
+  return constant(out, { dtype: n.dtype });
+}
+
+/**
+ * The hash-consing key: op, input ids and attributes. Undefined (never shared) for stateful ops,
+ * sources, side effects, and attributes that are not plain data. Small constants are keyed by value.
+ */
+function keyOf(n: Node, inputs: readonly Node[]): string | undefined {
+  if (n.op.kind === 'constant') {
+    const v = valueOf(n);
+    if (v.size > 16) return undefined;
+    return `constant:${n.dtype}:${n.shape.join(',')}:${toFlat(v).map((x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`;
+  }
+  if ((n.op.kind !== undefined && n.op.kind !== 'op') || n.op.stateful) return undefined;
+  const a = plain(n.attrs);
+  return a === undefined ? undefined : `${n.op.name}(${inputs.map((i) => i.id).join(',')})${a}`;
+}
+
+function plain(x: unknown): string | undefined {
+  if (x === undefined) return '';
+  if (x === null || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') return JSON.stringify(x);
+  if (Array.isArray(x)) {
+    const parts = x.map(plain);
+    return parts.some((p) => p === undefined) ? undefined : `[${parts.join(',')}]`;
+  }
+  if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    const parts = Object.keys(x).sort().map((k) => {
+      const p = plain((x as Record<string, unknown>)[k]);
+      return p === undefined ? undefined : `${k}:${p}`;
+    });
+    return parts.some((p) => p === undefined) ? undefined : `{${parts.join(',')}}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,220 @@
+/**
+ * 2-D convolution kernels, NHWC, filters HWIO ([KH, KW, C / groups, O]), by im2col plus the matmul
+ * kernel (gemm: packed JavaScript, or WebAssembly SIMD when loaded):
+ * - forward: cols[rows, KH*KW*Cg] (one row per output pixel) times the filter as a [KH*KW*Cg, O] matrix;
+ * - input gradient (conv2dTranspose): dy[rows, O] times the filter transposed gives cols, which col2im
+ *   adds back onto the pixels they were read from;
+ * - filter gradient: cols^T times dy, summed over the batch.
+ * Groups are separate products on column blocks of the filter and of dy. Images are taken in chunks
+ * so that the cols buffer stays under COLS_BUDGET elements; a kernel bound to a plan allocates its
+ * scratch once, when it is bound, and nothing per run.
+ */
+import ndarray, { type NdArray } from 'ndarray';
+import { allocate, dtypeOfArray, type DType, type TypedArray } from '../graph/dtype.js';
+import type { Data, Mat } from '../graph/layout.js';
+import { sizeOf } from '../graph/shape.js';
+import { copyInto, isContiguous } from '../graph/tensor.js';
+import { gemm } from './matmul.js';
+
+/** Normalised convolution attributes (builders resolve 'same' and 'valid' to explicit pads). */
+export interface ConvAttrs {
+  readonly strides: readonly [number, number];
+  readonly dilations: readonly [number, number];
+  /** [top, bottom, left, right]. */
+  readonly pads: readonly [number, number, number, number];
+  readonly groups: number;
+}
+
+/** Every size a convolution kernel needs. Cg = C / groups, Og = O / groups. */
+export interface ConvGeometry {
+  readonly N: number; readonly H: number; readonly W: number; readonly C: number;
+  readonly OH: number; readonly OW: number; readonly O: number;
+  readonly KH: number; readonly KW: number;
+  readonly sh: number; readonly sw: number; readonly dh: number; readonly dw: number;
+  readonly pt: number; readonly pl: number;
+  readonly groups: number; readonly Cg: number; readonly Og: number;
+}
+
+/** The largest cols buffer, in elements, a kernel holds (4 MB of float32). */
+const COLS_BUDGET = 1 << 20;
+
+export function geometry(x: readonly number[], f: readonly number[], y: readonly number[], a: ConvAttrs): ConvGeometry {
+  const [N, H, W, C] = x, [KH, KW] = f, [, OH, OW, O] = y;
+  return {
+    N, H, W, C, OH, OW, O, KH, KW,
+    sh: a.strides[0], sw: a.strides[1], dh: a.dilations[0], dw: a.dilations[1], pt: a.pads[0], pl: a.pads[2],
+    groups: a.groups, Cg: C / a.groups, Og: O / a.groups,
+  };
+}
+
+/** Images per chunk, and the cols buffer's size for it. */
+function chunking(g: ConvGeometry): { imgs: number; cols: number } {
+  const perImage = g.OH * g.OW * g.KH * g.KW * g.C;
+  const imgs = Math.max(1, Math.min(g.N, Math.floor(COLS_BUDGET / Math.max(perImage, 1))));
+  return { imgs, cols: imgs * perImage };
+}
+
+/**
+ * Reads an input as a dense row-major block: the array's own storage when it already is one,
+ * otherwise a copy into scratch made once here (its layout is fixed for a bound kernel).
+ */
+function denseReader(a: NdArray): (a: NdArray) => { data: Data; off: number } {
+  if (isContiguous(a)) return (x) => ({ data: x.data as Data, off: x.offset });
+  const copy = ndarray(allocate(dtypeOfArray(a.data) ?? 'float64', sizeOf(a.shape)), a.shape.slice());
+  return (x) => {
+    copyInto(copy, x);
+    return { data: copy.data as Data, off: 0 };
+  };
+}
+
+/**
+ * cols for images [n0, n0 + imgs), group-major: group gi's block starts at gi * rows * Kg, one row
+ * of Kg = KH*KW*Cg values per output pixel, ordered (kh, kw, c) like the filter's rows. Taps that
+ * fall in the padding read zero.
+ */
+function im2col(x: Data, xo: number, g: ConvGeometry, n0: number, imgs: number, cols: Data): void {
+  const { H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, pt, pl, Cg, groups } = g;
+  const Kg = KH * KW * Cg, rows = imgs * OH * OW;
+  for (let gi = 0; gi < groups; gi++) {
+    let p = gi * rows * Kg;
+    for (let n = n0; n < n0 + imgs; n++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          for (let kh = 0; kh < KH; kh++) {
+            const ih = oh * sh - pt + kh * dh;
+            if (ih < 0 || ih >= H) {
+              for (let t = 0; t < KW * Cg; t++) cols[p++] = 0;
+              continue;
+            }
+            for (let kw = 0; kw < KW; kw++) {
+              const iw = ow * sw - pl + kw * dw;
+              if (iw < 0 || iw >= W) {
+                for (let c = 0; c < Cg; c++) cols[p++] = 0;
+                continue;
+              }
+              const q = xo + ((n * H + ih) * W + iw) * C + gi * Cg;
+              for (let c = 0; c < Cg; c++) cols[p++] = x[q + c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds each cols value onto the pixel it was read from (dx zeroed first by the caller). */
+function col2im(cols: Data, g: ConvGeometry, n0: number, imgs: number, dx: Data, xo: number): void {
+  const { H, W, C, OH, OW, KH, KW, sh, sw, dh, dw, pt, pl, Cg, groups } = g;
+  const Kg = KH * KW * Cg, rows = imgs * OH * OW;
+  for (let gi = 0; gi < groups; gi++) {
+    let p = gi * rows * Kg;
+    for (let n = n0; n < n0 + imgs; n++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          for (let kh = 0; kh < KH; kh++) {
+            const ih = oh * sh - pt + kh * dh;
+            if (ih < 0 || ih >= H) {
+              p += KW * Cg;
+              continue;
+            }
+            for (let kw = 0; kw < KW; kw++) {
+              const iw = ow * sw - pl + kw * dw;
+              if (iw < 0 || iw >= W) {
+                p += Cg;
+                continue;
+              }
+              const q = xo + ((n * H + ih) * W + iw) * C + gi * Cg;
+              for (let c = 0; c < Cg; c++) dx[q + c] += cols[p++];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export type ConvKernel = (a: NdArray, b: NdArray, out: NdArray) => void;
+
+const scratch = (dtype: DType, n: number): TypedArray => allocate(dtype, n);
+const dtypeOf = (a: NdArray): DType => dtypeOfArray(a.data) ?? 'float64';
+
+/** y = conv2d(x, f): a kernel for these arrays' shapes and layouts, scratch allocated now. */
+export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttrs): ConvKernel {
+  const g = geometry(x.shape, f.shape, y.shape, attrs);
+  const { imgs, cols: size } = chunking(g);
+  const cols = scratch(dtypeOf(y), size);
+  const readX = denseReader(x), readF = denseReader(f);
+  const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW;
+  return (xa, fa, out) => {
+    const X = readX(xa), F = readF(fa);
+    const o = out.data as Data;
+    for (let n0 = 0; n0 < g.N; n0 += imgs) {
+      const m = Math.min(imgs, g.N - n0), rows = m * pix;
+      im2col(X.data, X.off, g, n0, m, cols);
+      for (let gi = 0; gi < g.groups; gi++) {
+        const A: Mat = { data: cols, off: gi * rows * Kg, rs: Kg, cs: 1 };
+        const B: Mat = { data: F.data, off: F.off + gi * g.Og, rs: g.O, cs: 1 };
+        const C: Mat = { data: o, off: out.offset + n0 * pix * g.O + gi * g.Og, rs: g.O, cs: 1 };
+        gemm(rows, g.Og, Kg, A, B, C);
+      }
+    }
+  };
+}
+
+/** dx = conv2dTranspose(dy, f), the adjoint of conv2d in x: dx has shape `out`. */
+export function conv2dTransposeKernel(dy: NdArray, f: NdArray, dx: NdArray, attrs: ConvAttrs): ConvKernel {
+  const g = geometry(dx.shape, f.shape, dy.shape, attrs);
+  const { imgs, cols: size } = chunking(g);
+  const cols = scratch(dtypeOf(dx), size);
+  const readY = denseReader(dy), readF = denseReader(f);
+  const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW, image = g.H * g.W * g.C;
+  return (dya, fa, out) => {
+    const Y = readY(dya), F = readF(fa);
+    const o = out.data as Data;
+    for (let n0 = 0; n0 < g.N; n0 += imgs) {
+      const m = Math.min(imgs, g.N - n0), rows = m * pix;
+      for (let gi = 0; gi < g.groups; gi++) {
+        const A: Mat = { data: Y.data, off: Y.off + n0 * pix * g.O + gi * g.Og, rs: g.O, cs: 1 };
+        const B: Mat = { data: F.data, off: F.off + gi * g.Og, rs: 1, cs: g.O };
+        const C: Mat = { data: cols, off: gi * rows * Kg, rs: Kg, cs: 1 };
+        gemm(rows, Kg, g.Og, A, B, C);
+      }
+      const start = out.offset + n0 * image;
+      for (let i = start, e = start + m * image; i < e; i++) o[i] = 0;
+      col2im(cols, g, n0, m, o, out.offset);
+    }
+  };
+}
+
+/** df = the filter gradient of conv2d from x and dy: cols^T dy, summed over chunks of images. */
+export function conv2dFilterKernel(x: NdArray, dy: NdArray, df: NdArray, attrs: ConvAttrs): ConvKernel {
+  const g = geometry(x.shape, df.shape, dy.shape, attrs);
+  const { imgs, cols: size } = chunking(g);
+  const dtype = dtypeOf(df);
+  const cols = scratch(dtype, size);
+  const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW;
+  const part = imgs < g.N ? scratch(dtype, Kg * g.Og) : null;
+  const readX = denseReader(x), readY = denseReader(dy);
+  return (xa, dya, out) => {
+    const X = readX(xa), Y = readY(dya);
+    const o = out.data as Data;
+    if (g.N === 0) for (let i = 0, n = out.size; i < n; i++) o[out.offset + i] = 0;
+    for (let n0 = 0; n0 < g.N; n0 += imgs) {
+      const m = Math.min(imgs, g.N - n0), rows = m * pix;
+      im2col(X.data, X.off, g, n0, m, cols);
+      for (let gi = 0; gi < g.groups; gi++) {
+        const A: Mat = { data: cols, off: gi * rows * Kg, rs: 1, cs: Kg };
+        const B: Mat = { data: Y.data, off: Y.off + n0 * pix * g.O + gi * g.Og, rs: g.O, cs: 1 };
+        if (n0 === 0) {
+          gemm(Kg, g.Og, rows, A, B, { data: o, off: out.offset + gi * g.Og, rs: g.O, cs: 1 });
+          continue;
+        }
+        gemm(Kg, g.Og, rows, A, B, { data: part!, off: 0, rs: g.Og, cs: 1 });
+        for (let j = 0; j < Kg; j++) {
+          const at = out.offset + j * g.O + gi * g.Og;
+          for (let c = 0; c < g.Og; c++) o[at + c] += part![j * g.Og + c];
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * One or more cases per op of OPS, in float32 (what models run in), for the ONNX tests: each is
+ * exported alone or in a small graph, with static and with unknown leading dims.
+ */
+import {
+  abs, add, addN, argmax, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, concat, constant, div, equal, exp,
+  expandDims, gather, greater, greaterEqual, group, identity, less, lessEqual, log, logSoftmax, matmul, max, maximum, mean,
+  min, minimum, mul, neg, oneHot, onesLike, pad, pow, relu, reshape, scatterAdd, sigmoid, sigmoidCrossEntropyWithLogits,
+  size, slice, softmax, softmaxCrossEntropyWithLogits, softplus, sqrt, square, squeeze, stopGradient, sub, sum, sumTo, tanh,
+  transpose, variable, where, zerosLike, OPS, type Node, type NestedArray, type OpDef,
+} from '../../src/index.js';
+
+const byName = new Map(OPS.map((op) => [op.name, op]));
+const op = (name: string): OpDef => byName.get(name)!;
+
+export interface OnnxCase {
+  readonly op: OpDef;
+  readonly name: string;
+  readonly shapes: readonly (readonly number[])[];
+  readonly dtypes?: readonly ('float32' | 'int32')[];
+  /** Explicit values per input (int32 inputs need them). */
+  readonly values?: readonly (NestedArray | undefined)[];
+  readonly build: (xs: Node[]) => Node;
+  readonly range?: readonly [number, number];
+  /** Inputs whose leading dim stays static in the unknown-dims variant (say why at the case). */
+  readonly keepStatic?: readonly number[];
+}
+
+let uid = 0;
+const v32 = (shape: number[]) => variable(`onnx_case_v${uid++}`, { data: new Float32Array(shape.reduce((p, d) => p * d, 1)).map((_, i) => 0.5 + 0.25 * i), shape });
+
+export const CASES: OnnxCase[] = [
+  { op: op('placeholder'), name: 'itself', shapes: [[2, 3]], build: ([a]) => a },
+  { op: op('constant'), name: 'times a constant', shapes: [[2, 2]], build: ([a]) => mul(a, constant([[1, -2], [3, 0.5]])) },
+  { op: op('variable'), name: 'variable times input', shapes: [[3]], build: ([a]) => mul(a, v32([3])) },
+  { op: op('assign'), name: 'state update, broadcast value', shapes: [[3]], build: ([a]) => assign(v32([2, 3]), mul(sum(a), a)) },
+  { op: op('assignAdd'), name: 'state update', shapes: [[3]], build: ([a]) => assignAdd(v32([3]), sum(a, undefined, { keepDims: true })) },
+  { op: op('assignSub'), name: 'state update', shapes: [[3]], build: ([a]) => assignSub(v32([3]), mean(a, undefined, { keepDims: true })) },
+  { op: op('group'), name: 'of two updates', shapes: [[3]], build: ([a]) => { const v = v32([3]); return group([assign(v, mul(v, sum(a))), assignAdd(v32([1]), max(a, 0, { keepDims: true }))]); } },
+  { op: op('add'), name: 'broadcast [2,3] + [3]', shapes: [[2, 3], [3]], build: ([a, b]) => add(a, b) },
+  { op: op('add'), name: 'broadcast [2,1] + [1,3], scalar lifted', shapes: [[2, 1], [1, 3]], build: ([a, b]) => add(add(a, b), 3) },
+  { op: op('sub'), name: 'broadcast [3] - [2,3]', shapes: [[3], [2, 3]], build: ([a, b]) => sub(a, b) },
+  { op: op('mul'), name: 'broadcast [2,1,3] * [4,1]', shapes: [[2, 1, 3], [4, 1]], build: ([a, b]) => mul(a, b) },
+  { op: op('div'), name: 'broadcast [2,3] / [3]', shapes: [[2, 3], [3]], build: ([a, b]) => div(a, b), range: [0.5, 2] },
+  { op: op('neg'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => neg(a) },
+  { op: op('exp'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => exp(a) },
+  { op: op('log'), name: 'positive matrix', shapes: [[2, 3]], build: ([a]) => log(a), range: [0.2, 3] },
+  { op: op('pow'), name: 'broadcast [2,3] ^ [3], a > 0', shapes: [[2, 3], [3]], build: ([a, b]) => pow(a, b), range: [0.5, 2] },
+  { op: op('pow'), name: 'constant exponent 3', shapes: [[2, 2]], build: ([a]) => pow(a, 3) },
+  { op: op('sqrt'), name: 'positive matrix', shapes: [[2, 3]], build: ([a]) => sqrt(a), range: [0.2, 3] },
+  { op: op('square'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => square(a) },
+  { op: op('abs'), name: 'away from 0', shapes: [[2, 3]], build: ([a]) => abs(a) },
+  { op: op('sigmoid'), name: 'wide range', shapes: [[2, 3]], build: ([a]) => sigmoid(a), range: [-8, 8] },
+  { op: op('tanh'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => tanh(a) },
+  { op: op('relu'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => relu(a) },
+  { op: op('softplus'), name: 'wide range', shapes: [[2, 3]], build: ([a]) => softplus(a), range: [-8, 8] },
+  { op: op('maximum'), name: 'broadcast [2,3] vs [3]', shapes: [[2, 3], [3]], build: ([a, b]) => maximum(a, b) },
+  { op: op('maximum'), name: 'fan-out ties: maximum(a, a)', shapes: [[3]], build: ([a]) => maximum(a, a) },
+  { op: op('minimum'), name: 'broadcast [2,1] vs [1,3]', shapes: [[2, 1], [1, 3]], build: ([a, b]) => minimum(a, b) },
+  { op: op('where'), name: 'broadcast cond [2,1], a [1,3], b [3]', shapes: [[2, 1], [1, 3], [3]], build: ([c, a, b]) => where(greater(c, 0), a, b) },
+  { op: op('where'), name: 'int32 cond', shapes: [[2, 1], [2, 3], [3]], dtypes: ['int32', 'float32', 'float32'], values: [[[1], [0]]], build: ([c, a, b]) => where(c, a, b) },
+  { op: op('greater'), name: 'mask [2,3] > [3] times c', shapes: [[2, 3], [3], [2, 3]], build: ([a, b, c]) => mul(greater(a, b), c) },
+  { op: op('greaterEqual'), name: 'a >= a is all ones', shapes: [[3], [3]], build: ([a, b]) => mul(greaterEqual(a, a), b) },
+  { op: op('less'), name: 'scalar 0 lifted', shapes: [[2, 2], [2, 2]], build: ([a, b]) => mul(less(a, 0), b) },
+  { op: op('lessEqual'), name: 'broadcast [2,1] <= [1,3] alone', shapes: [[2, 1], [1, 3]], build: ([a, b]) => lessEqual(a, b) },
+  { op: op('equal'), name: 'a == maximum(a, b), times c', shapes: [[6], [6], [6]], build: ([a, b, c]) => mul(equal(a, maximum(a, b)), c) },
+  { op: op('matmul'), name: '[2,3] x [3,4]', shapes: [[2, 3], [3, 4]], build: ([a, b]) => matmul(a, b) },
+  { op: op('matmul'), name: 'transposeA', shapes: [[3, 2], [3, 4]], build: ([a, b]) => matmul(a, b, { transposeA: true }) },
+  { op: op('matmul'), name: 'transposeB', shapes: [[2, 3], [4, 3]], build: ([a, b]) => matmul(a, b, { transposeB: true }) },
+  { op: op('matmul'), name: 'batch broadcast [2,1,3,2]T x [3,2,3]T', shapes: [[2, 1, 3, 2], [3, 2, 3]], build: ([a, b]) => matmul(a, b, { transposeA: true, transposeB: true }) },
+  { op: op('transpose'), name: 'perm [1,2,0] into a broadcast mul', shapes: [[2, 3, 4], [4, 2]], build: ([a, b]) => mul(transpose(a, [1, 2, 0]), b) },
+  { op: op('sum'), name: 'all axes', shapes: [[2, 3]], build: ([a]) => sum(a) },
+  { op: op('sum'), name: 'axis -1 keepDims', shapes: [[2, 3, 2]], build: ([a]) => sum(a, -1, { keepDims: true }) },
+  { op: op('sum'), name: 'axes [0,2]', shapes: [[2, 3, 2]], build: ([a]) => sum(a, [0, 2]) },
+  { op: op('mean'), name: 'axis 0 (the batch)', shapes: [[4, 3]], build: ([a]) => mean(a, 0) },
+  { op: op('mean'), name: 'all axes keepDims', shapes: [[4, 3]], build: ([a]) => mean(a, undefined, { keepDims: true }) },
+  { op: op('max'), name: 'axis -1 keepDims', shapes: [[2, 3, 4]], build: ([a]) => max(a, -1, { keepDims: true }) },
+  { op: op('max'), name: 'all axes', shapes: [[3, 2]], build: ([a]) => max(a) },
+  { op: op('min'), name: 'axes [1,2]', shapes: [[2, 3, 4]], build: ([a]) => min(a, [1, 2]) },
+  { op: op('argmax'), name: 'through oneHot, axis -1', shapes: [[3, 4]], build: ([a]) => mul(oneHot(argmax(a, -1), 4), a) },
+  { op: op('argmax'), name: 'alone, axis 0', shapes: [[3, 4]], build: ([a]) => argmax(a, 0) },
+  { op: op('size'), name: 'counts the batch at run time', shapes: [[4, 3]], build: ([a]) => mul(a, size(a, 0)) },
+  { op: op('reshape'), name: 'with -1', shapes: [[2, 3]], build: ([a]) => reshape(a, [-1, 2]) },
+  { op: op('reshape'), name: 'of a transpose', shapes: [[2, 3]], build: ([a]) => reshape(transpose(a), [-1]) },
+  // broadcastTo has a fixed target shape: its input keeps its static shape.
+  { op: op('broadcastTo'), name: '[3] to [2,3]', shapes: [[3]], keepStatic: [0], build: ([a]) => broadcastTo(a, [2, 3]) },
+  { op: op('broadcastLike'), name: '[2,1] like [2,3]', shapes: [[2, 1], [2, 3]], build: ([a, b]) => broadcastLike(a, b) },
+  { op: op('sumLike'), name: '[2,3] summed to a [null,3] fed [1,3]', shapes: [[2, 3], [1, 3]], keepStatic: [0], build: ([a, b]) => mul(sumTo(a, b), b) },
+  { op: op('sumLike'), name: 'rank-1 like under a batch: [n,3] to [3]', shapes: [[4, 3], [3]], build: ([a, b]) => add(a, b) },
+  { op: op('expandDims'), name: 'axis 1', shapes: [[2, 3]], build: ([a]) => expandDims(a, 1) },
+  { op: op('squeeze'), name: 'axis 1', shapes: [[3, 1]], build: ([a]) => squeeze(a, 1) },
+  { op: op('concat'), name: 'axis 1 with fan-in', shapes: [[2, 1], [2, 3]], build: ([a, b]) => concat([a, b, a], -1) },
+  { op: op('concat'), name: 'axis 0', shapes: [[2, 3], [1, 3]], keepStatic: [1], build: ([a, b]) => concat([a, b], 0) },
+  { op: op('slice'), name: 'begin [1,0] size [2,-1]', shapes: [[3, 4]], keepStatic: [0], build: ([a]) => slice(a, [1, 0], [2, -1]) },
+  { op: op('slice'), name: 'to the end of the batch', shapes: [[4, 3]], build: ([a]) => slice(a, [1, 1], [-1, 2]) },
+  { op: op('pad'), name: '[[1,0],[2,1]] with value 5', shapes: [[2, 3]], build: ([a]) => pad(a, [[1, 0], [2, 1]], { value: 5 }) },
+  { op: op('gather'), name: 'rows with a repeated index', shapes: [[5, 3], [4]], dtypes: ['float32', 'int32'], values: [undefined, [1, 3, 1, 0]], keepStatic: [0], build: ([p, i]) => gather(p, i) },
+  { op: op('gather'), name: 'axis -1 with [2,2] indices', shapes: [[2, 3], [2, 2]], dtypes: ['float32', 'int32'], values: [undefined, [[2, 0], [2, 2]]], build: ([p, i]) => gather(p, i, -1) },
+  { op: op('scatterAdd'), name: 'repeated index accumulates', shapes: [[4, 2], [4], [3, 2]], dtypes: ['float32', 'int32', 'float32'], values: [undefined, [2, 0, 2, 1]], keepStatic: [2], build: ([u, i, like]) => mul(scatterAdd(u, i, like), like) },
+  { op: op('scatterAdd'), name: 'axis 1 of rank 3', shapes: [[2, 3, 2], [3], [2, 4, 2]], dtypes: ['float32', 'int32', 'float32'], values: [undefined, [3, 3, 0]], build: ([u, i, like]) => scatterAdd(u, i, like, 1) },
+  { op: op('softmax'), name: 'axis 1 of rank 3', shapes: [[2, 3, 2]], build: ([a]) => softmax(a, 1) },
+  { op: op('logSoftmax'), name: 'last axis', shapes: [[2, 4]], build: ([a]) => logSoftmax(a) },
+  { op: op('sigmoidCrossEntropyWithLogits'), name: 'labels [3] over logits [2,3]', shapes: [[3], [2, 3]], build: ([z, x]) => sigmoidCrossEntropyWithLogits(sigmoid(z), x), range: [-3, 3] },
+  { op: op('softmaxCrossEntropyWithLogits'), name: 'last axis', shapes: [[3, 4], [3, 4]], build: ([z, x]) => softmaxCrossEntropyWithLogits(softmax(z), x) },
+  { op: op('softmaxCrossEntropyWithLogits'), name: 'axis 0, labels not normalised', shapes: [[3, 2], [3, 2]], build: ([z, x]) => softmaxCrossEntropyWithLogits(z, x, 0) },
+  { op: op('oneHot'), name: 'on 2, off -0.5, an out-of-range -1', shapes: [[2, 2, 3], [2, 2]], dtypes: ['float32', 'int32'], values: [undefined, [[0, 2], [1, -1]]], build: ([a, i]) => mul(oneHot(i, 3, { on: 2, off: -0.5 }), a) },
+  { op: op('cast'), name: 'float32 to int32 (truncates) and back', shapes: [[2, 3]], build: ([a]) => mul(cast(cast(mul(a, 3), 'int32'), 'float32'), a) },
+  { op: op('cast'), name: 'int32 labels to float32', shapes: [[2, 2], [2, 2]], dtypes: ['int32', 'float32'], values: [[[0, 3], [-2, 7]]], build: ([i, b]) => mul(cast(i, 'float32'), b) },
+  { op: op('cast'), name: 'float32 to float64 and back', shapes: [[3]], build: ([a]) => cast(exp(cast(a, 'float64')), 'float32') },
+  { op: op('identity'), name: 'matrix', shapes: [[2, 2]], build: ([a]) => identity(a) },
+  { op: op('stopGradient'), name: 'passes no gradient', shapes: [[3]], build: ([a]) => mul(stopGradient(mul(a, a)), a) },
+  { op: op('onesLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(onesLike(a), a) },
+  { op: op('zerosLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(zerosLike(a), mul(a, a)) },
+  { op: op('addN'), name: 'three, one used twice', shapes: [[2, 2], [2, 2]], build: ([a, b]) => addN([a, b, a]) },
+];
