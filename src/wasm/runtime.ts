@@ -22,6 +22,8 @@ export interface Kernels {
   div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
+  sqrt_f32(o: Ptr, x: Ptr, n: number): void;
+  sqrt_f64(o: Ptr, x: Ptr, n: number): void;
   sigmoid_f32(o: Ptr, x: Ptr, n: number): void;
   logisticLoss_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   /** For tests: the SIMD kernels' e^t (t <= 0) and log1p(u) (u in [0, 1]), in float64. */
