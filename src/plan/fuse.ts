@@ -1,6 +1,6 @@
 /**
  * Elementwise fusion. A maximal group of elementwise steps (ops declared with `elementwise`, and an
- * assign ending the group) in which every value but the last has exactly one reader, inside the
+ * assign or a sum over every axis ending the group) in which every value but the last has exactly one reader, inside the
  * group, and the same shape as the last, runs as one generated loop (kernels/fused.ts): one pass
  * over memory instead of one per op, no intermediate written. `sub(w, mul(lr, div(m, add(sqrt(s), eps))))`
  * becomes one loop, and with the assign that consumes it, one loop writing the variable.
@@ -42,6 +42,8 @@ const ASSIGNS: Readonly<Record<string, Formula>> = {
   assignSub: { name: 'assignSub', arity: 2, expr: 'a - b' },
 };
 
+const SUM: Formula = { name: 'sum', arity: 1, expr: 'a' };
+
 const formulaOfStep = (e: Entry): Formula | undefined =>
   e.node.op.kind === 'assign' ? ASSIGNS[e.node.op.name] : e.node.op.kind === undefined || e.node.op.kind === 'op' ? formulaOf(e.node.op) : undefined;
 
@@ -59,22 +61,28 @@ export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], k
     for (const u of e.inputs) reader[u.id] = reader[u.id] === -1 || reader[u.id] === e.id ? e.id : -2;
   }
   const formulas = steps.map((s) => (s.entry.original === null ? formulaOfStep(s.entry) : undefined));
+  // Sums over every axis may end a group: the loop adds the values up instead of storing them.
+  const sums = steps.map((s) => {
+    const e = s.entry;
+    if (e.original !== null || e.node.op.name !== 'sum' || e.node.op.kind !== undefined) return false;
+    return (e.node.attrs as { axes: readonly number[] }).axes.length === e.inputs[0].shape.length && s.ins[0].size > 0;
+  });
   // The step index a step may be absorbed into, or -1.
   const into = steps.map((s, i) => {
     const e = s.entry, r = reader[e.id];
     if (!formulas[i] || e.node.op.kind === 'assign' || kept.has(e) || r < 0) return -1;
     const j = stepOf[r];
-    return j > i && formulas[j] && sameShape(entries[r].shape, e.shape) && s.out.size > 0 ? j : -1;
+    return j > i && s.out.size > 0 && ((formulas[j] && sameShape(entries[r].shape, e.shape)) || sums[j]) ? j : -1;
   });
 
   const taken = new Uint8Array(steps.length);
   const groups: FusedGroup[] = [];
   for (let root = steps.length - 1; root >= 0; root--) {
-    if (taken[root] || !formulas[root]) continue;
+    if (taken[root] || !(formulas[root] || sums[root])) continue;
     for (;;) {
       const members = collect(root, steps, stepOf, into, taken);
       if (members.length < 2) break;
-      const built = build(members, steps, formulas as Formula[], stepOf);
+      const built = build(members, steps, formulas, sums, stepOf);
       if (!(built instanceof Set)) {
         for (const j of members) taken[j] = 1;
         groups.push(built);
@@ -112,7 +120,10 @@ function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array
  * The group's loop; or, when running it at the last member's place would read memory that a step
  * in between overwrites, the members reading such memory (to be left out of the group).
  */
-function build(members: readonly number[], steps: readonly FusibleStep[], formulas: readonly Formula[], stepOf: Int32Array): FusedGroup | Set<number> {
+function build(
+  members: readonly number[], steps: readonly FusibleStep[], formulas: readonly (Formula | undefined)[], sums: readonly boolean[],
+  stepOf: Int32Array,
+): FusedGroup | Set<number> {
   const pos = new Map(members.map((s, j) => [s, j]));
   const inputs: NdArray[] = [];
   const readers: number[][] = [];
@@ -127,7 +138,7 @@ function build(members: readonly number[], steps: readonly FusibleStep[], formul
       readers[at].push(s);
       return at;
     });
-    return { formula: formulas[s], operands, dtype: step.entry.dtype };
+    return sums[s] ? { formula: SUM, operands, dtype: step.entry.dtype, reduce: true } : { formula: formulas[s]!, operands, dtype: step.entry.dtype };
   });
   const first = members[0], last = members[members.length - 1];
   const out = steps[last].out;
@@ -152,7 +163,8 @@ function build(members: readonly number[], steps: readonly FusibleStep[], formul
   if (cut.size > 0) return cut;
   if (inputs.some((a) => overlaps(out, a) && !sameLayout(out, a))) return new Set(members.slice(0, -1));
   const nodes = members.map((s) => steps[s].entry.node);
-  const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs);
+  const over = sums[last] ? steps[last].ins[0] : out;
+  const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs, over);
   return { steps: members, nodes, run };
 }
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adam, AdamW, abs, add, assignSub, div, equal, exp, greater, greaterEqual, init, less, lessEqual, log, matmul, maximum,
   minimum, mul, neg, OPS, placeholder, pow, relu, RMSProp, Session, setWasmEnabled, SGD, sigmoid, softplus, sqrt, square,
-  sub, sum, tanh, toFlat, variable, where, type DType, type Node,
+  sub, sum, tanh, toFlat, transpose, variable, where, type DType, type Node,
 } from '../../src/index.js';
 import { formulaOf } from '../../src/ops/elementwise.js';
 import { Rng } from '../../src/graph/random.js';
@@ -77,6 +77,21 @@ describe('elementwise fusion', () => {
     }
     covered.add('div');
     expect([...covered].sort()).toEqual(OPS.filter((op) => formulaOf(op)).map((op) => op.name).sort());
+  });
+
+  it('a group may end in a sum over every axis: sum(square(sub(p, y))) is one pass, same bits (f32, f64, broadcast and transposed inputs)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [m, n] of [[1, 1], [3, 5], [200, 130]]) {
+        const p = placeholder(`rp${uid++}`, [n, m], dtype), y = placeholder(`ry${uid++}`, [n], dtype);
+        const loss = sum(square(sub(transpose(p), y)));
+        const { fused, plain, plan } = both(loss, [[p, data(m * n, dtype)], [y, data(n, dtype)]]);
+        expect(fused).toEqual(plain);
+        expect(fusedGroups(plan)).toEqual([['sub', 'square', 'sum']]);
+      }
+    }
+    const x = placeholder(`rx${uid++}`, [4, 6]);
+    const partial = sum(square(x), 1); // over one axis: not fused
+    expect(fusedGroups(new Session().plan(partial, [[x, { data: data(24, 'float64'), shape: [4, 6] }]]))).toEqual([]);
   });
 
   it('does not fuse across a value with another reader, a fetched value, or a change of shape', () => {
