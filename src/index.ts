@@ -7,6 +7,8 @@ export { defineOp, type OpDef, type OpKind, type TensorType } from './graph/op.j
 export { apply, sameDType } from './graph/apply.js';
 export { topoSort } from './graph/topo.js';
 export { gradients, jvp, GradientError, type GradientsOptions } from './autodiff/gradients.js';
+export { NumericsError } from './session/numerics.js';
+export { captureCreationSites } from './graph/debug.js';
 export {
   Session, evaluate, type Feeds, type Fetches, type Plan, type PlanMemory, type Results, type RunOptions, type SessionOptions, type Step,
 } from './session/session.js';
@@ -18,7 +20,7 @@ export { init };
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type InputReport } from './check/gradcheck.js';
 export {
   OPS,
-  add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, constant, div, exp, expandDims, group,
+  add, addN, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, checkNumerics, constant, div, exp, expandDims, group,
   identity, log, matmul, mul, neg, onesLike, placeholder, reshape, squeeze, stopGradient, sub, sum, sumTo,
   transpose, variable, zerosLike,
   abs, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, pow, relu, sigmoid, softplus, sqrt,
@@ -62,3 +64,7 @@ export {
 } from './ops/index.js';
 import * as nn from './nn/index.js';
 export { nn };
+export {
+  sin, cos, erf, log1p, expm1, sign, floor, round, cumsum, sparseSoftmaxCrossEntropyWithLogits, clip, elu, gelu, leakyRelu, selu,
+  argmin, logSumExp, norm,
+} from './ops/index.js';

@@ -2,6 +2,7 @@
  * Command-line flags: one table gives each flag's kind, default and help line, so the parser and
  * `--help` cannot disagree. `--name value`, `--name=value` and `--no-name` (for switches) are accepted.
  */
+import { DECIMAL } from './csv.js';
 import { UsageError } from './errors.js';
 
 type Kind = 'string' | 'int' | 'number' | 'switch';
@@ -45,7 +46,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   l2: { kind: 'number', min: 0, shown: '0', help: 'L2 penalty: the loss adds l2/2 * sum(W^2) (the bias is not penalised)' },
   dtype: { kind: 'string', choices: ['float32', 'float64'], shown: 'float32', help: 'floating-point type of the model' },
   standardize: { kind: 'switch', shown: 'on', help: 'standardise features with the training split\'s mean and std (--no-standardize: off)' },
-  plot: { kind: 'string', metavar: 'FILE.svg', help: 'also draw the loss curve into an SVG file' },
+  plot: { kind: 'string', metavar: 'FILE', help: 'also draw the loss curve: SVG, or PNG when FILE ends in .png' },
   save: { kind: 'string', metavar: 'FILE', help: 'save the trained model (checkpoint FILE plus FILE.json, see docs/logistic.md)' },
   help: { kind: 'switch', help: 'show this help' },
 };
@@ -100,7 +101,7 @@ function convert(name: string, spec: FlagSpec, value: string, command: string): 
     if (value === '') throw fail('a non-empty string');
     return value;
   }
-  const v = value.trim() === '' ? NaN : Number(value);
+  const v = DECIMAL.test(value.trim()) ? Number(value) : NaN;
   if (spec.kind === 'int' && !Number.isInteger(v)) throw fail('an integer');
   if (!Number.isFinite(v)) throw fail('a number');
   if (spec.min !== undefined && (spec.above ? v <= spec.min : v < spec.min)) throw fail(`${spec.above ? '>' : '>='} ${spec.min}`);

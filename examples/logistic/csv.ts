@@ -93,13 +93,24 @@ export function columnIndex(table: CsvTable, name: string, source: string): numb
   return j;
 }
 
-/** A field as a finite number, or an error naming the row, its line and the column. */
+/** A decimal number as a person writes one: `-1.5`, `.5`, `2e-3`. Not `0x10`, `0b1`, `Infinity` or `1_000`, which Number() takes. */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The largest float32 value: features are trained in float32, where anything beyond it is infinite. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A decimal string as a finite number within float32's range, or a phrase saying what is wrong with it. */
+export function parseDecimal(s: string): number | string {
+  if (s === '') return 'is empty';
+  if (!DECIMAL.test(s)) return `'${s}' is not a decimal number`;
+  const v = Number(s);
+  if (!(Math.abs(v) <= FLOAT32_MAX)) return `'${s}' is beyond the float32 range (largest magnitude ${FLOAT32_MAX.toPrecision(8)})`;
+  return v;
+}
+
+/** A field as a finite decimal number, or an error naming the row, its line and the column. */
 export function numberAt(table: CsvTable, i: number, j: number, source: string): number {
-  const s = table.rows[i][j].trim();
-  const v = s === '' ? NaN : Number(s);
-  if (!Number.isFinite(v)) {
-    const what = s === '' ? 'is empty' : `'${s}' is not a number`;
-    throw new UsageError(`${source}: row ${i + 1} (line ${table.lines[i]}), column '${table.header[j]}': ${what}`);
-  }
+  const v = parseDecimal(table.rows[i][j].trim());
+  if (typeof v === 'string') throw new UsageError(`${source}: row ${i + 1} (line ${table.lines[i]}), column '${table.header[j]}': ${v}`);
   return v;
 }

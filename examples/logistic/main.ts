@@ -12,7 +12,7 @@ import { runExperiment } from './experiment.js';
 import { exportOnnx } from './onnx.js';
 import { saveModel } from './persist.js';
 import { predictCommand } from './predict.js';
-import { svgChart, writeFileAtomic } from './plot.js';
+import { chartFile, checkOutputPath, svgChart, writeFileAtomic } from './plot.js';
 import { consoleProgress } from './progress.js';
 import { describeRun, formatReport, lossSeries, runTitle } from './report.js';
 
@@ -34,17 +34,20 @@ commands:
 'npm run logistic -- train --help' and 'npm run logistic -- predict --help' list the flags.
 `;
 
-function train(args: string[]): void {
+async function train(args: string[]): Promise<void> {
   const flags = parseFlags(args, TRAIN_FLAGS, 'train');
   if (flags.help) return void process.stdout.write(helpText('train', TRAIN_SUMMARY, TRAIN_FLAGS));
   const config = trainConfig(flags);
+  // a bad output path is found now, not after the training it would lose
+  if (config.plot) checkOutputPath(config.plot, '--plot', ['.svg', '.png']);
+  if (config.save) checkOutputPath(config.save, '--save');
   const experiment = runExperiment(config, {
     progress: consoleProgress(process.stdout),
     onStart: (split) => console.log(describeRun(config, split) + '\n'),
   });
   console.log('\n' + formatReport(experiment, { color: process.stdout.isTTY }));
   if (config.plot) {
-    writeFileAtomic(config.plot, svgChart(lossSeries(experiment), runTitle(config, experiment.data)));
+    writeFileAtomic(config.plot, await chartFile(config.plot, svgChart(lossSeries(experiment), runTitle(config, experiment.data))));
     console.log(`\nloss curve written to ${config.plot}`);
   }
   if (config.save) {
@@ -53,7 +56,7 @@ function train(args: string[]): void {
   }
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === 'predict') {
     const flags = parseFlags(rest, PREDICT_FLAGS, 'predict');
@@ -74,7 +77,7 @@ function main(argv: string[]): void {
 }
 
 try {
-  main(process.argv.slice(2));
+  await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof UsageError) {
     process.stderr.write(`logistic: ${e.message}\n`);

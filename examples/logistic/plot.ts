@@ -1,5 +1,6 @@
 /** The loss curve: in the terminal with asciichart, and as a small self-made SVG line chart. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import asciichart from 'asciichart';
 import { UsageError } from './errors.js';
 
@@ -80,14 +81,51 @@ export function svgChart(series: readonly Series[], title: string): string {
 }
 
 /** Writes next to the target and renames, so a reader never sees half a file. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, contents);
     renameSync(tmp, path);
   } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never written
+    }
+    throw new UsageError(`cannot write ${path}: ${reason(e)}`);
   }
+}
+
+/** What went wrong with a file, without the temporary name it may have been written under. */
+const reason = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'it is a directory', EROFS: 'read-only file system' };
+  return (code && known[code]) ?? (e as Error).message;
+};
+
+/**
+ * Checks before training that an output file can be written: its directory exists and is
+ * writable, and the path is not a directory. `extensions`: the endings it may have.
+ */
+export function checkOutputPath(path: string, flag: string, extensions?: readonly string[]): void {
+  if (extensions && !extensions.some((x) => path.toLowerCase().endsWith(x))) {
+    throw new UsageError(`${flag} ${path}: the file name must end in ${extensions.join(' or ')}`);
+  }
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOENT' });
+    accessSync(dir, constants.W_OK);
+    if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+  } catch (e) {
+    throw new UsageError(`${flag} ${path}: cannot write there: ${reason(e)}`);
+  }
+}
+
+/** The chart as the file `path` asks for: SVG text, or a PNG drawn from it by resvg. */
+export async function chartFile(path: string, svg: string): Promise<string | Uint8Array> {
+  if (!path.toLowerCase().endsWith('.png')) return svg;
+  const { Resvg } = await import('@resvg/resvg-js');
+  return new Resvg(svg, { font: { defaultFontFamily: 'DejaVu Sans' }, background: 'white' }).render().asPng();
 }
 
 function niceRange(lo: number, hi: number): [number, number] {

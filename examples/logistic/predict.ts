@@ -31,6 +31,9 @@ export function predictCommand(flags: Flags): void {
 function readRows(flags: Flags, features: string[], classes: string[], standardizer: Standardizer): { data: Dataset; rows: number } {
   const csv = (flags.csv as string | undefined) ?? '-';
   const source = csv === '-' ? 'standard input' : csv;
+  if (csv === '-' && process.stdin.isTTY) {
+    process.stderr.write('predict: reading CSV rows from standard input (a header row first; end with Ctrl-D), or give --csv FILE\n');
+  }
   const table = parseCsv(readText(csv), source);
   const columns = features.map((name) => columnIndex(table, name, source));
   const rows = table.rows.length;

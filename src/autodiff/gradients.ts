@@ -1,11 +1,12 @@
 import { addN } from '../ops/addN.js';
 import { apply as applyOp } from '../graph/apply.js';
 import { onesLike, zerosLike } from '../ops/like.js';
-import { describe, Node } from '../graph/node.js';
+import { noteOrigin, type Origin } from '../graph/debug.js';
+import { describe, Node, takeId } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { copyInto } from '../graph/tensor.js';
 import { compatible, formatShape, isConcrete, ShapeError } from '../graph/shape.js';
-import { asList, topoSort } from '../graph/topo.js';
+import { topoSort } from '../graph/topo.js';
 import { Rewriter } from './simplify.js';
 
 export class GradientError extends Error {
@@ -50,7 +51,12 @@ function simplifierFor(graph: readonly Node[], on: boolean | undefined): { mark:
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts?: { unconnected?: 'zeros'; simplify?: boolean }): Node[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs: readonly (Node | null | undefined)[] | undefined, opts: GradientsOptions): (Node | null)[];
 export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradYs?: readonly (Node | null | undefined)[], opts: GradientsOptions = {}): (Node | null)[] {
-  const yl = asList(ys);
+  const yl = nodeList('gradients', 'ys', ys);
+  nodeList('gradients', 'xs', xs);
+  if (gradYs !== undefined && !Array.isArray(gradYs)) throw new TypeError(`gradients: gradYs is ${what(gradYs)}, expected an array of Nodes (or null)`);
+  gradYs?.forEach((g, i) => {
+    if (g != null && !(g instanceof Node)) throw new TypeError(`gradients: gradYs[${i}] is ${what(g)}, expected a Node, null or undefined`);
+  });
   const order = topoSort(yl);
   const live = dependents(order, xs);
   const s = simplifierFor(order, opts.simplify);
@@ -75,16 +81,19 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
     if (!ps) continue;
     s.mark();
     const g = ps.length === 1 ? ps[0] : s.simplify(addN(ps));
+    if (g !== ps[0]) noteOrigin(g, { node: n, mode: 'gradient' });
     total.set(n, g);
     if (n.op.nondifferentiable || !n.inputs.some((i) => live.has(i))) continue;
     if (!n.op.backward) {
       throw new GradientError(`gradients: ${describe(n)} has no backward rule, and a gradient must flow through it`);
     }
     s.mark();
+    const start = takeId();
     const gs = backwardOf(n, g);
     n.inputs.forEach((input, j) => {
       const gi = gs[j] && live.has(input) ? s.simplify(gs[j]!) : null;
       if (!gi || !live.has(input)) return;
+      noteOrigins(gi, start, { node: n, mode: 'gradient' });
       if (!compatible(gi.shape, input.shape) || gi.dtype !== input.dtype) {
         throw new GradientError(
           `gradients: ${describe(n)} gave a ${formatShape(gi.shape)} ${gi.dtype} gradient for input ${j} (${describe(input)}, ${formatShape(input.shape)} ${input.dtype})`,
@@ -103,8 +112,13 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
  * A y that no x reaches gets zeros of its shape.
  */
 export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: readonly (Node | null)[], opts: { simplify?: boolean } = {}): Node[] {
+  const yl = nodeList('jvp', 'ys', ys);
+  nodeList('jvp', 'xs', xs);
+  if (!Array.isArray(tangents)) throw new TypeError(`jvp: tangents is ${what(tangents)}, expected an array of Nodes (or null)`);
   if (tangents.length !== xs.length) throw new GradientError(`jvp: ${xs.length} xs but ${tangents.length} tangents`);
-  const yl = asList(ys);
+  tangents.forEach((d, i) => {
+    if (d !== null && !(d instanceof Node)) throw new TypeError(`jvp: tangent ${i} is ${what(d)}, expected a Node or null`);
+  });
   const t = new Map<Node, Node>();
   xs.forEach((x, i) => {
     const dx = tangents[i];
@@ -122,6 +136,7 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     if (ins.every((d) => d === null)) continue;
     let dn: Node | null;
     s.mark();
+    const start = takeId();
     if (n.op.jvp) {
       dn = ruleCall('jvp', n, () => n.op.jvp!(ins, n));
     } else if (n.op.linear) {
@@ -132,6 +147,7 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     if (dn === null) continue;
     if (!(dn instanceof Node)) throw new GradientError(`jvp: the jvp rule of ${describe(n)} returned ${what(dn)}, expected a Node or null`);
     dn = s.simplify(dn);
+    noteOrigins(dn, start, { node: n, mode: 'tangent' });
     if (!compatible(dn.shape, n.shape) || dn.dtype !== n.dtype) {
       throw new GradientError(`jvp: ${describe(n)} gave a ${formatShape(dn.shape)} ${dn.dtype} tangent for a ${formatShape(n.shape)} ${n.dtype} output`);
     }
@@ -174,6 +190,16 @@ function backwardOf(n: Node, g: Node): readonly (Node | null)[] {
   return gs;
 }
 
+/** `ys` or `xs` as a list, each checked to be a Node. */
+function nodeList(fn: string, arg: string, xs: unknown): readonly Node[] {
+  if (xs instanceof Node && arg === 'ys') return [xs];
+  if (!Array.isArray(xs)) throw new TypeError(`${fn}: ${arg} is ${what(xs)}, expected ${arg === 'ys' ? 'a Node or ' : ''}an array of Nodes`);
+  xs.forEach((x, i) => {
+    if (!(x instanceof Node)) throw new TypeError(`${fn}: ${arg}[${i}] is ${what(x)}, expected a Node`);
+  });
+  return xs;
+}
+
 const what = (x: unknown): string =>
   x === null ? 'null' : x === undefined ? 'undefined' : Array.isArray(x) ? 'an array' : x instanceof Node ? `a bare Node (${describe(x)})` : typeof x;
 
@@ -202,3 +228,14 @@ const RunTimeShape: OpDef<{ of: string }> = defineOp<{ of: string }>({
   backward: (grad) => [grad, null],
   jvp: ([dd], { inputs: [, like], attrs }): Node | null => (dd ? applyOp(RunTimeShape, [dd, like], attrs as { of: string }) : null),
 });
+
+/** Marks the nodes a rule built (ids after `start`, reached from what it returned) as coming from `origin`. */
+function noteOrigins(made: unknown, start: number, origin: Origin): void {
+  const stack = (Array.isArray(made) ? made : [made]).filter((x): x is Node => x instanceof Node && x.id > start);
+  const seen = new Set<Node>(stack);
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    noteOrigin(m, origin);
+    for (const i of m.inputs) if (i.id > start && !seen.has(i)) seen.add(i), stack.push(i);
+  }
+}

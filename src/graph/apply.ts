@@ -3,6 +3,7 @@ import { Node, takeId, type Operand } from './node.js';
 import type { OpDef, TensorType } from './op.js';
 import { formatShape, ShapeError } from './shape.js';
 import { constant } from './constant.js';
+import { noteCreation } from './debug.js';
 import { scopedName } from './scope.js';
 
 /**
@@ -30,7 +31,9 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
     throw e;
   }
   type = inferChecked(op, inputs, a, `${op.name} '${nodeName}'`);
-  return new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  const node = new Node(id, op, inputs, a, type.shape.slice(), type.dtype, nodeName);
+  noteCreation(node);
+  return node;
 }
 
 /**

@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
-import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { allocate, bytesPer, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { formatShape, sizeOf, type ConcreteShape } from './shape.js';
 
 /** Indexable storage of an ndarray. */
@@ -18,7 +18,18 @@ export const isNdArray = (x: unknown): x is NdArray =>
 
 /** A fresh contiguous array of zeros. */
 export function zeros(shape: ConcreteShape, dtype: DType): NdArray {
-  return ndarray(allocate(dtype, sizeOf(shape)), shape.slice());
+  return ndarray(allocated(dtype, shape), shape.slice());
+}
+
+/** A typed array for `shape`; a failed allocation says what was asked for. */
+function allocated(dtype: DType, shape: ConcreteShape): TypedArray {
+  const n = sizeOf(shape);
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`cannot allocate ${formatShape(shape)} ${dtype}: ${n * bytesPer(dtype)} bytes (${e.message})`, { cause: e });
+  }
 }
 
 export function isContiguous(a: NdArray): boolean {
@@ -120,7 +131,9 @@ export function toNdArray(x: Input, opts: { dtype?: DType; where?: string; cast?
     if (sizeOf(shape) !== data.length) {
       throw new TypeError(`${where}: ${data.length} values do not fill shape ${formatShape(shape)}`);
     }
+    checkData(data, where);
     const dtype = check(dtypeOfArray(data));
+    if (dtype === 'int32' && !(data instanceof Int32Array)) checkInt32(data, where);
     const out = allocate(dtype, data.length);
     out.set(data as ArrayLike<number>);
     return ndarray(out, shape.slice());
@@ -129,23 +142,40 @@ export function toNdArray(x: Input, opts: { dtype?: DType; where?: string; cast?
     const shape = nestedShape(x as NestedArray, where);
     const dtype = check(undefined);
     const out = allocate(dtype, sizeOf(shape));
-    flattenInto(x as NestedArray, shape, 0, out, { i: 0 }, '', where);
     if (dtype === 'int32') {
-      const bad = findNonInteger(x as NestedArray);
-      if (bad !== undefined) throw new TypeError(`${where}: ${bad} is not an integer, but the dtype is int32`);
+      // flattened into float64 first: an Int32Array would truncate and wrap before the check
+      const wide = allocate('float64', out.length);
+      flattenInto(x as NestedArray, shape, 0, wide, { i: 0 }, '', where);
+      checkInt32(wide, where);
+      out.set(wide);
+    } else {
+      flattenInto(x as NestedArray, shape, 0, out, { i: 0 }, '', where);
     }
     return ndarray(out, shape);
   }
   throw new TypeError(`${where}: cannot make an array from ${describeValue(x)}`);
 }
 
-function findNonInteger(x: NestedArray): number | undefined {
-  if (typeof x === 'number') return Number.isInteger(x) ? undefined : x;
-  for (const e of x) {
-    const r = findNonInteger(e);
-    if (r !== undefined) return r;
+/** Refuses what an Int32Array would silently truncate or wrap: non-integers and values outside int32. */
+export function checkInt32(values: ArrayLike<number>, where: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) continue;
+    const at = values.length > 1 ? ` (element ${i})` : '';
+    if (!Number.isInteger(v)) throw new TypeError(`${where}: ${v} is not an integer, but the dtype is int32${at}`);
+    throw new RangeError(`${where}: ${v} is outside the int32 range [-2147483648, 2147483647]${at}`);
   }
-  return undefined;
+}
+
+/** The `data` of a `{ data, shape }` input: a typed array of a dagrad dtype, or an array of numbers. */
+function checkData(data: unknown, where: string): void {
+  if (dtypeOfArray(data)) return;
+  if (Array.isArray(data)) {
+    const bad = data.findIndex((v) => typeof v !== 'number');
+    if (bad >= 0) throw new TypeError(`${where}: data[${bad}] is ${describeValue(data[bad])}, expected a number`);
+    return;
+  }
+  throw new TypeError(`${where}: data is ${describeValue(data)}, expected a Float32Array, Float64Array, Int32Array or an array of numbers`);
 }
 
 /** Nested plain arrays from an ndarray (a number for rank 0): for printing and tests. */
@@ -182,7 +212,16 @@ export function broadcastView(a: NdArray, shape: ConcreteShape): NdArray {
 export function inputShape(x: Input, where = 'value'): number[] {
   if (isNdArray(x)) return x.shape.slice();
   if (typeof x === 'number' || Array.isArray(x)) return nestedShape(x as NestedArray, where);
-  if (typeof x === 'object' && x !== null && 'shape' in x) return (x as { shape: readonly number[] }).shape.slice();
+  if (typeof x === 'object' && x !== null && 'shape' in x && 'data' in x) {
+    const { shape, data } = x as { shape: unknown; data: unknown };
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new TypeError(`${where}: shape ${Array.isArray(shape) ? `[${shape.join(',')}]` : describeValue(shape)} is not a list of integers >= 0`);
+    }
+    checkData(data, where);
+    const n = sizeOf(shape);
+    if ((data as ArrayLike<number>).length !== n) throw new TypeError(`${where}: ${(data as ArrayLike<number>).length} values do not fill shape ${formatShape(shape)}`);
+    return shape.slice();
+  }
   throw new TypeError(`${where}: cannot make an array from ${describeValue(x)}`);
 }
 
@@ -198,7 +237,9 @@ export function writeInput(buffer: NdArray, x: Input, where: string): void {
   if (isNdArray(x)) return copyInto(buffer, x);
   if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x) {
     const data = (x as { data: ArrayLike<number> }).data;
+    checkData(data, where);
     if (data.length !== buffer.size) throw new TypeError(`${where}: ${data.length} values do not fill shape ${formatShape(buffer.shape)}`);
+    if (buffer.data instanceof Int32Array && !(data instanceof Int32Array)) checkInt32(data, where);
     (buffer.data as TypedArray).set(data);
     return;
   }

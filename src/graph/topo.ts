@@ -1,4 +1,4 @@
-import { Node } from './node.js';
+import { describe, Node } from './node.js';
 
 /** Roots given as one node or a list, as a list. */
 export const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs instanceof Node ? [xs] : xs);
@@ -8,7 +8,7 @@ export const asList = (xs: Node | readonly Node[]): readonly Node[] => (xs insta
  * chain cannot overflow the stack) and deterministic: inputs are visited in order. Traversal stops
  * at nodes in `cut` (fed nodes): they are included, their ancestors are not.
  */
-export function topoSort(roots: readonly Node[], cut?: ReadonlySet<Node>): Node[] {
+export function topoSort(roots: readonly Node[], cut?: { has(n: Node): boolean }): Node[] {
   const order: Node[] = [];
   const state = new Map<Node, 1 | 2>(); // 1 = on the stack, 2 = done
   const stack: Node[] = [];
@@ -26,6 +26,8 @@ export function topoSort(roots: readonly Node[], cut?: ReadonlySet<Node>): Node[
       if (i < inputs.length) {
         next[top] = i + 1;
         const child = inputs[i];
+        if (!(child instanceof Node)) throw new TypeError(`${describe(n)}: input ${i} is ${child === null ? 'null' : typeof child}, not a Node`);
+        if (state.get(child) === 1) throw cycleError(stack, child);
         if (!state.has(child)) {
           state.set(child, 1);
           stack.push(child);
@@ -40,4 +42,10 @@ export function topoSort(roots: readonly Node[], cut?: ReadonlySet<Node>): Node[
     }
   }
   return order;
+}
+
+/** The nodes on the cycle that closes at `child`, which is on the stack (a node's inputs were mutated). */
+function cycleError(stack: readonly Node[], child: Node): Error {
+  const on = stack.slice(stack.indexOf(child));
+  return new Error(`the graph has a cycle: ${[...on, child].map(describe).join(' -> ')} (each reads the next as an input)`);
 }

@@ -80,21 +80,26 @@ function im2col(x: Data, xo: number, g: ConvGeometry, n0: number, imgs: number, 
     for (let n = n0; n < n0 + imgs; n++) {
       for (let oh = 0; oh < OH; oh++) {
         for (let ow = 0; ow < OW; ow++) {
+          // taps kw in [k0, k1) fall inside the image; with dilation 1 they read one contiguous run
+          const ws = ow * sw - pl;
+          const k0 = Math.min(KW, Math.max(0, Math.ceil(-ws / dw))), k1 = Math.max(k0, Math.min(KW, Math.ceil((W - ws) / dw)));
           for (let kh = 0; kh < KH; kh++) {
             const ih = oh * sh - pt + kh * dh;
             if (ih < 0 || ih >= H) {
               for (let t = 0; t < KW * Cg; t++) cols[p++] = 0;
               continue;
             }
-            for (let kw = 0; kw < KW; kw++) {
-              const iw = ow * sw - pl + kw * dw;
-              if (iw < 0 || iw >= W) {
-                for (let c = 0; c < Cg; c++) cols[p++] = 0;
-                continue;
+            for (let t = 0; t < k0 * Cg; t++) cols[p++] = 0;
+            const row = xo + (n * H + ih) * W * C + gi * Cg;
+            if (dw === 1 && Cg === C) {
+              for (let q = row + (ws + k0) * C, e = q + (k1 - k0) * C; q < e; q++) cols[p++] = x[q];
+            } else {
+              for (let kw = k0; kw < k1; kw++) {
+                const q = row + (ws + kw * dw) * C;
+                for (let c = 0; c < Cg; c++) cols[p++] = x[q + c];
               }
-              const q = xo + ((n * H + ih) * W + iw) * C + gi * Cg;
-              for (let c = 0; c < Cg; c++) cols[p++] = x[q + c];
             }
+            for (let t = k1 * Cg; t < KW * Cg; t++) cols[p++] = 0;
           }
         }
       }
@@ -111,21 +116,25 @@ function col2im(cols: Data, g: ConvGeometry, n0: number, imgs: number, dx: Data,
     for (let n = n0; n < n0 + imgs; n++) {
       for (let oh = 0; oh < OH; oh++) {
         for (let ow = 0; ow < OW; ow++) {
+          const ws = ow * sw - pl;
+          const k0 = Math.min(KW, Math.max(0, Math.ceil(-ws / dw))), k1 = Math.max(k0, Math.min(KW, Math.ceil((W - ws) / dw)));
           for (let kh = 0; kh < KH; kh++) {
             const ih = oh * sh - pt + kh * dh;
             if (ih < 0 || ih >= H) {
               p += KW * Cg;
               continue;
             }
-            for (let kw = 0; kw < KW; kw++) {
-              const iw = ow * sw - pl + kw * dw;
-              if (iw < 0 || iw >= W) {
-                p += Cg;
-                continue;
+            p += k0 * Cg;
+            const row = xo + (n * H + ih) * W * C + gi * Cg;
+            if (dw === 1 && Cg === C) {
+              for (let q = row + (ws + k0) * C, e = q + (k1 - k0) * C; q < e; q++) dx[q] += cols[p++];
+            } else {
+              for (let kw = k0; kw < k1; kw++) {
+                const q = row + (ws + kw * dw) * C;
+                for (let c = 0; c < Cg; c++) dx[q + c] += cols[p++];
               }
-              const q = xo + ((n * H + ih) * W + iw) * C + gi * Cg;
-              for (let c = 0; c < Cg; c++) dx[q + c] += cols[p++];
             }
+            p += (KW - k1) * Cg;
           }
         }
       }

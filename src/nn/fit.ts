@@ -10,7 +10,7 @@ import { Rng } from '../graph/random.js';
 import { formatShape, sizeOf } from '../graph/shape.js';
 import { contiguous, toNdArray, type Input } from '../graph/tensor.js';
 import {
-  argmax, cast, equal, group, mean, oneHot, placeholder, softmaxCrossEntropyWithLogits, square, sub, sum,
+  argmax, cast, equal, group, mean, placeholder, sparseSoftmaxCrossEntropyWithLogits, square, sub, sum,
 } from '../ops/index.js';
 import type { Optimizer } from '../optim/index.js';
 import type { Session } from '../session/session.js';
@@ -102,7 +102,7 @@ function heads(model: Sequential, lossKind: Loss): Heads {
     const classes = out.shape.at(-1);
     if (out.rank !== 2 || classes === null || classes === undefined) throw new TypeError(`fit: sparse cross-entropy needs logits [N, classes], got ${out}`);
     const labels = placeholder(`${model.name}/labels`, [null], 'int32');
-    const per = softmaxCrossEntropyWithLogits(oneHot(labels, classes, { dtype: out.dtype }), out);
+    const per = sparseSoftmaxCrossEntropyWithLogits(labels, out);
     const correct = sum(cast(equal(argmax(out, -1), labels), 'float64'));
     h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct, steps: new Map() };
   } else {

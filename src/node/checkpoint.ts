@@ -19,6 +19,7 @@ export function saveCheckpoint(session: Session, path: string, vars?: readonly N
   const bytes = encodeCheckpoint(where, session, vars);
   const dir = nodePath.dirname(nodePath.resolve(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  removeStaleTemps(path);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx');
@@ -42,6 +43,31 @@ export function saveCheckpoint(session: Session, path: string, vars?: readonly N
       fs.closeSync(d);
     }
   });
+}
+
+/**
+ * Deletes the temporary files of earlier saves of `path` whose process is gone (killed mid-save):
+ * they are named `<path>.<pid>.<random>.tmp`. Those of live processes may be saves under way.
+ */
+function removeStaleTemps(path: string): void {
+  const base = nodePath.basename(path);
+  const dir = nodePath.dirname(nodePath.resolve(path));
+  let names: string[] = [];
+  tryTo(() => (names = fs.readdirSync(dir)));
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !name.endsWith('.tmp')) continue;
+    const m = /^\.(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(base.length));
+    if (m && !alive(Number(m[1]))) tryTo(() => fs.unlinkSync(nodePath.join(dir, name)));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function tryTo(f: () => void): void {

@@ -5,12 +5,12 @@
  * again like a graph built by hand.
  */
 import {
-  apply, constant, group, OPS, placeholder, variable, type DType, type Node, type OpDef,
+  apply, constant, group, identity, OPS, placeholder, variable, type DType, type Node, type OpDef,
 } from '../index.js';
 import { decodeMeta, META_KEY, type Meta } from './meta.js';
 import { IMPORTS, type ImportContext, type Value } from './imports.js';
 import { elemName, onnx, readAttribute, readTensor, readValueInfo, type GraphProto, type NodeProto } from './proto.js';
-import { DAGRAD_DOMAIN, INIT_SUFFIX } from './toOnnx.js';
+import { DAGRAD_DOMAIN, INIT_SUFFIX, INTERNAL_LOWERINGS } from './toOnnx.js';
 
 export interface FromOnnxOptions {
   /** Definitions of custom ops (defineOp) the file uses, found by name. */
@@ -84,7 +84,7 @@ function initializerValues(graph: GraphProto): Map<string, { data: number[] | Ar
 
 function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<OnnxGraph, 'metadata'> {
   const known = new Map<string, OpDef>([...OPS, ...(opts.ops ?? [])].map((op) => [op.name, op]));
-  const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op)).map((n) => n.op))];
+  const missing = [...new Set(meta.nodes.filter((n) => !known.has(n.op) && !(n.op in INTERNAL_LOWERINGS)).map((n) => n.op))];
   if (missing.length > 0) {
     throw new OnnxImportError(`fromOnnx: the file uses custom op${missing.length > 1 ? 's' : ''} ${missing.map((o) => `'${o}'`).join(', ')}; pass their definitions as { ops: [...] }`, missing);
   }
@@ -93,10 +93,13 @@ function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<
   const inputs: Record<string, Node> = {}, variables: Record<string, Node> = {};
   const assigns: Node[] = [];
   for (const m of meta.nodes) {
-    const op = known.get(m.op)!;
+    const op = known.get(m.op);
     const attrs = m.attrs as Record<string, unknown>;
     let n: Node;
-    if (op.kind === 'placeholder') {
+    if (!op) {
+      // dagrad's internal helpers (INTERNAL_LOWERINGS) pass their first input's value through.
+      n = identity(nodes.get(m.inputs[0])!, m.name);
+    } else if (op.kind === 'placeholder') {
       n = placeholder(m.name, attrs.shape as (number | null)[], attrs.dtype as DType);
       inputs[m.name] = n;
     } else if (op.kind === 'variable') {
@@ -160,8 +163,8 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omi
   const inputs: Record<string, Node> = {}, variables: Record<string, Node> = {};
   const asVariables = (opts.initializers ?? 'variables') === 'variables';
   for (const [name, v] of inits) {
-    values.set(name, { ints: v.elem === 6 || v.elem === 7 || v.elem === 9 ? { values: Array.from(v.data), shape: v.shape } : undefined, lazy: () => {
-      if (asVariables && (v.dtype === 'float32' || v.dtype === 'float64')) {
+    values.set(name, { ints: v.elem === 6 || v.elem === 7 || v.elem === 9 ? { values: Array.from(v.data), shape: v.shape } : undefined, lazy: (fixed) => {
+      if (asVariables && !fixed && (v.dtype === 'float32' || v.dtype === 'float64')) {
         const n = variable(name, { data: Array.from(v.data), shape: v.shape }, { dtype: v.dtype });
         variables[name] = n;
         return n;
@@ -177,18 +180,20 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omi
     inputs[i.name!] = n;
     values.set(i.name!, { node: n });
   }
+  const make = (name: string, fixed: boolean): Node => {
+    const v = values.get(name);
+    if (!v) throw new OnnxImportError(`fromOnnx: value '${name}' is used before it is defined`);
+    if (!v.node) {
+      if (v.lazy) v.node = v.lazy(fixed);
+      else if (v.ints && v.ints.values.every((d) => d !== null)) v.node = constant({ data: v.ints.values as number[], shape: v.ints.shape }, { dtype: 'int32', name });
+      else throw new OnnxImportError(`fromOnnx: value '${name}' has no dagrad node`);
+    }
+    return v.node;
+  };
   const ctx: ImportContext = {
     opset,
-    node(name) {
-      const v = values.get(name);
-      if (!v) throw new OnnxImportError(`fromOnnx: value '${name}' is used before it is defined`);
-      if (!v.node) {
-        if (v.lazy) v.node = v.lazy();
-        else if (v.ints && v.ints.values.every((d) => d !== null)) v.node = constant({ data: v.ints.values as number[], shape: v.ints.shape }, { dtype: 'int32', name });
-        else throw new OnnxImportError(`fromOnnx: value '${name}' has no dagrad node`);
-      }
-      return v.node;
-    },
+    node: (name) => make(name, false),
+    fixed: (name) => make(name, true),
     ints(name, what) {
       const known = ctx.partialInts(name, what);
       if (known.some((d) => d === null)) throw new OnnxImportError(`fromOnnx: ${what} ('${name}') holds a dim known only at run time`);

@@ -17,7 +17,8 @@ export interface Value {
   node?: Node;
   /** Integers known at import; null for a dim of a Shape that is only known at run time. */
   ints?: { values: (number | null)[]; shape: number[] };
-  lazy?: () => Node;
+  /** Made on first use: a trainable variable unless `fixed` (statistics, bounds) or options say constants. */
+  lazy?: (fixed: boolean) => Node;
   /** This value is Shape(shapeOf) of a node whose shape is unknown until run time. */
   shapeOf?: Node;
 }
@@ -25,6 +26,8 @@ export interface Value {
 export interface ImportContext {
   readonly opset: number;
   node(name: string): Node;
+  /** The same, but an initializer becomes a constant, not a variable: a statistic or a bound, not a weight. */
+  fixed(name: string): Node;
   /** A constant integer input's values; an error naming `what` when it is computed at run time. */
   ints(name: string, what: string): number[];
   /** The same, allowing nulls for dims known only at run time (Shape of an unknown batch). */
@@ -103,8 +106,8 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
   },
   Clip: (c, ins, attrs, name) => {
     let v = c.node(ins[0]);
-    const lo = ins.length > 1 && c.has(ins[1]) ? c.node(ins[1]) : typeof attrs.min === 'number' ? attrs.min : undefined;
-    const hi = ins.length > 2 && c.has(ins[2]) ? c.node(ins[2]) : typeof attrs.max === 'number' ? attrs.max : undefined;
+    const lo = ins.length > 1 && c.has(ins[1]) ? c.fixed(ins[1]) : typeof attrs.min === 'number' ? attrs.min : undefined;
+    const hi = ins.length > 2 && c.has(ins[2]) ? c.fixed(ins[2]) : typeof attrs.max === 'number' ? attrs.max : undefined;
     if (lo !== undefined) v = maximum(v, lo);
     if (hi !== undefined) v = minimum(v, hi);
     return one(identity(v, name));
@@ -276,7 +279,8 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     const xv = c.node(x);
     const eps = typeof attrs.epsilon === 'number' ? attrs.epsilon : 1e-5;
     const perChannel = (n: Node) => reshape(n, [-1, ...Array.from({ length: xv.rank - 2 }, () => 1)]);
-    const norm = div(sub(xv, perChannel(c.node(m))), sqrt(add(perChannel(c.node(v)), eps)));
+    // The running mean and variance are statistics, not weights: constants. Scale and bias train.
+    const norm = div(sub(xv, perChannel(c.fixed(m))), sqrt(add(perChannel(c.fixed(v)), eps)));
     return one(add(mul(norm, perChannel(c.node(scale))), perChannel(c.node(b)), name));
   },
 };

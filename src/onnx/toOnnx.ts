@@ -7,7 +7,7 @@
  */
 import { OPS, Session, topoSort, type DType, type Fetches, type Node, type OpDef } from '../index.js';
 import type { OnnxAttr } from '../graph/op.js';
-import { LOWERINGS, type Builder } from './lowerings.js';
+import { LOWERINGS, type Builder, type Lowering } from './lowerings.js';
 import { attribute, onnx, tensor, valueInfo, type NodeProto, type TensorProto, type ValueInfoProto } from './proto.js';
 import { encodeMeta, META_KEY, type MetaNode, type Meta } from './meta.js';
 
@@ -47,6 +47,17 @@ export interface ToOnnxOptions {
 }
 
 const BUILTIN = new Map<OpDef, string>(OPS.map((op) => [op, op.name]));
+
+/**
+ * dagrad's own helper ops that are not in OPS (so not public), found by name. runTimeShape wraps a
+ * derivative whose shape is settled only at run time (autodiff checks it when a plan is compiled):
+ * its value is its first input's.
+ */
+export const INTERNAL_LOWERINGS: Readonly<Record<string, Lowering>> = {
+  runTimeShape: (b, [d]) => b.node('Identity', [d]),
+};
+const loweringOf = (op: OpDef): Lowering | undefined =>
+  BUILTIN.has(op) ? LOWERINGS[op.name] : (op.onnx ?? INTERNAL_LOWERINGS[op.name]);
 const SOURCES = new Set(['placeholder', 'variable', 'constant', 'group']);
 
 /** Fetches as (output name or undefined, node) pairs, and the form they came in. */
@@ -57,21 +68,15 @@ function fetchList(fetches: Fetches): { list: [string | undefined, Node][]; form
 }
 const isNodeLike = (x: unknown): boolean => typeof x === 'object' && x !== null && 'op' in x && 'inputs' in x && 'id' in x;
 
-/** The assigns a fetch stands for: itself, or every assign inside a group (nested groups too). */
-function assignsOf(n: Node, out: Node[]): void {
-  if (n.op.kind === 'assign') out.push(n);
-  else if (n.op.kind === 'group') for (const x of n.inputs) assignsOf(x, out);
-}
-
 /** The model as an ONNX ModelProto (plain object form). */
 export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnType<typeof onnx.ModelProto.create> {
   const { list, form } = fetchList(fetches);
   for (const [, n] of list) {
     if (!isNodeLike(n)) throw new TypeError(`toOnnx: every fetch must be a node, got ${typeof n}`);
   }
-  const found: Node[] = [];
-  for (const [, n] of list) assignsOf(n, found);
-  const assigns = [...new Set(found)];
+  const order = topoSort(list.map(([, n]) => n));
+  // Every assign the fetches reach runs in a dagrad session, in a group or not, so each is an output.
+  const assigns = order.filter((n) => n.op.kind === 'assign');
   const targets = new Map<Node, Node>();
   for (const a of assigns) {
     const v = a.inputs[0];
@@ -79,12 +84,10 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     if (prev && prev !== a) throw new Error(`toOnnx: variable '${v.name}' is assigned twice (${a.op.name} '${a.name}' and ${prev.op.name} '${prev.name}'); export one update per variable`);
     targets.set(v, a);
   }
-  const roots = [...list.map(([, n]) => n), ...assigns];
-  const order = topoSort(roots);
   const variablesAs = opts.variables ?? (assigns.length > 0 ? 'inputs' : 'initializers');
   const target = opts.target ?? 'onnxruntime';
 
-  const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !BUILTIN.has(n.op) && !n.op.onnx);
+  const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !loweringOf(n.op));
   if (target === 'onnxruntime' && missingLowering.length > 0) {
     const ops = [...new Set(missingLowering.map((n) => n.op.name))];
     throw new Error(
@@ -117,7 +120,17 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     names.set(n, claim(n.name));
   }
   for (const a of assigns) names.set(a, claim(`${a.inputs[0].name}:new`));
-  for (const n of order) if (!names.has(n)) names.set(n, claim(n.name));
+  // Record keys name outputs exactly, so they are claimed before the nodes' own names.
+  const reserved = new Map<string, Node>();
+  for (const [key, n] of list) {
+    if (key === undefined || n.op.kind === 'group') continue;
+    if (taken.has(key) && names.get(n) !== key) throw new Error(`toOnnx: output '${key}' has the name of an input, a variable or a variable's update; choose another key`);
+    if (!taken.has(key)) {
+      claim(key);
+      reserved.set(key, n);
+    }
+  }
+  for (const n of order) if (!names.has(n)) names.set(n, reserved.get(n.name) === n ? n.name : claim(n.name));
 
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
@@ -137,12 +150,13 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     return name;
   };
   let owner = '';
+  let ownerDoc = '';
   let counter = 0;
   const builder: Builder = {
     node(opType: string, ins: readonly string[], attrs: Readonly<Record<string, OnnxAttr>> = {}): string {
       const out = claim(`${owner}/${opType}${counter++ === 0 ? '' : `_${counter - 1}`}`);
       nodes.push({
-        opType, input: ins.slice(), output: [out], name: out,
+        opType, input: ins.slice(), output: [out], name: out, docString: ownerDoc,
         attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
       });
       return out;
@@ -188,11 +202,12 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
       throw new Error(`toOnnx: ${n.op.name} '${n.name}' reads a group, which has no value in ONNX`);
     }
     owner = name;
+    ownerDoc = `dagrad ${n.op.name} '${n.name}'`;
     counter = 0;
-    const lower = BUILTIN.has(n.op) ? LOWERINGS[n.op.name] : n.op.onnx;
-    if (!lower || (target === 'dagrad' && !BUILTIN.has(n.op))) {
+    const lower = loweringOf(n.op);
+    if (!lower) {
       nodes.push({
-        opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name,
+        opType: n.op.name, domain: DAGRAD_DOMAIN, input: ins, output: [name], name, docString: `dagrad ${n.op.name} '${n.name}'`,
         attribute: Object.entries(n.attrs ?? {}).flatMap(([k, v]) => {
           const a = plainAttr(v);
           return a === undefined ? [] : [attribute(k, a)];
@@ -202,7 +217,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
     }
     const first = nodes.length;
     const result = lower(builder, ins, n);
-    rename(nodes, first, result, name);
+    rename(nodes, first, result, name, ownerDoc);
   }
 
   if (opts.inputs) {
@@ -215,7 +230,7 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
   const addOutput = (value: string, n: Node, want?: string): string => {
     let out = value;
     if (want !== undefined && want !== value) {
-      out = claim(want);
+      out = reserved.has(want) ? want : claim(want);
       nodes.push({ opType: 'Identity', input: [value], output: [out], name: out });
     } else if (declared.has(value) || outNames.includes(value)) {
       out = claim(`${value}:output`);
@@ -259,7 +274,7 @@ export function toOnnx(fetches: Fetches, opts: ToOnnxOptions = {}): Uint8Array {
 }
 
 /** The last node a lowering added takes the dagrad node's name; a lowering that added none gets an Identity. */
-function rename(nodes: NodeProto[], first: number, result: string, name: string): void {
+function rename(nodes: NodeProto[], first: number, result: string, name: string, doc: string): void {
   const own = nodes.slice(first);
   const producer = own.find((p) => p.output![0] === result);
   const readInside = own.some((p) => p.input!.includes(result));
@@ -267,7 +282,7 @@ function rename(nodes: NodeProto[], first: number, result: string, name: string)
     producer.output = [name];
     producer.name = name;
   } else {
-    nodes.push({ opType: 'Identity', input: [result], output: [name], name });
+    nodes.push({ opType: 'Identity', input: [result], output: [name], name, docString: doc });
   }
 }
 

@@ -9,6 +9,7 @@ import { AddN } from './addN.js';
 import { Assign, AssignAdd, AssignSub } from './assign.js';
 import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
 import { Cast } from './cast.js';
+import { CheckNumerics } from './checkNumerics.js';
 import { Equal, Greater, GreaterEqual, Less, LessEqual } from './compare.js';
 import { Constant } from '../graph/constant.js';
 import { Div } from './div.js';
@@ -54,6 +55,12 @@ import { Slice } from './slice.js';
 import { Softmax } from './softmax.js';
 import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
 import { DropoutMask, RandomDraw } from './random.js';
+import { Cos, Sin } from './trig.js';
+import { Erf } from './erf.js';
+import { Expm1, Log1p } from './log1p.js';
+import { Floor, Round, Sign } from './rounding.js';
+import { Cumsum } from './cumsum.js';
+import { SparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
 
 export const OPS: readonly OpDef[] = [
@@ -76,12 +83,16 @@ export const OPS: readonly OpDef[] = [
   Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
   // convolution and pooling
   Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
+  // more elementwise, scans, sparse labels
+  Sin, Cos, Erf, Log1p, Expm1, Sign, Floor, Round, Cumsum, SparseSoftmaxCrossEntropyWithLogits,
   // random (stateful)
   RandomDraw, DropoutMask,
   // dtype
   Cast,
   // structural
   Identity, StopGradient, OnesLike, ZerosLike, AddN,
+  // debugging
+  CheckNumerics,
 ];
 
 export { abs } from './abs.js';
@@ -90,6 +101,7 @@ export { addN } from './addN.js';
 export { assign, assignAdd, assignSub } from './assign.js';
 export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
 export { cast } from './cast.js';
+export { checkNumerics } from './checkNumerics.js';
 export { equal, greater, greaterEqual, less, lessEqual } from './compare.js';
 export { constant } from '../graph/constant.js';
 export { div } from './div.js';
@@ -137,3 +149,11 @@ export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions
 export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
 export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
 export { batchNormalization, layerNorm, moments } from './normalization.js';
+export { cos, sin } from './trig.js';
+export { erf } from './erf.js';
+export { expm1, log1p } from './log1p.js';
+export { floor, round, sign } from './rounding.js';
+export { cumsum } from './cumsum.js';
+export { sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
+export { clip, elu, gelu, leakyRelu, selu } from './activations.js';
+export { argmin, logSumExp, norm } from './reductions.js';

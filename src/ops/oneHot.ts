@@ -15,7 +15,8 @@ export interface OneHotAttrs {
 
 /**
  * `on` at position indices[...] of a new last axis of length `depth`, `off` elsewhere. No gradient.
- * NOTE: an index outside [0, depth) gives a row of `off` (TensorFlow's rule, so -1 can mean "no class").
+ * NOTE: an index outside [0, depth) is an error, not a row of `off` as in TensorFlow: a label out of
+ * range is far more often a bug (labels counted from 1, a wrong depth) than a deliberate "no class".
  */
 export const OneHot = defineOp<OneHotAttrs>({
   name: 'oneHot',
@@ -32,7 +33,8 @@ export const OneHot = defineOp<OneHotAttrs>({
     let row = 0;
     odometer([indices], (o) => {
       const i = idx[o[0]];
-      if (i >= 0 && i < depth) dst[row * depth + i] = on;
+      if (!(i >= 0 && i < depth)) throw new RangeError(`index ${i} (element ${row} of the indices) is outside [0, ${depth})`);
+      dst[row * depth + i] = on;
       row++;
     });
   },

@@ -1,6 +1,7 @@
 import type { DType } from '../graph/dtype.js';
 import { isDType } from '../graph/dtype.js';
 import { Node, takeId } from '../graph/node.js';
+import { noteCreation } from '../graph/debug.js';
 import { defineOp } from '../graph/op.js';
 import { scopedName } from '../graph/scope.js';
 import { formatShape, type Shape } from '../graph/shape.js';
@@ -19,5 +20,7 @@ export function placeholder(name: string, shape: Shape, dtype: DType = 'float32'
   if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0))) {
     throw new TypeError(`placeholder '${name}': bad shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);
   }
-  return new Node(takeId(), Placeholder, [], { shape: shape.slice(), dtype }, shape.slice(), dtype, name);
+  const node = new Node(takeId(), Placeholder, [], { shape: shape.slice(), dtype }, shape.slice(), dtype, name);
+  noteCreation(node);
+  return node;
 }

@@ -4,11 +4,12 @@
  * Each op's gradient is a companion op, and the companions are each other's gradients, so derivatives
  * of any order stay in this file.
  */
+import type { NdArray } from 'ndarray';
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp, type OpDef, type TensorType } from '../graph/op.js';
 import { compatible, formatShape, ShapeError, type Dim } from '../graph/shape.js';
-import { avgPoolBackpropInto, avgPoolInto, maxPoolBackpropInto, maxPoolInto, maxPoolSelectInto, type PoolAttrs } from '../kernels/pool.js';
+import { avgPoolBackpropInto, avgPoolInto, maxPoolBackpropKernel, maxPoolKernel, maxPoolSelectKernel, type PoolAttrs, type PoolKernel } from '../kernels/pool.js';
 import { outLength, resolvePads, type Padding } from './conv2d.js';
 import { mean } from './mean.js';
 
@@ -21,6 +22,15 @@ export interface Pool2dOptions {
   padding?: Padding;
   name?: string;
 }
+
+/** A kernel bound once per plan (its scratch made then), or made afresh for a one-off call. */
+const kernelOf = (make: (ins: readonly NdArray[], out: NdArray, a: PoolAttrs) => PoolKernel): Pick<OpDef<PoolAttrs>, 'forward' | 'bind'> => ({
+  forward: (ins, out, a) => make(ins, out, a)(ins, out),
+  bind: (ins, out, a) => {
+    const k = make(ins, out, a);
+    return () => k(ins, out);
+  },
+});
 
 const describeAttrs = (a: PoolAttrs): string => `window [${a.window}], strides [${a.strides}], pads [${a.pads}]`;
 
@@ -48,7 +58,7 @@ function sameShapes(x: TensorType, y: TensorType, what: string): void {
 export const MaxPool2d: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   infer: ([x], a) => ({ shape: pooled(x, a), dtype: sameDType([x], FLOATS) }),
-  forward: ([x], out, a) => maxPoolInto(out, x, a),
+  ...kernelOf((ins, out, a) => maxPoolKernel(ins[0], out, a)),
   backward: (grad, { inputs: [x], attrs }) => [apply(MaxPool2dBackprop, [x, grad], attrs)],
   jvp: ([dx], { inputs: [x], attrs }) => apply(MaxPool2dSelect, [x, dx!], attrs),
 });
@@ -63,7 +73,7 @@ export const MaxPool2dBackprop: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
     sameShapes({ shape: pooled(x, a), dtype: x.dtype }, g, 'gradient');
     return { shape: x.shape, dtype: sameDType([x, g], FLOATS) };
   },
-  forward: ([x, g], out, a) => maxPoolBackpropInto(out, x, g, a),
+  ...kernelOf((ins, out, a) => maxPoolBackpropKernel(ins[0], out, a, ins[1].shape)),
   backward: (grad, { inputs: [x], attrs }) => [null, apply(MaxPool2dSelect, [x, grad], attrs)],
   jvp: ([, dg], { inputs: [x], attrs }) => dg && apply(MaxPool2dBackprop, [x, dg], attrs),
 });
@@ -78,7 +88,7 @@ export const MaxPool2dSelect: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
     sameShapes(x, h, 'values');
     return { shape: pooled(x, a), dtype: sameDType([x, h], FLOATS) };
   },
-  forward: ([x, h], out, a) => maxPoolSelectInto(out, x, h, a),
+  ...kernelOf((ins, out, a) => maxPoolSelectKernel(ins[0], out, a)),
   backward: (grad, { inputs: [x], attrs }) => [null, apply(MaxPool2dBackprop, [x, grad], attrs)],
   jvp: ([, dh], { inputs: [x], attrs }) => dh && apply(MaxPool2dSelect, [x, dh], attrs),
 });

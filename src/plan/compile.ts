@@ -7,7 +7,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { allocate, bytesPer, viewOf } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import type { OpDef } from '../graph/op.js';
-import { sameShape, type ConcreteShape } from '../graph/shape.js';
+import { formatShape, sameShape, type ConcreteShape } from '../graph/shape.js';
 import { broadcastView } from '../graph/tensor.js';
 import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
@@ -114,7 +114,7 @@ export function compile(
     if (moved.arenaBytes < buffers.arenaBytes) [entries, buffers] = [redone, moved];
   }
 
-  const arena = opts.arena?.(buffers.arenaBytes) ?? new ArrayBuffer(buffers.arenaBytes);
+  const arena = allocateArena(buffers.arenaBytes, entries, opts.arena);
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   const arrays: NdArray[] = new Array(entries.length);
@@ -192,4 +192,18 @@ export function compile(
     fastStep,
     events,
   };
+}
+
+/** The arena, or an error naming the largest buffer in it (op, shape, bytes) when it cannot be had. */
+function allocateArena(bytes: number, entries: readonly Entry[], make?: (bytes: number) => ArrayBuffer): ArrayBuffer {
+  try {
+    return make?.(bytes) ?? new ArrayBuffer(bytes);
+  } catch (e) {
+    if (!(e instanceof RangeError) || entries.length === 0) throw e;
+    const big = entries.reduce((m, x) => (x.bytes > m.bytes ? x : m));
+    throw new RangeError(
+      `cannot allocate a plan of ${bytes} bytes (${e.message}); its largest buffer is ${describe(big.node)} ${formatShape(big.shape)} ${big.dtype}, ${big.bytes} bytes`,
+      { cause: e },
+    );
+  }
 }

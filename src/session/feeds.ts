@@ -7,7 +7,7 @@
  * Both modes resolve keys with the same function, so they cannot disagree on what a key means.
  */
 import type { NdArray } from 'ndarray';
-import type { TypedArray } from '../graph/dtype.js';
+import { dtypeOfArray, type TypedArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
 import { compatible, formatShape, ShapeError, type ConcreteShape } from '../graph/shape.js';
 import { copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
@@ -74,6 +74,10 @@ export function matchFeeds(feeds: Feeds | undefined, byName: ByName, list?: Feed
     return true;
   };
   if (feeds !== undefined) {
+    if (typeof feeds !== 'object' || feeds === null) {
+      if (!fed) return false;
+      throw new TypeError(`run: feeds are a Map, an array of [key, value] pairs or a record, not ${feeds === null ? 'null' : typeof feeds}`);
+    }
     if (feeds instanceof Map) {
       for (const k of feeds.keys()) if (!one(k, feeds.get(k)!)) return false;
     } else if (Array.isArray(feeds)) {
@@ -119,14 +123,15 @@ function hasShape(x: Input, shape: ConcreteShape): boolean {
 export function writeFeed(buffer: NdArray, x: Input, where: string): void {
   const data = buffer.data as TypedArray;
   if (isNdArray(x)) return copyInto(buffer, x);
-  if (typeof x === 'number' && buffer.size === 1 && (!(data instanceof Int32Array) || Number.isInteger(x))) {
+  if (typeof x === 'number' && buffer.size === 1 && (!(data instanceof Int32Array) || (x | 0) === x)) {
     data[0] = x;
     return;
   }
-  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x && x.data.length === data.length) {
+  if (typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x && x.data.length === data.length && dtypeOfArray(x.data) === dtypeOfArray(data)) {
     data.set(x.data);
     return;
   }
+  // everything else is checked on the way: number arrays into int32, foreign data, lengths
   writeInput(buffer, x, where);
 }
 

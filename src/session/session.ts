@@ -2,8 +2,10 @@ import type { NdArray } from 'ndarray';
 import { hashSeed, Rng } from '../graph/random.js';
 import { isVariable } from '../ops/variable.js';
 import { compile, type Executable, type Plan, type PlanMemory, type Step } from '../plan/compile.js';
+import { checkFinite } from './numerics.js';
+import { captureCreationSites } from '../graph/debug.js';
 import { feedWhere, matchFeeds, writeFeed, type FeedList, type Feeds } from './feeds.js';
-import { dtypeOfArray } from '../graph/dtype.js';
+import { bytesPer, dtypeOfArray } from '../graph/dtype.js';
 import { describe, Node } from '../graph/node.js';
 import { formatShape, sameShape, ShapeError } from '../graph/shape.js';
 import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
@@ -59,6 +61,13 @@ export interface SessionOptions {
    * WebAssembly kernels switched off while it runs). Default true.
    */
   wasm?: boolean;
+  /**
+   * Scan every value as it is computed, forward and backward, and stop at the first NaN or infinity
+   * with a NumericsError naming the node, its op, where it was built, its inputs' ranges and, for a
+   * derivative node, the forward node it differentiates. Default false (nothing is scanned). Nodes
+   * built after such a session is made record where they were built. See docs/debugging.md.
+   */
+  checkNumerics?: boolean;
 }
 
 /** A compiled plan, with the feeds it was compiled for. */
@@ -101,14 +110,19 @@ export class Session {
   private readonly maxPlans: number;
   private readonly planOptions: Parameters<typeof compile>[3];
   private readonly jsOnly: boolean;
+  private readonly numerics: boolean;
 
   constructor(opts: SessionOptions = {}) {
+    checkOptions(opts);
     this.seed = opts.seed ?? 0;
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
+    this.numerics = opts.checkNumerics ?? false;
     this.jsOnly = opts.wasm === false;
     const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
-    this.planOptions = { reuse: opts.planMemory ?? true, checkpoint: opts.checkpoint, arena, fuse: opts.fuse };
+    // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
+    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, fuse: opts.fuse };
+    if (this.numerics) captureCreationSites(true);
   }
 
   /**
@@ -127,7 +141,7 @@ export class Session {
     const wasm = wasmEnabled();
     if (this.jsOnly && wasm) setWasmEnabled(false);
     try {
-      if (opts?.trace) traced(plan, opts.trace);
+      if (opts?.trace || this.numerics) traced(plan, opts?.trace, this.numerics);
       else execute(plan);
     } finally {
       if (this.jsOnly && wasm) setWasmEnabled(true);
@@ -135,7 +149,7 @@ export class Session {
     this.kernelCalls += plan.kernels;
     const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
     for (const { variable, value } of plan.assigns) {
-      const dst = this.values.get(variable)!;
+      const dst = this.storage(variable);
       // an assign the plan wrote straight into its variable (plan/assignInPlace.ts) is done
       if (value !== dst) copyInto(dst, value);
     }
@@ -194,7 +208,15 @@ export class Session {
     if (other && other !== v) throw new Error(`two variables are named '${v.name}'; names must be unique in a session`);
     const { initializer } = v.attrs;
     const rng = new Rng(initializer.seed ?? hashSeed(this.seed, v.name));
-    const value = contiguous(initializer.create(rng), v.dtype);
+    let value: NdArray;
+    try {
+      value = contiguous(initializer.create(rng), v.dtype);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof RangeError)) throw new Error(`variable '${v.name}': ${msg}`, { cause: e });
+      const bytes = initializer.shape.reduce((a: number, d: number) => a * d, bytesPer(v.dtype));
+      throw new RangeError(`variable '${v.name}' ${formatShape(initializer.shape)} ${v.dtype}: cannot allocate ${bytes} bytes (${msg})`, { cause: e });
+    }
     if (!sameShape(value.shape, initializer.shape)) {
       throw new ShapeError(`variable '${v.name}': initializer made ${formatShape(value.shape)}, expected ${formatShape(initializer.shape)}`);
     }
@@ -205,6 +227,9 @@ export class Session {
 
   /** The fetches' info; the same fetches object (unchanged) finds it without building a key. */
   private fetchInfo(fetches: Fetches): FetchInfo {
+    if (typeof fetches !== 'object' || fetches === null) {
+      throw new TypeError(`run: fetches are a Node, an array of Nodes or a record of Nodes, not ${fetches === null ? 'null' : typeof fetches}`);
+    }
     const known = this.byObject.get(fetches);
     if (known && this.fetchInfos.get(known.key) === known && holds(fetches, known.list)) return known;
     const list = fetchList(fetches);
@@ -232,7 +257,8 @@ export class Session {
     } else {
       const plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
       const nodes = [...fed.keys()];
-      const buffers = nodes.map((n) => plan.feeds.find((f) => f.node === n)?.buffer ?? null);
+      const bufferOf = new Map(plan.feeds.map((f) => [f.node, f.buffer]));
+      const buffers = nodes.map((n) => bufferOf.get(n) ?? null);
       const feedList = { nodes, shapes: nodes.map((n) => fed.get(n)!.shape), buffers, wheres: nodes.map((n) => `feed for ${feedWhere(n)}`) };
       cached = { plan, feeds: feedList, info, evicted: false };
       info.plans++;
@@ -260,6 +286,21 @@ export class Session {
   }
 }
 
+const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
+  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', checkNumerics: 'boolean',
+  fuse: 'boolean', wasm: 'boolean',
+};
+
+/** Unknown or mistyped Session options are errors: a misspelt option would otherwise do nothing. */
+function checkOptions(opts: SessionOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`Session: options are an object, not ${opts === null ? 'null' : typeof opts}`);
+  for (const [k, v] of Object.entries(opts)) {
+    const want = (OPTION_TYPES as Record<string, string>)[k];
+    if (!want) throw new TypeError(`Session: unknown option '${k}' (expected one of ${Object.keys(OPTION_TYPES).join(', ')})`);
+    if (v !== undefined && !want.split(' or ').includes(typeof v)) throw new TypeError(`Session: option '${k}' is ${typeof v}, expected a ${want}`);
+  }
+}
+
 /** The run loop: every bound kernel, in order. */
 function execute(plan: Executable): void {
   const program = plan.fast;
@@ -271,7 +312,8 @@ function execute(plan: Executable): void {
   }
 }
 
-function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void {
+/** The run loop event by event: for traces, and to check each value as it is made. */
+function traced(plan: Executable, trace: RunOptions['trace'], numerics: boolean): void {
   for (const { step, node, value } of plan.events) {
     if (step >= 0) {
       try {
@@ -280,7 +322,8 @@ function traced(plan: Executable, trace: NonNullable<RunOptions['trace']>): void
         throw stepError(plan, step, e);
       }
     }
-    if (node) trace(node, value);
+    if (numerics) checkFinite(plan, step, node ?? plan.steps[step].node, value);
+    if (trace && node) trace(node, value);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { Constant } from '../graph/constant.js';
-import { isOp, Node } from '../graph/node.js';
+import { describe, isOp, Node } from '../graph/node.js';
 import { isConcrete, sizeOf } from '../graph/shape.js';
 import { toFlat } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -12,12 +12,20 @@ import { topoSort } from '../graph/topo.js';
 export interface ExpressionOptions {
   /** Name every non-trivial subexpression used more than once (`let t1 = ...`) instead of repeating it. Default false. */
   shared?: boolean;
-  /** Nodes written as these names (the root is still written out): how traces print `v3 * v1`. */
-  names?: ReadonlyMap<Node, string>;
+  /** Nodes written as these names (the root is still written out): how traces print `v3 * v1`. A Map, or anything with its get and has. */
+  names?: Names;
   /** Significant digits of numeric constants. Default 6. */
   digits?: number;
   /** Inline mode refuses to print a tree of more nodes than this (suggesting `shared`). Default 20000. */
   maxNodes?: number;
+  /** Refuses to print an expression longer than this many characters, rather than run out of memory. Default 10,000,000. */
+  maxLength?: number;
+}
+
+/** What `names` needs: a Map's get and has (a view over several maps will do). */
+export interface Names {
+  get(n: Node): string | undefined;
+  has(n: Node): boolean;
 }
 
 /** Binding strength: sums < products < unary minus < powers < atoms and calls. */
@@ -26,30 +34,42 @@ const SUM = 1, PRODUCT = 2, UNARY = 3, POWER = 4, ATOM = 5;
 interface Printed {
   readonly text: string;
   readonly prec: number;
+  /** A bare name or number: repeating it is as short as naming it. */
+  readonly simple?: boolean;
 }
 
 /** The expression for `node`, e.g. `1 / (1 + exp(-(w0 + w1 * x1 + w2 * x2)))`. */
 export function toExpression(node: Node, opts: ExpressionOptions = {}): string {
-  const names = opts.names ?? new Map<Node, string>();
+  const names: Names = opts.names ?? new Map<Node, string>();
   const digits = opts.digits ?? 6;
-  const order = topoSort([node], new Set([...names.keys()].filter((n) => n !== node)));
+  const maxLength = opts.maxLength ?? 10_000_000;
+  // one pass each, whatever the size of `names`: a trace prints every row against all of them
+  const named = { has: (n: Node) => n !== node && names.has(n) };
+  const order = topoSort([node], named);
   const uses = new Map<Node, number>();
-  for (const n of order) if (n === node || !names.has(n)) for (const i of printedInputs(n)) uses.set(i, (uses.get(i) ?? 0) + 1);
+  for (const n of order) if (!named.has(n)) for (const i of printedInputs(n)) uses.set(i, (uses.get(i) ?? 0) + 1);
   if (!opts.shared) {
     const max = opts.maxNodes ?? 20000;
-    const size = countNodes(node, { tree: true, stopAt: names });
+    const size = countNodes(node, { tree: true, stopAt: named });
     if (size > max) throw new RangeError(`toExpression: '${node.name}' inlined is a tree of ${size} nodes (more than ${max}); print it with { shared: true }`);
   }
   const printed = new Map<Node, Printed>();
   const lets: string[] = [];
+  let letChars = 0;
   for (const n of order) {
     let p: Printed;
-    if (n !== node && names.has(n)) p = { text: names.get(n)!, prec: ATOM };
-    else p = printNode(n, n.inputs.map((i) => printed.get(i)!), digits);
-    if (opts.shared && n !== node && !names.has(n) && n.inputs.length > 0 && !isSimple(p) && (uses.get(n) ?? 0) > 1) {
+    if (named.has(n)) {
+      const text = names.get(n)!;
+      p = { text, prec: ATOM, simple: isSimpleText(text) };
+    } else p = printNode(n, n.inputs.map((i) => printed.get(i)!), digits);
+    if (opts.shared && !named.has(n) && n.inputs.length > 0 && !p.simple && (uses.get(n) ?? 0) > 1) {
       const name = `t${lets.length + 1}`;
       lets.push(`let ${name} = ${p.text}`);
-      p = { text: name, prec: ATOM };
+      letChars += p.text.length + name.length + 7;
+      p = { text: name, prec: ATOM, simple: true };
+    }
+    if (p.text.length + letChars > maxLength) {
+      throw new RangeError(`toExpression: the expression for '${node.name}' is longer than ${maxLength} characters (at ${describe(n)}); raise maxLength, or print a part of it`);
     }
     printed.set(n, p);
   }
@@ -69,17 +89,18 @@ function printedInputs(n: Node): readonly Node[] {
   return n.inputs;
 }
 
-/** A bare name or number: repeating it is as short as naming it. */
-const isSimple = (p: Printed): boolean => /^-?[\p{L}\p{N}\p{M}_.]+$/u.test(p.text);
+const isSimpleText = (text: string): boolean => text.length < 100 && /^-?[\p{L}\p{N}\p{M}_.]+$/u.test(text);
 
 /**
  * How many nodes `roots` span: distinct nodes (the graph as stored), or with `tree`, the nodes of
  * the expression tree you get by copying every shared subexpression (what naive symbolic
  * differentiation produces). Nodes in `stopAt` count once and are not entered.
  */
-export function countNodes(roots: Node | readonly Node[], opts: { tree?: boolean; stopAt?: ReadonlyMap<Node, unknown> | ReadonlySet<Node> } = {}): number {
+export function countNodes(roots: Node | readonly Node[], opts: { tree?: boolean; stopAt?: { has(n: Node): boolean } } = {}): number {
   const list = roots instanceof Node ? [roots] : roots;
-  const stop = new Set<Node>(opts.stopAt ? [...opts.stopAt.keys()].filter((n) => !list.includes(n)) : []);
+  const rootSet = new Set(list);
+  const stopAt = opts.stopAt;
+  const stop = { has: (n: Node) => stopAt !== undefined && !rootSet.has(n) && stopAt.has(n) };
   const order = topoSort(list, stop);
   if (!opts.tree) return order.length;
   const size = new Map<Node, number>();
@@ -103,7 +124,7 @@ function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
   switch (n.op.name) {
     case 'placeholder':
     case 'variable':
-      return { text: n.name, prec: ATOM };
+      return { text: n.name, prec: ATOM, simple: isSimpleText(n.name) };
     case 'add':
       return { text: `${wrap(a, SUM)} + ${wrap(b, PRODUCT)}`, prec: SUM };
     case 'addN':
@@ -123,7 +144,7 @@ function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
     case 'onesLike':
     case 'zerosLike': {
       const v = n.op.name === 'onesLike' ? '1' : '0';
-      if (n.shape.length === 0) return { text: v, prec: ATOM };
+      if (n.shape.length === 0) return { text: v, prec: ATOM, simple: true };
       return isConcrete(n.shape) ? call(n.op.name === 'onesLike' ? 'ones' : 'zeros', [`[${n.shape.join(',')}]`]) : call(n.op.name, [a.text]);
     }
     default:
@@ -135,12 +156,12 @@ function printConstant(n: Node, value: NdArray, digits: number): Printed {
   const flat = toFlat(value);
   if (n.shape.length === 0 || (flat.length === 1 && n.shape.every((d) => d === 1))) {
     const v = flat[0];
-    return { text: formatNumber(v, digits), prec: v < 0 || Object.is(v, -0) ? UNARY : ATOM };
+    return { text: formatNumber(v, digits), prec: v < 0 || Object.is(v, -0) ? UNARY : ATOM, simple: true };
   }
   if (isConcrete(n.shape) && sizeOf(n.shape) <= 6 && n.shape.length === 1) {
     return { text: `[${flat.map((v) => formatNumber(v, digits)).join(', ')}]`, prec: ATOM };
   }
-  return { text: n.name, prec: ATOM };
+  return { text: n.name, prec: ATOM, simple: isSimpleText(n.name) };
 }
 
 /** Attributes worth showing: false, empty and absent ones are defaults and stay quiet. */

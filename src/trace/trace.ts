@@ -44,6 +44,7 @@ export interface TraceOptions {
 
 interface Numbering {
   readonly inputs: readonly Node[];
+  readonly inputSet: ReadonlySet<Node>;
   readonly rows: readonly Node[];
   readonly labels: Map<Node, string>;
   readonly shapes: ReadonlyMap<Node, ConcreteShape>;
@@ -68,12 +69,12 @@ function numberRows(y: Node, feeds: Feeds | undefined, sess: Session, given?: re
   const labels = new Map<Node, string>();
   inputs.forEach((x, i) => labels.set(x, traceLabel(i + 1 - inputs.length)));
   rest.forEach((n, i) => labels.set(n, traceLabel(i + 1)));
-  return { inputs, rows: [...inputs, ...rest], labels, shapes: plan.shapes };
+  return { inputs, inputSet, rows: [...inputs, ...rest], labels, shapes: plan.shapes };
 }
 
 /** An input's definition is its name; an intermediate's is its op applied to the earlier rows. */
 const primalDefinition = (n: Node, num: Numbering): string =>
-  num.inputs.includes(n) ? n.name : toExpression(n, { names: num.labels });
+  num.inputSet.has(n) ? n.name : toExpression(n, { names: num.labels });
 
 /** The forward evaluation trace: each v_i, its op, its definition, its value. */
 export function forwardTrace(y: Node, feeds?: Feeds, opts: TraceOptions = {}): Trace {
@@ -93,11 +94,11 @@ export function tangentTrace(y: Node, feeds: Feeds | undefined, direction: Reado
   const sess = opts.session ?? new Session();
   const num = numberRows(y, feeds, sess, opts.inputs);
   const dir = direction instanceof Map ? direction : new Map(direction as readonly (readonly [Node, Input])[]);
-  for (const k of dir.keys()) if (!num.inputs.includes(k)) throw new Error(`tangentTrace: ${describe(k)} in the direction is not one of the trace's inputs`);
+  for (const k of dir.keys()) if (!num.inputSet.has(k)) throw new Error(`tangentTrace: ${describe(k)} in the direction is not one of the trace's inputs`);
   const differentiable = (n: Node) => n.dtype !== 'int32';
   const xs = num.inputs.filter(differentiable);
   const tangents = xs.map((x) => (dir.has(x) ? constant(dir.get(x)!, { dtype: x.dtype }) : null));
-  const inner = num.rows.filter((n) => !num.inputs.includes(n) && differentiable(n));
+  const inner = num.rows.filter((n) => !num.inputSet.has(n) && differentiable(n));
   // the textbook trace: one tangent per elementary step, unsimplified
   const ts = jvp(inner, xs, tangents, { simplify: false });
   const tangentOf = new Map<Node, Node>();
@@ -144,15 +145,23 @@ function derivativeRows(
     if (d && !first.has(d)) first.set(d, labelOf(n));
   }
   const consumers = new Map<Node, Node[]>();
-  for (const c of num.rows) for (const i of c.inputs) consumers.set(i, [...(consumers.get(i) ?? []), c]);
+  for (const c of num.rows) {
+    for (const i of c.inputs) {
+      const l = consumers.get(i);
+      if (l) l.push(c);
+      else consumers.set(i, [c]);
+    }
+  }
   return order.map((n) => {
     const d = derivOf.get(n);
     const label = labelOf(n);
-    const names = new Map(first);
+    // this row's own names over the shared ones, without copying those for every row
+    const own = new Map<Node, string>();
     for (const r of reverse ? consumers.get(n) ?? [] : n.inputs) {
       const dr = derivOf.get(r);
-      if (dr && num.labels.has(r)) names.set(dr, labelOf(r));
+      if (dr && num.labels.has(r)) own.set(dr, labelOf(r));
     }
+    const names = { get: (m: Node) => own.get(m) ?? first.get(m), has: (m: Node) => own.has(m) || first.has(m) };
     let definition = n.dtype === 'int32' ? '—' : '0';
     if (d) definition = names.get(d) !== label && names.has(d) ? names.get(d)! : toExpression(d, { names });
     const v = d ? valueOf.get(d) : undefined;

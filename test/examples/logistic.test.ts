@@ -165,7 +165,7 @@ describe('the command line', () => {
     const good = file('good.csv', 'a,b,kind\n1,2,x\n3,4,y\n');
     expectUsageError(cli(['--csv', good, '--label', 'species']), `${good}: no column 'species' (columns: a, b, kind)`);
     const bad = file('bad.csv', 'a,b,kind\n1,2,x\n3,four,y\n');
-    expectUsageError(cli(['--csv', bad, '--label', 'kind']), `${bad}: row 2 (line 3), column 'b': 'four' is not a number`);
+    expectUsageError(cli(['--csv', bad, '--label', 'kind']), `${bad}: row 2 (line 3), column 'b': 'four' is not a decimal number`);
     const one = file('one.csv', 'a,b,kind\n1,2,x\n3,4,x\n');
     expectUsageError(cli(['--csv', one]), `${one}: label column 'kind' has a single class 'x'; classification needs at least two`);
   });

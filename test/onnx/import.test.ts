@@ -4,7 +4,7 @@
  * against ONNX Runtime running the same bytes; then differentiated and exported again.
  */
 import { describe, expect, it } from 'vitest';
-import { add, gradients, init, matmul, placeholder, relu, Rng, Session, softmax, sum, variable, type Node } from '../../src/index.js';
+import { add, gradients, hessian, init, matmul, placeholder, relu, Rng, Session, softmax, sum, variable, type Node } from '../../src/index.js';
 import { fromOnnx, OnnxImportError, toOnnx } from '../../src/onnx/index.js';
 import { onnx, tensor, valueInfo, attribute, type NodeProto } from '../../src/onnx/proto.js';
 import type { OnnxAttr } from '../../src/graph/op.js';
@@ -105,7 +105,9 @@ describe('fromOnnx reads models from other exporters', () => {
   });
 
   it('an opset-11 model with BatchNormalization, Dropout, LeakyRelu, Clip, Flatten and attribute axes equals ONNX Runtime', async () => {
-    await compareWithOrt(oldModel(), { data: rand(12), shape: [2, 2, 3], dtype: 'float32' });
+    const { graph } = await compareWithOrt(oldModel(), { data: rand(12), shape: [2, 2, 3], dtype: 'float32' });
+    // Scale and bias are weights; the running statistics and the clip bounds are not.
+    expect(Object.keys(graph.variables).sort()).toEqual(['bias', 'scale']);
   });
 
   it('an imported model fine-tunes (its weights are trainable variables) and exports again to the same values', async () => {
@@ -119,6 +121,29 @@ describe('fromOnnx reads models from other exporters', () => {
     expect(Math.max(...Array.from(want.d0.data as Float32Array, Math.abs))).toBeGreaterThan(0);
     const again = await runOrt(toOnnx(fetches), { x });
     for (const k of Object.keys(fetches)) expectClose(again[k], fromNd(want[k], 'float32'), 1e-6, k);
+  });
+
+  it('an imported float64 model has Hessians: hessian(f, x) matches central differences of its gradient', () => {
+    const bytes = model(
+      [n('Gemm', ['x', 'W', 'b'], ['h'], { transB: 1 }), n('Tanh', ['h'], ['t']), n('Mul', ['t', 't'], ['y'])],
+      [tensor('W', rand(6), 'float64', [2, 3]), tensor('b', rand(2), 'float64', [2])],
+      [valueInfo('x', 'float64', [1, 3])],
+      ['y'],
+      18,
+    );
+    const g = fromOnnx(bytes);
+    const x = g.inputs.x;
+    const f = sum(g.outputs.y);
+    const session = new Session();
+    const x0 = [0.3, -0.7, 0.5];
+    const H = Array.from(session.run(hessian(f, x), [[x, [x0]]]).data as Float64Array);
+    const grad = gradients(f, [x])[0];
+    const at = (v: number[]) => Array.from(session.run(grad, [[x, [v]]]).data as Float64Array);
+    const h = 1e-5;
+    for (let j = 0; j < 3; j++) {
+      const up = at(x0.map((v, k) => (k === j ? v + h : v))), down = at(x0.map((v, k) => (k === j ? v - h : v)));
+      for (let i = 0; i < 3; i++) expect(Math.abs(H[i * 3 + j] - (up[i] - down[i]) / (2 * h))).toBeLessThan(1e-7);
+    }
   });
 
   it("reads dagrad's own inference export op by op too (without its record), to the same probabilities", () => {

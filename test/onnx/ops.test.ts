@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { gradients, mul, OPS, placeholder, Rng, Session, sum, topoSort, type Node } from '../../src/index.js';
 import { initialState, toOnnx } from '../../src/onnx/index.js';
 import { LOWERINGS } from '../../src/onnx/lowerings.js';
+import { onnx } from '../../src/onnx/proto.js';
+import { readFileSync } from 'node:fs';
 import { CASES, type OnnxCase } from './cases.js';
 import { expectClose, fromNd, runOrt, toInput, type Value } from './harness.js';
 
@@ -13,6 +15,17 @@ import { expectClose, fromNd, runOrt, toInput, type Value } from './harness.js';
 const TOL = 2e-5;
 
 const seen = { static: new Set<string>(), dynamic: new Set<string>() };
+/** The ONNX op types each dagrad op was written as, over every exported case (from the nodes' doc strings). */
+const written = new Map<string, Set<string>>();
+
+function record(bytes: Uint8Array): void {
+  for (const n of onnx.ModelProto.decode(bytes).graph!.node!) {
+    const op = /^dagrad (\w+) /.exec(n.docString ?? '')?.[1];
+    if (!op) continue;
+    if (!written.has(op)) written.set(op, new Set());
+    written.get(op)!.add(n.opType!);
+  }
+}
 
 interface Built {
   fetches: Record<string, Node>;
@@ -57,6 +70,7 @@ async function check(c: OnnxCase, dynamic: boolean): Promise<void> {
   const { fetches, feeds, assigns, y } = build(c, dynamic);
   // A group has no value of its own: exporting it exports its assigns as `<variable>:new` outputs.
   const bytes = toOnnx(y.op.kind === 'group' ? { ...fetches, step: y } : fetches);
+  record(bytes);
   const session = new Session();
   const feedList = feeds.map(([k, v]) => [k, toInput(v)] as const);
   const want = session.run(fetches, feedList);
@@ -88,5 +102,20 @@ describe('every op of OPS in onnxruntime-node', () => {
     const dynamicOnly = new Set(['sumLike', 'size']);
     expect(OPS.filter((op) => !dynamicOnly.has(op.name) && !seen.static.has(op.name)).map((op) => op.name)).toEqual([]);
     expect(OPS.filter((op) => !seen.dynamic.has(op.name)).map((op) => op.name)).toEqual([]);
+  });
+
+  it('docs/onnx.md lists, for every op, exactly the ONNX ops the export writes for it', () => {
+    if (process.env.PRINT_ONNX_OPS) console.log(JSON.stringify(Object.fromEntries([...written].map(([k, v]) => [k, [...v].sort()]))));
+    const doc = readFileSync(new URL('../../docs/onnx.md', import.meta.url), 'utf8');
+    const rows = new Map<string, string[]>();
+    for (const line of doc.split('\n')) {
+      const m = /^\| `(\w+)` \| ([^|]*) \|/.exec(line);
+      if (m) rows.set(m[1], [...m[2].matchAll(/`(\w+)`/g)].map((k) => k[1]).sort());
+    }
+    const sources = new Set(['placeholder', 'variable', 'constant', 'group']);
+    for (const op of OPS) {
+      const want = sources.has(op.kind ?? 'op') ? [] : [...(written.get(op.name) ?? [])].sort();
+      expect(rows.get(op.name), `row of ${op.name}`).toEqual(want);
+    }
   });
 });

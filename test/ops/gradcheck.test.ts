@@ -5,13 +5,14 @@ import type { Row } from './table.js';
 import { cases as cast } from './cases/cast.js';
 import { cases as compare } from './cases/compare.js';
 import { cases as conv, poolCases, randomCases } from './cases/conv.js';
+import { cases as math } from './cases/math.js';
 import { cases as core } from './cases/core.js';
 import { cases as elementwise } from './cases/elementwise.js';
 import { cases as nn } from './cases/nn.js';
 import { cases as reduce } from './cases/reduce.js';
 import { cases as shape } from './cases/shape.js';
 
-const TABLE: Row[] = [...core, ...elementwise, ...compare, ...reduce, ...shape, ...nn, ...cast, ...conv, ...poolCases, ...randomCases];
+const TABLE: Row[] = [...core, ...elementwise, ...compare, ...reduce, ...shape, ...nn, ...cast, ...conv, ...poolCases, ...randomCases, ...math];
 
 describe('the gradient-check table', () => {
   it('has a case for every op in OPS', () => {

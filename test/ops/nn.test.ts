@@ -175,14 +175,21 @@ describe('cross-entropies', () => {
 });
 
 describe('oneHot', () => {
-  it('puts on/off values on a new last axis; an index outside [0, depth) gives a row of off', () => {
+  it('puts on/off values on a new last axis', () => {
     const i = input([2, 2], 'int32');
-    const y = evaluate(oneHot(i, 3, { on: 5, off: -1 }), [[i, [[0, 2], [-1, 3]]]]);
+    const y = evaluate(oneHot(i, 3, { on: 5, off: -1 }), [[i, [[0, 2], [1, 0]]]]);
     expect(y.data).toBeInstanceOf(Float32Array);
     expect(toNested(y)).toEqual([
       [[5, -1, -1], [-1, -1, 5]],
-      [[-1, -1, -1], [-1, -1, -1]],
+      [[-1, 5, -1], [5, -1, -1]],
     ]);
+  });
+
+  it('rejects an index outside [0, depth), naming the node, the index and where it is', () => {
+    const i = input([2, 2], 'int32');
+    const y = oneHot(i, 3, { name: 'hot' });
+    expect(() => evaluate(y, [[i, [[0, 2], [-1, 1]]]])).toThrow("oneHot 'hot': index -1 (element 2 of the indices) is outside [0, 3)");
+    expect(() => evaluate(y, [[i, [[0, 3], [1, 1]]]])).toThrow("oneHot 'hot': index 3 (element 1 of the indices) is outside [0, 3)");
   });
 
   it('rejects float indices, naming the op and the node', () => {

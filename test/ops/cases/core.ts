@@ -9,6 +9,7 @@ import { Exp, exp } from '../../../src/ops/exp.js';
 import { ExpandDims, expandDims } from '../../../src/ops/expandDims.js';
 import { Group, group } from '../../../src/ops/group.js';
 import { Identity, StopGradient, identity, stopGradient } from '../../../src/ops/identity.js';
+import { CheckNumerics, checkNumerics } from '../../../src/ops/checkNumerics.js';
 import { OnesLike, ZerosLike, onesLike, zerosLike } from '../../../src/ops/like.js';
 import { Log, log } from '../../../src/ops/log.js';
 import { Matmul, matmul } from '../../../src/ops/matmul.js';
@@ -60,6 +61,7 @@ export const cases: Row[] = [
   on(ExpandDims, { name: 'axis 1', inputs: draw([[2, 3]]), build: (a) => expandDims(a, 1) }),
   on(Squeeze, { name: 'axis 0', inputs: draw([[1, 3]]), build: (a) => squeeze(a, 0) }),
   on(Identity, { name: 'matrix', inputs: draw([[2, 2]]), build: (a) => identity(a) }),
+  on(CheckNumerics, { name: 'finite values pass through, times an input', inputs: draw([[2, 3]]), build: (a) => mul(checkNumerics(a, 'a'), exp(a)) }),
   on(StopGradient, { name: 'passes nothing', inputs: draw([[3]]), build: (a) => stopGradient(mul(a, a)), zeroDerivative: true }),
   on(OnesLike, { name: 'no gradient', inputs: draw([[3]]), build: (a) => add(onesLike(a), a) }),
   on(ZerosLike, { name: 'no gradient', inputs: draw([[3]]), build: (a) => add(zerosLike(a), a) }),
