@@ -54,7 +54,10 @@ export interface SessionOptions {
    * `DAGRAD_WASM=0`).
    */
   arena?: (bytes: number) => ArrayBuffer;
-  /** Fuse groups of elementwise ops into one loop each (docs/performance.md). Default true; needs planMemory. */
+  /**
+   * Fuse groups of elementwise ops into one loop each (docs/performance.md; needs planMemory).
+   * Default: for plans in ordinary memory; plans in WebAssembly memory run SIMD kernels op by op.
+   */
   fuse?: boolean;
   /**
    * false: this session's runs use JavaScript kernels only (plain ArrayBuffer arenas, and the

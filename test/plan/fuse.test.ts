@@ -21,7 +21,7 @@ const data = (n: number, dtype: DType, lo = -2, hi = 2): number[] =>
 /** Runs `fetch` fused and unfused (same feeds); returns both results as flat arrays, and the fused plan. */
 function both(fetch: Node, feeds: [Node, number[]][], opts: { wasm?: boolean } = {}) {
   const f = feeds.map(([n, d]) => [n, { data: d, shape: n.shape as number[] }] as const);
-  const fused = new Session(opts), plain = new Session({ ...opts, fuse: false });
+  const fused = new Session({ ...opts, fuse: true }), plain = new Session({ ...opts, fuse: false });
   const a = toFlat(fused.run(fetch, f)), b = toFlat(plain.run(fetch, f));
   return { fused: a, plain: b, plan: fused.plan(fetch, f) };
 }
@@ -70,6 +70,44 @@ describe('elementwise fusion', () => {
     }
   });
 
+  it('a group may end in a sum over every axis: sum(square(sub(p, y))) is one pass, same bits (f32, f64, broadcast and transposed inputs)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [m, n] of [[1, 1], [3, 5], [200, 130]]) {
+        const p = placeholder(`rp${uid++}`, [n, m], dtype), y = placeholder(`ry${uid++}`, [n], dtype);
+        const loss = sum(square(sub(transpose(p), y)));
+        const { fused, plain, plan } = both(loss, [[p, data(m * n, dtype)], [y, data(n, dtype)]]);
+        expect(fused).toEqual(plain);
+        expect(fusedGroups(plan)).toEqual([['sub', 'square', 'sum']]);
+      }
+    }
+    const x = placeholder(`rx${uid++}`, [4, 6]);
+    const partial = sum(square(x), 1); // over one axis: not fused
+    expect(fusedGroups(new Session({ fuse: true }).plan(partial, [[x, { data: data(24, 'float64'), shape: [4, 6] }]]))).toEqual([]);
+  });
+
+  it('does not fuse across a value with another reader, a fetched value, or a change of shape', () => {
+    const x = placeholder(`sx${uid++}`, [8, 8]);
+    const t = exp(x);
+    const y = add(mul(t, 2), t); // t has one reader (add reads it twice... and mul)
+    const feeds: [Node, number[]][] = [[x, data(64, 'float64')]];
+    const r = both(y, feeds);
+    expect(r.fused).toEqual(r.plain);
+    const s = new Session({ fuse: true });
+    const plan = s.plan([y, t], [[x, { data: feeds[0][1], shape: [8, 8] }]]);
+    expect(fusedGroups(plan)).toEqual([['mul', 'add']]);
+    const z = add(sum(square(x), 1), 1); // square then a reduction then add: nothing elementwise to fuse
+    expect(fusedGroups(s.plan(z, [[x, { data: feeds[0][1], shape: [8, 8] }]]))).toEqual([]);
+  });
+
+  it('by default, plans in WebAssembly memory are not fused (SIMD runs op by op), plans in ordinary memory are', () => {
+    const big = placeholder(`db${uid++}`, [200, 100], 'float32'), small = placeholder(`ds${uid++}`, [10], 'float32');
+    const s = new Session();
+    expect(fusedGroups(s.plan(tanh(add(big, 1)), [[big, { data: data(20000, 'float32'), shape: [200, 100] }]]))).toEqual([]);
+    expect(fusedGroups(s.plan(tanh(add(small, 1)), [[small, { data: data(10, 'float32'), shape: [10] }]]))).toEqual([['add', 'tanh']]);
+    expect(fusedGroups(new Session({ wasm: false }).plan(tanh(add(big, 1)), [[big, { data: data(20000, 'float32'), shape: [200, 100] }]])))
+      .toEqual([['add', 'tanh']]);
+  });
+
   it('a long chain whose buffers ping-pong between two slots fuses into loops of at most 32 ops, same bits', () => {
     const x = placeholder(`cx${uid++}`, [64], 'float32');
     let y: Node = x;
@@ -83,7 +121,7 @@ describe('elementwise fusion', () => {
   it('traced runs and plan.values still see every value', () => {
     const x = placeholder(`tx${uid++}`, [100]);
     const a = mul(x, 3), b = add(a, 1), c = sqrt(abs(b));
-    const s = new Session();
+    const s = new Session({ fuse: true });
     const feeds = [[x, { data: data(100, 'float64'), shape: [100] }]] as const;
     const seen = new Map<Node, number[]>();
     s.run(c, feeds, { trace: (n, v) => seen.set(n, toFlat(v)) });
@@ -130,7 +168,7 @@ describe('elementwise fusion', () => {
     const g = placeholder(`ag${uid++}`, [500]);
     const before = sum(v);
     const upd = assignSub(v, mul(sqrt(g), 0.5));
-    const s = new Session();
+    const s = new Session({ fuse: true });
     const feeds = [[g, { data: new Array(500).fill(4), shape: [500] }]] as const;
     const [r] = s.run([before, upd], feeds);
     expect(toFlat(r)).toEqual([2000]);
