@@ -13,6 +13,7 @@ import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
 import { kernelsFor, wasmEnabled } from '../wasm/runtime.js';
+import { BIND_MIN } from '../kernels/bind.js';
 import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
 import { schedule, type Entry } from './schedule.js';
@@ -160,9 +161,12 @@ export function compile(
   // Auto: on buffers in a WebAssembly arena the per-op SIMD kernels beat a fused JavaScript loop
   // (measured: an Adam update on 784x512 floats, 19 ms unfused against 32 ms fused; in plain
   // memory fusion halves it, 52 to 28 ms), so fusion is left to plans in ordinary memory.
+  // Small arrays are left alone too: their steps already run bound closures, and a plan of many
+  // small fused loops, each compiled on its own, is slower until V8 has optimised every one of them
+  // (a 10k-node chain on [64] arrays ran 3.5 us/op unfused, 9 fused, over its first 100 runs).
   const fusing = opts.fuse ?? !(wasmEnabled() && kernelsFor(arena) !== undefined);
   const groups = opts.reuse && fusing
-    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)))
+    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), opts.fuse ? 0 : BIND_MIN)
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];

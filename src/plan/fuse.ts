@@ -50,9 +50,10 @@ const formulaOfStep = (e: Entry): Formula | undefined =>
 /**
  * The fused groups of a plan's steps. `entries` is the whole schedule (numbered), `steps` its step
  * entries in order; `kept` holds the entries whose values are read after the run (fetches,
- * assigns), which are never fused away.
+ * assigns), which are never fused away; groups whose arrays have fewer than `minSize` elements are
+ * not formed.
  */
-export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>): FusedGroup[] {
+export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>, minSize = 0): FusedGroup[] {
   const stepOf = new Int32Array(entries.length).fill(-1);
   steps.forEach((s, i) => (stepOf[s.entry.id] = i));
   // The one entry reading each entry (-1: none yet, -2: several).
@@ -78,7 +79,7 @@ export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], k
   const taken = new Uint8Array(steps.length);
   const groups: FusedGroup[] = [];
   for (let root = steps.length - 1; root >= 0; root--) {
-    if (taken[root] || !(formulas[root] || sums[root])) continue;
+    if (taken[root] || !(formulas[root] || sums[root]) || (sums[root] ? steps[root].ins[0] : steps[root].out).size < minSize) continue;
     for (;;) {
       const members = collect(root, steps, stepOf, into, taken);
       if (members.length < 2) break;
