@@ -119,7 +119,7 @@ const lb = variable('b', [0.05], { dtype: 'float64' });
 const loss = mean(sigmoidCrossEntropyWithLogits({ labels: ly, logits: add(matmul(lx, lw), lb) }));
 const rawLogistic = gradients(loss, [lw, lb], undefined, { simplify: false });
 const simpleLogistic = gradients(loss, [lw, lb]);
-console.log(`\nThe logistic gradient with an unknown batch size, d/dw of mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: x·w + b })):`);
+console.log(`\nThe logistic gradient with an unknown batch size, d/dw of mean(sigmoidCrossEntropyWithLogits(y, x·w + b)):`);
 console.log(`raw (${added([loss], rawLogistic)} nodes for [dw, db]):\n${indent(toExpression(rawLogistic[0]))}`);
 console.log(`simplified (${added([loss], simpleLogistic)} nodes):\n${indent(toExpression(simpleLogistic[0]))}`);
 const batch = { x: { data: [1, 2, 3, -1, 0.5, 2, 0, 1, -2, 2, 2, 1], shape: [4, 3] }, y: { data: [1, 0, 1, 1], shape: [4, 1] } };

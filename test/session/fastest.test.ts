@@ -27,7 +27,7 @@ function train(makeSession: () => Session, steps = 5): { losses: number[]; weigh
   const h1 = tanh(matmul(x, w1));
   const h2 = add(relu(matmul(h1, w2)), mul(softplus(h1), 0.1));
   const logits = matmul(sub(h2, square(mul(h2, 0.05))), w3);
-  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: logits }));
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
   const step = new Adam({ learningRate: 0.01 }).minimize(loss);
   const xs = Float32Array.from({ length: B * D }, () => rng.uniform() * 2 - 1);
   const ys = Float32Array.from({ length: B * C }, () => (rng.uniform() < 0.5 ? 1 : 0));
