@@ -112,11 +112,11 @@ section('5. Simplify as you differentiate: raw vs simplified derivative graphs')
 console.log('Nodes each derivative adds to the graph it differentiates (constants included), built with');
 console.log('{ simplify: false } (raw), by default (simplified), and written out by hand from the math:\n');
 console.log(indent(countTable()));
-const lx = placeholder('x', [null, 3], 'float64');
-const ly = placeholder('y', [null, 1], 'float64');
+const lx = placeholder('x', [null, 3], { dtype: 'float64' });
+const ly = placeholder('y', [null, 1], { dtype: 'float64' });
 const lw = variable('w', [[0.1], [-0.2], [0.3]], { dtype: 'float64' });
 const lb = variable('b', [0.05], { dtype: 'float64' });
-const loss = mean(sigmoidCrossEntropyWithLogits(ly, add(matmul(lx, lw), lb)));
+const loss = mean(sigmoidCrossEntropyWithLogits({ labels: ly, logits: add(matmul(lx, lw), lb) }));
 const rawLogistic = gradients(loss, [lw, lb], undefined, { simplify: false });
 const simpleLogistic = gradients(loss, [lw, lb]);
 console.log(`\nThe logistic gradient with an unknown batch size, d/dw of mean(sigmoidCrossEntropyWithLogits(y, x·w + b)):`);
@@ -126,7 +126,7 @@ const batch = { x: { data: [1, 2, 3, -1, 0.5, 2, 0, 1, -2, 2, 2, 1], shape: [4, 
 const kernels = (gs: Node[], simplify: boolean) => new Session({ simplify }).plan(gs, batch).kernels;
 console.log(`Kernels per run of [dw, db] on a batch of 4: raw graph, plan as built ${kernels(rawLogistic, false)}; simplified graph,`);
 console.log(`plan rewritten for the batch's shape (size and sumLike resolved, the loss itself not run) ${kernels(simpleLogistic, true)}.`);
-const c = placeholder('c', [], 'float64');
+const c = placeholder('c', [], { dtype: 'float64' });
 const tc = tanh(c);
 const d2raw = derivative(sum(tc), c, 2, { simplify: false });
 const d2 = derivative(sum(tc), c, 2);
