@@ -5,9 +5,10 @@
 import {
   abs, add, addN, argmax, assign, assignAdd, assignSub, broadcastLike, broadcastTo, cast, concat, constant, div, equal, exp,
   expandDims, gather, greater, greaterEqual, group, identity, less, lessEqual, log, logSoftmax, matmul, max, maximum, mean,
-  min, minimum, mul, neg, oneHot, onesLike, pad, pow, relu, reshape, scatterAdd, sigmoid, sigmoidCrossEntropyWithLogits,
+  checkNumerics, min, minimum, mul, neg, oneHot, onesLike, pad, pow, relu, reshape, scatterAdd, sigmoid, sigmoidCrossEntropyWithLogits,
   size, slice, softmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, softplus, sqrt, square, squeeze, stopGradient, sub, sum, sumTo, tanh,
   transpose, variable, where, zerosLike, OPS, type Node, type NestedArray, type OpDef,
+  cos, cumsum, erf, expm1, floor, log1p, round, sign, sin,
 } from '../../src/index.js';
 
 const byName = new Map(OPS.map((op) => [op.name, op]));
@@ -104,12 +105,24 @@ export const CASES: OnnxCase[] = [
   { op: op('softmaxCrossEntropyWithLogits'), name: 'last axis', shapes: [[3, 4], [3, 4]], build: ([z, x]) => softmaxCrossEntropyWithLogits({ labels: softmax(z), logits: x }) },
   { op: op('softmaxCrossEntropyWithLogits'), name: 'axis 0, labels not normalised', shapes: [[3, 2], [3, 2]], build: ([z, x]) => softmaxCrossEntropyWithLogits({ labels: z, logits: x, axis: 0 }) },
   { op: op('sparseSoftmaxCrossEntropyWithLogits'), name: 'int32 labels [3], logits [3,4]', shapes: [[3], [3, 4]], dtypes: ['int32', 'float32'], values: [[0, 3, 1], undefined], build: ([z, x]) => sparseSoftmaxCrossEntropyWithLogits({ labels: z, logits: x }) },
-  { op: op('oneHot'), name: 'on 2, off -0.5, an out-of-range -1', shapes: [[2, 2, 3], [2, 2]], dtypes: ['float32', 'int32'], values: [undefined, [[0, 2], [1, -1]]], build: ([a, i]) => mul(oneHot(i, 3, { on: 2, off: -0.5 }), a) },
+  { op: op('oneHot'), name: 'on 2, off -0.5', shapes: [[2, 2, 3], [2, 2]], dtypes: ['float32', 'int32'], values: [undefined, [[0, 2], [1, 1]]], build: ([a, i]) => mul(oneHot(i, 3, { on: 2, off: -0.5 }), a) },
+  { op: op('sin'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => sin(a), range: [-4, 4] },
+  { op: op('cos'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => cos(a), range: [-4, 4] },
+  { op: op('erf'), name: 'matrix', shapes: [[2, 3]], build: ([a]) => erf(a) },
+  // Both sides of |x| = 0.5, where the lowering switches forms, and tiny values where the textbook form cancels.
+  { op: op('log1p'), name: 'tiny to large', shapes: [[8]], values: [[1e-7, -3e-8, 0.3, -0.45, 0.6, 3, -0.9, 0]], build: ([a]) => log1p(a) },
+  { op: op('expm1'), name: 'tiny to large', shapes: [[8]], values: [[1e-7, -3e-8, 0.3, -0.45, 0.6, 3, -5, 0]], build: ([a]) => expm1(a) },
+  { op: op('sign'), name: 'times the input', shapes: [[2, 3]], build: ([a]) => mul(sign(a), a) },
+  { op: op('floor'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(floor(mul(a, 3)), a) },
+  { op: op('round'), name: 'halves to even', shapes: [[6]], values: [[0.5, 1.5, 2.5, -0.5, -1.5, 1.2]], build: ([a]) => add(round(a), a) },
+  { op: op('cumsum'), name: 'axis 1', shapes: [[2, 4]], build: ([a]) => cumsum(a, { axis: 1 }) },
+  { op: op('cumsum'), name: 'axis 0, exclusive and reverse', shapes: [[3, 2]], build: ([a]) => cumsum(a, { axis: 0, exclusive: true, reverse: true }) },
   { op: op('cast'), name: 'float32 to int32 (truncates) and back', shapes: [[2, 3]], build: ([a]) => mul(cast(cast(mul(a, 3), 'int32'), 'float32'), a) },
   { op: op('cast'), name: 'int32 labels to float32', shapes: [[2, 2], [2, 2]], dtypes: ['int32', 'float32'], values: [[[0, 3], [-2, 7]]], build: ([i, b]) => mul(cast(i, 'float32'), b) },
   { op: op('cast'), name: 'float32 to float64 and back', shapes: [[3]], build: ([a]) => cast(exp(cast(a, 'float64')), 'float32') },
   { op: op('identity'), name: 'matrix', shapes: [[2, 2]], build: ([a]) => identity(a) },
   { op: op('stopGradient'), name: 'passes no gradient', shapes: [[3]], build: ([a]) => mul(stopGradient(mul(a, a)), a) },
+  { op: op('checkNumerics'), name: 'finite values pass through', shapes: [[2, 3]], build: ([a]) => mul(checkNumerics(a, 'a'), a) },
   { op: op('onesLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(onesLike(a), a) },
   { op: op('zerosLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(zerosLike(a), mul(a, a)) },
   { op: op('addN'), name: 'three, one used twice', shapes: [[2, 2], [2, 2]], build: ([a, b]) => addN([a, b, a]) },

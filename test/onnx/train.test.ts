@@ -6,7 +6,7 @@
 import type { NdArray } from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, add, gradients, init, logSoftmax, matmul, mean, oneHot, placeholder, relu, Rng, SGD, Session, sigmoid,
+  Adam, add, expm1, gradients, init, log1p, logSoftmax, matmul, mean, oneHot, placeholder, relu, Rng, SGD, Session, sigmoid,
   sigmoidCrossEntropyWithLogits, softmax, softmaxCrossEntropyWithLogits, softplus, variable, type Node, type Optimizer,
 } from '../../src/index.js';
 import { initialState, toOnnx } from '../../src/onnx/index.js';
@@ -122,6 +122,17 @@ describe.each(NETS)('%s in onnxruntime-node', (_, make) => {
 });
 
 describe('numerically stable forms survive the export', () => {
+  it('log1p and expm1 keep their relative accuracy near 0 (no 1 + x cancellation), to 1e-6 of the value', async () => {
+    const x = placeholder('near0/x', [null]);
+    const xs = [1e-7, -3e-8, 1e-4, -0.3, 0.49];
+    const xv: Value = { data: xs.map(Math.fround), shape: [xs.length], dtype: 'float32' };
+    const got = await runOrt(toOnnx({ l: log1p(x), e: expm1(x) }), { [x.name]: xv });
+    Array.from(xv.data).forEach((v, i) => {
+      expect(Math.abs(got.l.data[i] - Math.log1p(v)) / Math.abs(Math.log1p(v))).toBeLessThan(1e-6);
+      expect(Math.abs(got.e.data[i] - Math.expm1(v)) / Math.abs(Math.expm1(v))).toBeLessThan(1e-6);
+    });
+  });
+
   it('softplus, logSoftmax, sigmoid and both cross-entropies at logits of +-1000 are finite in ONNX Runtime and equal dagrad', async () => {
     const x = placeholder('stable/x', [null, 4]);
     const z = placeholder('stable/z', [null, 4]);

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkNumerics, exp, gradients, log, mul, NumericsError, placeholder, Session, sqrt, sub, sum, toFlat } from '../../src/index.js';
 
@@ -29,7 +32,7 @@ describe('Session({ checkNumerics: true })', () => {
     expect(e.value).toBe(-Infinity);
     const lines = e.message.split('\n');
     expect(lines[0]).toBe("checkNumerics: log 'logged' made the run's first non-finite value: -Infinity at element 1 of [3] float64");
-    expect(lines[1]).toBe(`  built at: ${THIS}:${lineOf('MARK-logged')}:${'  const logged = '.length + 1}`);
+    expect(lines[1]).toBe(`  built at: ${relative(process.cwd(), THIS)}:${lineOf('MARK-logged')}:${'  const logged = '.length + 1}`);
     expect(lines[2]).toBe("  input 0: sub 'shifted' [3], values in [0, 2]");
   });
 
@@ -71,5 +74,21 @@ describe('the checkNumerics op', () => {
     expect(toFlat(new Session().run(g, { cg: [0, 1] }))).toEqual([1, 2 * Math.exp(1)]); // d(x e^x) = e^x + x e^x
     const [h] = gradients(sum(mul(c, log(x))), [x]);
     expect(() => new Session().run(h, { cg: [0, 1] })).toThrow(/x \(gradient\): -?Infinity at element 0 of \[2\]/);
+  });
+});
+
+describe('docs/debugging.md', () => {
+  it('shows what its example prints', () => {
+    const doc = readFileSync(new URL('../../docs/debugging.md', import.meta.url), 'utf8');
+    const code = /```ts\n([\s\S]*?)```/.exec(doc)![1];
+    const printed = /`npx tsx debug.ts` prints:\n\n```text\n([\s\S]*?)```/.exec(doc)![1];
+    const dir = mkdtempSync(join(tmpdir(), 'dagrad-debug-'));
+    const src = new URL('../../src/index.ts', import.meta.url).pathname;
+    writeFileSync(join(dir, 'debug.ts'), code.replace("from 'dagrad'", `from '${src}'`));
+    const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+    const r = spawnSync(tsx, ['debug.ts'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DAGRAD_DEBUG: '' } });
+    rmSync(dir, { recursive: true });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(printed);
   });
 });
