@@ -200,11 +200,6 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     const terms = b.node('Mul', [z, b.node('LogSoftmax', [x], { axis })]);
     return b.node('Neg', [b.node('ReduceSum', [terms, b.int64([axis])], { keepdims: 0 })]);
   },
-  // -logSoftmax(x) picked at each row's label; ONNX Runtime rejects a label outside the classes, as dagrad does.
-  sparseSoftmaxCrossEntropyWithLogits: (b, [z, x]) => {
-    const picked = b.node('GatherElements', [b.node('LogSoftmax', [x], { axis: -1 }), b.node('Unsqueeze', [b.node('Cast', [z], { to: ELEM.int64 }), b.int64([-1])])], { axis: -1 });
-    return b.node('Neg', [b.node('Squeeze', [picked, b.int64([-1])])]);
-  },
   // An index outside [0, depth) matches no position, so its row is all `off`, as in dagrad.
   oneHot: (b, [i], n) => {
     const { depth, on, off, dtype } = n.attrs as { depth: number; on: number; off: number; dtype: DType };
@@ -215,8 +210,6 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   cast: (b, [x], n) => b.node('Cast', [x], { to: ELEM[n.dtype] }),
   identity: unary('Identity'),
   stopGradient: unary('Identity'),
-  // ONNX has no check of finiteness: the exported graph passes the value through unchecked
-  checkNumerics: unary('Identity'),
   onesLike: (b, [x], n) => filled(b, 1, b.shapeOf(x), n.dtype),
   zerosLike: (b, [x], n) => filled(b, 0, b.shapeOf(x), n.dtype),
   addN: (b, xs, n) => (xs.length === 1 ? b.node('Identity', xs) : n.dtype === 'int32' ? xs.slice(1).reduce((acc, x) => b.node('Add', [acc, x]), xs[0]) : b.node('Sum', xs)),
