@@ -33,7 +33,7 @@ describe('elementwise fusion', () => {
   it('runs a chain with a broadcast operand as one loop, bit for bit as the ops one by one (f32, f64, every size class)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [m, n] of [[1, 3], [4, 4], [64, 40], [300, 70]]) {
-        const x = placeholder(`fx${uid++}`, [m, n], { dtype: dtype }), b = placeholder(`fb${uid++}`, [n], { dtype: dtype });
+        const x = placeholder(`fx${uid++}`, [m, n], { dtype }), b = placeholder(`fb${uid++}`, [n], { dtype });
         const y = tanh(add(mul(x, 1.7), b));
         const { fused, plain, plan } = both(y, [[x, data(m * n, dtype)], [b, data(n, dtype)]]);
         expect(fused).toEqual(plain);
@@ -45,7 +45,7 @@ describe('elementwise fusion', () => {
   it('every elementwise op of OPS fuses, as a member and as the group output, f32, f64 and int32, same bits as unfused', () => {
     const ops = OPS.filter((op) => formulaOf(op) && op.name !== 'where');
     for (const dtype of ['float32', 'float64', 'int32'] as const) {
-      const x = placeholder(`ex${uid++}`, [6, 50], { dtype: dtype }), y = placeholder(`ey${uid++}`, [50], { dtype: dtype });
+      const x = placeholder(`ex${uid++}`, [6, 50], { dtype }), y = placeholder(`ey${uid++}`, [50], { dtype });
       const pos = dtype === 'int32' ? x : add(abs(x), 0.5); // log, sqrt, pow want positive operands
       const feeds: [Node, number[]][] = [[x, data(300, dtype, -3, 3)], [y, data(50, dtype, -3, 3)]];
       for (const op of ops) {
@@ -74,7 +74,7 @@ describe('elementwise fusion', () => {
   it('a group may end in a sum over every axis: sum(square(sub(p, y))) is one pass, same bits (f32, f64, broadcast and transposed inputs)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [m, n] of [[1, 1], [3, 5], [200, 130]]) {
-        const p = placeholder(`rp${uid++}`, [n, m], { dtype: dtype }), y = placeholder(`ry${uid++}`, [n], { dtype: dtype });
+        const p = placeholder(`rp${uid++}`, [n, m], { dtype }), y = placeholder(`ry${uid++}`, [n], { dtype });
         const loss = sum(square(sub(transpose(p), y)));
         const { fused, plain, plan } = both(loss, [[p, data(m * n, dtype)], [y, data(n, dtype)]]);
         expect(fused).toEqual(plain);

@@ -57,8 +57,8 @@ describe('every rule gives the bits of the graph it replaces', () => {
       it(`${name} (${dtype})`, () => {
         builds.forEach((build, i) => {
           // unknown lengths, so that shapes are symbolic as they are in gradients of batched models
-          const x = placeholder('x', [name === 'like-to-same-shape' && i === 1 ? 8 : null], { dtype: dtype });
-          const y = placeholder('y', [8], { dtype: dtype });
+          const x = placeholder('x', [name === 'like-to-same-shape' && i === 1 ? 8 : null], { dtype });
+          const y = placeholder('y', [8], { dtype });
           const original = build(x, y, (v) => constant(v, { dtype }));
           const rw = new Rewriter();
           const [rewritten] = rw.simplifyAll([original], new Set([x, y]));
