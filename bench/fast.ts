@@ -79,7 +79,7 @@ export async function adamMlpBench(rows: Rows, backend: Backend): Promise<void> 
           if (l < layers) h = relu(h);
           d = o;
         }
-        const step = new Adam({ learningRate: 1e-3 }).minimize(mean(softmaxCrossEntropyWithLogits(y, h)));
+        const step = new Adam({ learningRate: 1e-3 }).minimize(mean(softmaxCrossEntropyWithLogits({ labels: y, logits: h })));
         const s = new Session(opts);
         const feeds = [[x, { data: xs, shape: [batch, IN] }], [y, { data: ys, shape: [batch, OUT] }]] as const;
         s.run(step, feeds); // compiles the plan

@@ -16,7 +16,9 @@ import { kernelsFor, wasmEnabled } from '../wasm/runtime.js';
 import { BIND_MIN } from '../kernels/bind.js';
 import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
+import { rewriteForPlan } from './rewrite.js';
 import { schedule, type Entry } from './schedule.js';
+import { topoSort } from '../graph/topo.js';
 
 export interface Step {
   readonly node: Node;
@@ -89,6 +91,8 @@ export interface PlanOptions {
    * the arena is not a WebAssembly memory (there the SIMD kernels run op by op, faster).
    */
   readonly fuse?: boolean;
+  /** Rewrite the graph first (identities, CSE, shape-only reads, constant folding: rewrite.ts). Default true. */
+  readonly simplify?: boolean;
 }
 
 /** The plan plus what running it needs. */
@@ -104,9 +108,11 @@ export interface Executable extends Plan {
 }
 
 export function compile(
-  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, opts: PlanOptions,
+  userFetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, opts: PlanOptions,
 ): Executable {
-  const base = schedule(fetches, fed, storage);
+  const rewritten = opts.simplify === false ? null : rewriteForPlan(userFetches, fed);
+  const fetches = rewritten?.fetches ?? userFetches;
+  const base = schedule(fetches, fed, storage, rewritten?.types);
   const wanted = new Set(fetches);
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
@@ -122,6 +128,15 @@ export function compile(
   const arena = allocateArena(buffers.arenaBytes, entries, opts.arena);
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
+  // for traced runs: the user's nodes each scheduled node stands for, in the user's order
+  const userOrder = rewritten ? topoSort(userFetches, new Set(fed.keys())) : [];
+  const reported = rewritten ? new Map<Node, Node[]>() : null;
+  for (const u of userOrder) {
+    const r = rewritten!.of(u);
+    const list = reported!.get(r);
+    if (list) list.push(u);
+    else reported!.set(r, [u]);
+  }
   const arrays: NdArray[] = new Array(entries.length);
   const intoVariable = assignsInPlace(entries, wanted);
   const steps: Step[] = [];
@@ -155,7 +170,10 @@ export function compile(
       steps.push({ node: n, forward, ins: bins, out: value, attrs: n.attrs, run, inPlace, recompute: e.original !== null });
       stepEntries.push(e);
     }
-    events.push({ step: e.kind === 'step' ? steps.length - 1 : -1, node: e.original ? null : n, value });
+    const step = e.kind === 'step' ? steps.length - 1 : -1;
+    const users = e.original ? [] : reported?.get(n) ?? (rewritten ? [] : [n]);
+    if (users.length === 0) events.push({ step, node: null, value });
+    users.forEach((u, k) => events.push({ step: k === 0 ? step : -1, node: u, value }));
   }
 
   // Auto: on buffers in a WebAssembly arena the per-op SIMD kernels beat a fused JavaScript loop
@@ -181,14 +199,24 @@ export function compile(
 
   const originals = entries.filter((e) => e.original === null);
   const values = new Map(originals.map((e) => [e.node, arrays[e.id]]));
+  const shapes = new Map(originals.map((e) => [e.node, e.shape]));
+  let order = originals.map((e) => e.node);
+  if (rewritten) {
+    // the plan answers for the user's nodes: each has the value of the node that computes it
+    order = userOrder.filter((u) => values.has(rewritten.of(u)));
+    for (const u of order) {
+      values.set(u, values.get(rewritten.of(u))!);
+      shapes.set(u, shapes.get(rewritten.of(u))!);
+    }
+  }
   return {
-    order: originals.map((e) => e.node),
-    shapes: new Map(originals.map((e) => [e.node, e.shape])),
+    order,
+    shapes,
     kernels: steps.length,
     bytes: buffers.arenaBytes,
     steps,
     feeds: originals.filter((e) => e.kind === 'feed').map((e) => ({ node: e.node, buffer: arrays[e.id] })),
-    fetch: fetches.map((n) => values.get(n)!),
+    fetch: userFetches.map((n) => values.get(n)!),
     assigns: steps.filter((s) => s.node.op.kind === 'assign').map((s) => ({ variable: s.node.inputs[0], value: s.out })),
     values,
     memory: {

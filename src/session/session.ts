@@ -65,6 +65,11 @@ export interface SessionOptions {
    */
   wasm?: boolean;
   /**
+   * Rewrite each plan's graph before scheduling it (identities, repeated subexpressions computed once,
+   * shape-only reads, constant folding; exact: docs/simplify.md). Default true.
+   */
+  simplify?: boolean;
+  /**
    * Scan every value as it is computed, forward and backward, and stop at the first NaN or infinity
    * with a NumericsError naming the node, its op, where it was built, its inputs' ranges and, for a
    * derivative node, the forward node it differentiates. Default false (nothing is scanned). Nodes
@@ -124,7 +129,7 @@ export class Session {
     this.jsOnly = opts.wasm === false;
     const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
     // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
-    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, fuse: opts.fuse };
+    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, fuse: opts.fuse, simplify: opts.simplify };
     if (this.numerics) captureCreationSites(true);
   }
 
@@ -290,7 +295,7 @@ export class Session {
 }
 
 const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
-  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', checkNumerics: 'boolean',
+  seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', simplify: 'boolean', checkNumerics: 'boolean',
   fuse: 'boolean', wasm: 'boolean',
 };
 

@@ -33,7 +33,7 @@ describe('elementwise fusion', () => {
   it('runs a chain with a broadcast operand as one loop, bit for bit as the ops one by one (f32, f64, every size class)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [m, n] of [[1, 3], [4, 4], [64, 40], [300, 70]]) {
-        const x = placeholder(`fx${uid++}`, [m, n], dtype), b = placeholder(`fb${uid++}`, [n], dtype);
+        const x = placeholder(`fx${uid++}`, [m, n], { dtype: dtype }), b = placeholder(`fb${uid++}`, [n], { dtype: dtype });
         const y = tanh(add(mul(x, 1.7), b));
         const { fused, plain, plan } = both(y, [[x, data(m * n, dtype)], [b, data(n, dtype)]]);
         expect(fused).toEqual(plain);
@@ -45,7 +45,7 @@ describe('elementwise fusion', () => {
   it('every elementwise op of OPS fuses, as a member and as the group output, f32, f64 and int32, same bits as unfused', () => {
     const ops = OPS.filter((op) => formulaOf(op) && op.name !== 'where');
     for (const dtype of ['float32', 'float64', 'int32'] as const) {
-      const x = placeholder(`ex${uid++}`, [6, 50], dtype), y = placeholder(`ey${uid++}`, [50], dtype);
+      const x = placeholder(`ex${uid++}`, [6, 50], { dtype: dtype }), y = placeholder(`ey${uid++}`, [50], { dtype: dtype });
       const pos = dtype === 'int32' ? x : add(abs(x), 0.5); // log, sqrt, pow want positive operands
       const feeds: [Node, number[]][] = [[x, data(300, dtype, -3, 3)], [y, data(50, dtype, -3, 3)]];
       for (const op of ops) {
@@ -73,7 +73,7 @@ describe('elementwise fusion', () => {
   it('a group may end in a sum over every axis: sum(square(sub(p, y))) is one pass, same bits (f32, f64, broadcast and transposed inputs)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [m, n] of [[1, 1], [3, 5], [200, 130]]) {
-        const p = placeholder(`rp${uid++}`, [n, m], dtype), y = placeholder(`ry${uid++}`, [n], dtype);
+        const p = placeholder(`rp${uid++}`, [n, m], { dtype: dtype }), y = placeholder(`ry${uid++}`, [n], { dtype: dtype });
         const loss = sum(square(sub(transpose(p), y)));
         const { fused, plain, plan } = both(loss, [[p, data(m * n, dtype)], [y, data(n, dtype)]]);
         expect(fused).toEqual(plain);
@@ -81,7 +81,7 @@ describe('elementwise fusion', () => {
       }
     }
     const x = placeholder(`rx${uid++}`, [4, 6]);
-    const partial = sum(square(x), 1); // over one axis: not fused
+    const partial = sum(square(x), { axes: 1 }); // over one axis: not fused
     expect(fusedGroups(new Session({ fuse: true }).plan(partial, [[x, { data: data(24, 'float64'), shape: [4, 6] }]]))).toEqual([]);
   });
 
@@ -95,12 +95,12 @@ describe('elementwise fusion', () => {
     const s = new Session({ fuse: true });
     const plan = s.plan([y, t], [[x, { data: feeds[0][1], shape: [8, 8] }]]);
     expect(fusedGroups(plan)).toEqual([['mul', 'add']]);
-    const z = add(sum(square(x), 1), 1); // square then a reduction then add: nothing elementwise to fuse
+    const z = add(sum(square(x), { axes: 1 }), 1); // square then a reduction then add: nothing elementwise to fuse
     expect(fusedGroups(s.plan(z, [[x, { data: feeds[0][1], shape: [8, 8] }]]))).toEqual([]);
   });
 
   it('by default, plans in WebAssembly memory are not fused (SIMD runs op by op), large arrays in ordinary memory are', () => {
-    const big = placeholder(`db${uid++}`, [200, 100], 'float32'), small = placeholder(`ds${uid++}`, [10], 'float32');
+    const big = placeholder(`db${uid++}`, [200, 100], { dtype: 'float32' }), small = placeholder(`ds${uid++}`, [10], { dtype: 'float32' });
     const s = new Session();
     expect(fusedGroups(s.plan(tanh(add(big, 1)), [[big, { data: data(20000, 'float32'), shape: [200, 100] }]]))).toEqual([]);
     // small arrays run bound closures already: not fused unless asked
@@ -112,7 +112,7 @@ describe('elementwise fusion', () => {
   });
 
   it('a long chain whose buffers ping-pong between two slots fuses into loops of at most 32 ops, same bits', () => {
-    const x = placeholder(`cx${uid++}`, [64], 'float32');
+    const x = placeholder(`cx${uid++}`, [64], { dtype: 'float32' });
     let y: Node = x;
     for (let i = 0; i < 100; i++) y = tanh(add(y, 0.1));
     const { fused, plain, plan } = both(y, [[x, data(64, 'float32')]]);
@@ -149,7 +149,7 @@ describe('elementwise fusion', () => {
         const xs = { data: data(32 * 64, 'float32'), shape: [32, 64] };
         for (const fuse of [true, false]) {
           const tag = `o${uid++}`;
-          const x = placeholder(`${tag}x`, [32, 64], 'float32');
+          const x = placeholder(`${tag}x`, [32, 64], { dtype: 'float32' });
           const w = variable(`${tag}w`, init.glorotUniform([64, 128], { dtype: 'float32', seed: 4 }));
           const loss = sum(square(tanh(matmul(x, w))));
           const step = make().minimize(loss);

@@ -20,14 +20,14 @@ function train(makeSession: () => Session, steps = 5): { losses: number[]; weigh
   const tag = `fast${uid++}`;
   const rng = new Rng(3);
   const B = 64, D = 48, H = 96, C = 4;
-  const x = placeholder(`${tag}x`, [B, D], 'float32'), y = placeholder(`${tag}y`, [B, C], 'float32');
+  const x = placeholder(`${tag}x`, [B, D], { dtype: 'float32' }), y = placeholder(`${tag}y`, [B, C], { dtype: 'float32' });
   const w1 = variable(`${tag}w1`, init.glorotUniform([D, H], { dtype: 'float32', seed: 1 }));
   const w2 = variable(`${tag}w2`, init.glorotUniform([H, H], { dtype: 'float32', seed: 2 }));
   const w3 = variable(`${tag}w3`, init.glorotUniform([H, C], { dtype: 'float32', seed: 3 }));
   const h1 = tanh(matmul(x, w1));
   const h2 = add(relu(matmul(h1, w2)), mul(softplus(h1), 0.1));
   const logits = matmul(sub(h2, square(mul(h2, 0.05))), w3);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
   const step = new Adam({ learningRate: 0.01 }).minimize(loss);
   const xs = Float32Array.from({ length: B * D }, () => rng.uniform() * 2 - 1);
   const ys = Float32Array.from({ length: B * C }, () => (rng.uniform() < 0.5 ? 1 : 0));
