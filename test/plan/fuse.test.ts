@@ -21,7 +21,8 @@ const data = (n: number, dtype: DType, lo = -2, hi = 2): number[] =>
 /** Runs `fetch` fused and unfused (same feeds); returns both results as flat arrays, and the fused plan. */
 function both(fetch: Node, feeds: [Node, number[]][], opts: { wasm?: boolean } = {}) {
   const f = feeds.map(([n, d]) => [n, { data: d, shape: n.shape as number[] }] as const);
-  const fused = new Session({ ...opts, fuse: true }), plain = new Session({ ...opts, fuse: false });
+  // simplify: false, so that the plan runs the ops as written (the rewrite pass would turn add(a, neg(b)) into sub)
+  const fused = new Session({ ...opts, fuse: true, simplify: false }), plain = new Session({ ...opts, fuse: false, simplify: false });
   const a = toFlat(fused.run(fetch, f)), b = toFlat(plain.run(fetch, f));
   return { fused: a, plain: b, plan: fused.plan(fetch, f) };
 }
