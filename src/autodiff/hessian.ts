@@ -15,13 +15,13 @@ function requireScalar(f: Node, fn: string): void {
 /**
  * H v without forming H: forward over reverse, jvp(gradient of f, x, v). One gradient graph plus one
  * tangent sweep through it, so it costs a small multiple of evaluating f whatever the size of x.
- * `v` has x's shape (a node, or a value made a constant of x's dtype).
+ * `v` has x's shape (a node, or a value made a constant of x's dtype). `simplify: false` builds the raw graph.
  */
-export function hessianVectorProduct(f: Node, x: Node, v: Node | Input): Node {
+export function hessianVectorProduct(f: Node, x: Node, v: Node | Input, opts: { simplify?: boolean } = {}): Node {
   requireScalar(f, 'hessianVectorProduct');
   const vn = v instanceof Node ? v : constant(v, { dtype: x.dtype });
-  const g = gradients(f, [x])[0];
-  return jvp(g, [x], [vn])[0];
+  const g = gradients(f, [x], undefined, opts)[0];
+  return jvp(g, [x], [vn], opts)[0];
 }
 
 /**
@@ -38,11 +38,11 @@ export function hessian(f: Node, x: Node, opts: JacobianOptions = {}): Node {
 /**
  * The n-th derivative d^n y / dx^n by repeated reverse mode, for x a scalar or y elementwise in x
  * (each step differentiates the sum of the previous one, which for an elementwise function is the
- * elementwise derivative). n = 0 is y itself.
+ * elementwise derivative). n = 0 is y itself. `simplify: false` builds the raw graphs.
  */
-export function derivative(y: Node, x: Node, n = 1): Node {
+export function derivative(y: Node, x: Node, n = 1, opts: { simplify?: boolean } = {}): Node {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`derivative: order must be an integer >= 0, not ${n}`);
   let d = y;
-  for (let k = 0; k < n; k++) d = gradients(d, [x])[0];
+  for (let k = 0; k < n; k++) d = gradients(d, [x], undefined, opts)[0];
   return d;
 }

@@ -41,6 +41,9 @@ export function broadcastSym(shapes: readonly SymShape[]): SymShape | null {
 export class Shapes {
   private readonly memo = new Map<Node, SymShape>();
 
+  /** `known`: shapes every run has (a plan's, compiled for given feed shapes). */
+  constructor(private readonly known: ReadonlyMap<Node, readonly number[]> = new Map()) {}
+
   of(n: Node): SymShape {
     let s = this.memo.get(n);
     if (s) return s;
@@ -68,6 +71,8 @@ export class Shapes {
   }
 
   private compute(n: Node): SymShape {
+    const fixed = this.known.get(n);
+    if (fixed) return fixed;
     const own = n.shape.map((d, i): SymDim => d ?? `${n.id}.${i}`);
     if (n.shape.every((d) => d !== null)) return own;
     const derived = this.derive(n);
@@ -80,7 +85,7 @@ export class Shapes {
     const ins = n.inputs.map((i) => this.memo.get(i)!);
     const name = n.op.name;
     // the attributes of the ops this reads, by the names those ops give them
-    const attrs = (n.attrs ?? {}) as { axes?: readonly number[]; keepDims?: boolean; perm?: readonly number[]; transposeA?: boolean; transposeB?: boolean; axis?: number };
+    const attrs = (n.attrs ?? {}) as { axes?: readonly number[]; shape?: readonly number[]; keepDims?: boolean; perm?: readonly number[]; transposeA?: boolean; transposeB?: boolean; axis?: number };
     if (n.op.broadcast || name === 'addN') return broadcastSym(ins);
     if (SAME_AS_FIRST.has(name) || (n.op.inplace && ins.length === 1)) return ins[0];
     if (name === 'broadcastLike' || name === 'sumLike') return ins[1];
@@ -95,6 +100,11 @@ export class Shapes {
       for (let i = 0; i < ins[0].length + axes.length; i++) out.push(axes.includes(i) ? 1 : ins[0][j++]);
       return out;
     }
+    if (name === 'squeeze' && attrs.axes) {
+      const axes = attrs.axes;
+      return ins[0].filter((_, i) => !axes.includes(i));
+    }
+    if (name === 'reshape' && attrs.shape && !attrs.shape.includes(-1)) return attrs.shape;
     if (name === 'transpose' && attrs.perm) return attrs.perm.map((p) => ins[0][p]);
     if (name === 'matmul') {
       const [a, b] = ins;

@@ -63,6 +63,19 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: 'rearrange-broadcast-scalar',
+    why: 'reshaping, expanding or squeezing a broadcast single value gives the same value broadcast to the new shape (views of one element either way)',
+    apply: (n, s) => {
+      if (!REARRANGE.has(n.op.name)) return undefined;
+      const b = n.inputs[0];
+      if (b.op.name !== 'broadcastTo' && b.op.name !== 'broadcastLike') return undefined;
+      const one = b.inputs[0];
+      const shape = s.shapes.of(n);
+      if (!one.shape.every((d) => d === 1) || one.rank > shape.length || !shape.every((d) => typeof d === 'number')) return undefined;
+      return shape.length === 0 && one.rank === 0 ? one : broadcastTo(one, shape as number[]);
+    },
+  },
+  {
     name: 'like-to-same-shape',
     why: 'sumLike, broadcastLike, broadcastTo to the shape the value already has are views of it',
     apply: (n, s) => {
@@ -157,6 +170,18 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: 'sum-with-negations',
+    why: 'addN adds left to right ((a + b) + c) as a chain of adds does, so addN(a, -b, -c) = (a - b) - c; done when the chain has no more nodes than the addN and its negations',
+    apply: (n) => {
+      if (n.op.name !== 'addN') return undefined;
+      const ins = n.inputs;
+      if (ins.length === 1) return ins[0];
+      const negs = ins.filter((i) => i.op.name === 'neg').length;
+      if (ins.length > 2 && negs < ins.length - 2) return undefined;
+      return ins.slice(1).reduce((acc, x) => add(acc, x), ins[0]);
+    },
+  },
+  {
     name: 'constant-first',
     why: 'multiplication is commutative in IEEE arithmetic; a scalar constant factor goes first, so -(k * x) folds to (-k) * x and prints as 2 * x',
     apply: (n) => (binary(n, 'mul') && scalarConst(n.inputs[1]) && !isConst(n.inputs[0]) ? mul(n.inputs[1], n.inputs[0]) : undefined),
@@ -194,13 +219,19 @@ export const RULES: readonly Rule[] = [
  * a forward node that computes the same thing). One instance per gradients/jvp call or plan pass.
  */
 export class Rewriter {
-  readonly shapes = new Shapes();
+  readonly shapes: Shapes;
+  /** How often each rule fired (for tests and docs; nothing reads it to decide). */
+  readonly fired = new Map<string, number>();
   private readonly done = new Map<Node, Node>();
   private readonly table = new Map<string, Node>();
   private since = Infinity;
 
-  /** `existing`: nodes to share with (the forward graph). */
-  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES) {
+  /**
+   * `existing`: nodes to share with (the forward graph). `known`: concrete shapes of nodes in every
+   * run (at plan time).
+   */
+  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES, known?: ReadonlyMap<Node, readonly number[]>) {
+    this.shapes = new Shapes(known);
     for (const n of existing) {
       const k = keyOf(n, n.inputs);
       if (k !== undefined && !this.table.has(k)) this.table.set(k, n);
@@ -217,10 +248,16 @@ export class Rewriter {
     return this.visit(root, 0);
   }
 
-  /** Rewrites every node of the graph below `roots` (for a plan-time pass over a user's graph). */
-  simplifyAll(roots: readonly Node[]): Node[] {
+  /** Rewrites every node of the graph below `roots`, down to the `keep` nodes (kept as they are): a plan-time pass. */
+  simplifyAll(roots: readonly Node[], keep: ReadonlySet<Node> = new Set()): Node[] {
     this.since = -1;
+    for (const k of keep) this.done.set(k, k);
     return roots.map((r) => this.visit(r, 0));
+  }
+
+  /** What `n` was rewritten to (itself if it was not). */
+  resolve(n: Node): Node {
+    return this.done.get(n) ?? n;
   }
 
   /** The earliest node known to have `like`'s shape in every run, walking down shape-keeping inputs. */
@@ -266,15 +303,24 @@ export class Rewriter {
     if (node.op.kind === undefined || node.op.kind === 'op') {
       for (const rule of this.rules) {
         const r = rule.apply(node, this);
-        if (r !== undefined && r !== node) return r.id >= this.since ? this.visit(r, depth + 1) : r;
+        if (r !== undefined && r !== node) {
+          this.fired.set(rule.name, (this.fired.get(rule.name) ?? 0) + 1);
+          return r.id >= this.since ? this.visit(r, depth + 1) : r;
+        }
       }
       const folded = fold(node);
-      if (folded) node = folded;
+      if (folded) {
+        this.fired.set('fold', (this.fired.get('fold') ?? 0) + 1);
+        node = folded;
+      }
     }
     const k = keyOf(node, node.inputs);
     if (k === undefined) return node;
     const seen = this.table.get(k);
-    if (seen) return seen;
+    if (seen) {
+      if (seen !== node) this.fired.set('cse', (this.fired.get('cse') ?? 0) + 1);
+      return seen;
+    }
     this.table.set(k, node);
     return node;
   }

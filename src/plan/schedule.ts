@@ -8,6 +8,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { bytesPer, viewOf, type DType } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import { inferChecked } from '../graph/apply.js';
+import type { TensorType } from '../graph/op.js';
 import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -59,7 +60,9 @@ const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
  * asks each view op whether it can be a view. Throws, naming the node, on a missing feed, a shape
  * error, or an op without a kernel.
  */
-export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray): Entry[] {
+export function schedule(
+  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, inferred?: ReadonlyMap<Node, TensorType>,
+): Entry[] {
   const cut = new Set(fed.keys());
   const entries: Entry[] = [];
   const entryOf = new Map<Node, Entry>();
@@ -86,7 +89,7 @@ export function schedule(fetches: readonly Node[], fed: ReadonlyMap<Node, Concre
     } else {
       const inputs = n.inputs.map((i) => entryOf.get(i)!);
       const ins = inputs.map((i) => layout[i.id]);
-      const type = inferChecked(n.op, n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
+      const type = inferred?.get(n) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
       const shape = type.shape as ConcreteShape;
       if (!compatible(shape, n.shape) || type.dtype !== n.dtype) {
         throw new ShapeError(

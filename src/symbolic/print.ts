@@ -141,6 +141,14 @@ function printNode(n: Node, ins: readonly Printed[], digits: number): Printed {
       return { text: `${wrap(a, ATOM)}^${wrap(b, ATOM)}`, prec: POWER };
     case 'square':
       return { text: `${wrap(a, ATOM)}^2`, prec: POWER };
+    case 'matmul': {
+      // a matrix product reads as one: x·w, with ᵀ for a transposed operand
+      const side = (p: Printed, t: boolean) => (t ? `${wrap(p, ATOM)}ᵀ` : p.text);
+      const t = n.attrs as { transposeA?: boolean; transposeB?: boolean };
+      const left = t.transposeA ? side(a, true) : wrap(a, PRODUCT);
+      const right = t.transposeB ? side(b, true) : wrap(b, UNARY);
+      return { text: `${left}·${right}`, prec: PRODUCT };
+    }
     case 'onesLike':
     case 'zerosLike': {
       const v = n.op.name === 'onesLike' ? '1' : '0';
@@ -156,12 +164,26 @@ function printConstant(n: Node, value: NdArray, digits: number): Printed {
   const flat = toFlat(value);
   if (n.shape.length === 0 || (flat.length === 1 && n.shape.every((d) => d === 1))) {
     const v = flat[0];
+    const k = reciprocalOf(v, n.dtype);
+    if (k !== undefined) return { text: `1/${k}`, prec: PRODUCT, simple: true };
     return { text: formatNumber(v, digits), prec: v < 0 || Object.is(v, -0) ? UNARY : ATOM, simple: true };
   }
   if (isConcrete(n.shape) && sizeOf(n.shape) <= 6 && n.shape.length === 1) {
     return { text: `[${flat.map((v) => formatNumber(v, digits)).join(', ')}]`, prec: ATOM };
   }
   return { text: n.name, prec: ATOM, simple: isSimpleText(n.name) };
+}
+
+/**
+ * k when v is 1/k rounded to its dtype for an integer k >= 3 (a mean's 1/N, folded): printed as the
+ * math has it. 1/2 stays 0.5.
+ */
+function reciprocalOf(v: number, dtype: string): number | undefined {
+  if (!(v > 0 && v < 0.4)) return undefined;
+  const k = Math.round(1 / v);
+  if (k > 1e9) return undefined;
+  const back = dtype === 'float32' ? Math.fround(1 / k) : 1 / k;
+  return back === v ? k : undefined;
 }
 
 /** Attributes worth showing: false, empty and absent ones are defaults and stay quiet. */

@@ -13,10 +13,10 @@ const lineOf = (marker: string): number => {
 
 describe('Session({ checkNumerics: true })', () => {
   const sess = new Session({ checkNumerics: true });
-  const x = placeholder('nx', [3], 'float64');
-  const shifted = sub(x, 1, 'shifted');
-  const logged = log(shifted, 'logged'); // MARK-logged
-  const y = sum(mul(logged, 2, 'twice'), undefined, { name: 'y' });
+  const x = placeholder('nx', [3], { dtype: 'float64' });
+  const shifted = sub(x, 1, { name: 'shifted' });
+  const logged = log(shifted, { name: 'logged' }); // MARK-logged
+  const y = sum(mul(logged, 2, { name: 'twice' }), { name: 'y' });
 
   it('stops at the first non-finite value forward, with node, op, site and input ranges', () => {
     let err: unknown;
@@ -42,7 +42,7 @@ describe('Session({ checkNumerics: true })', () => {
   });
 
   it('stops in backward too, naming the forward node a gradient node differentiates', () => {
-    const r = sqrt(x, 'root'); // sqrt'(0) = inf
+    const r = sqrt(x, { name: 'root' }); // sqrt'(0) = inf
     const [g] = gradients(sum(r), [x]);
     expect(toFlat(sess.run(r, { nx: [0, 1, 4] }))).toEqual([0, 1, 2]);
     let err: NumericsError | undefined;
@@ -61,14 +61,14 @@ describe('Session({ checkNumerics: true })', () => {
 
 describe('the checkNumerics op', () => {
   it('passes finite values through and stops at a NaN with its message, in any session', () => {
-    const x = placeholder('cn', [2], 'float64');
-    const c = checkNumerics(sqrt(x), 'root of cn', 'chk');
+    const x = placeholder('cn', [2], { dtype: 'float64' });
+    const c = checkNumerics(sqrt(x), 'root of cn', { name: 'chk' });
     expect(toFlat(new Session().run(c, { cn: [4, 9] }))).toEqual([2, 3]);
     expect(() => new Session().run(c, { cn: [4, -1] })).toThrow("checkNumerics 'chk': root of cn: NaN at element 1 of [2]");
   });
 
   it('checks the gradient flowing back through it', () => {
-    const x = placeholder('cg', [2], 'float64');
+    const x = placeholder('cg', [2], { dtype: 'float64' });
     const c = checkNumerics(x, 'x');
     const [g] = gradients(sum(mul(c, exp(x))), [x]);
     expect(toFlat(new Session().run(g, { cg: [0, 1] }))).toEqual([1, 2 * Math.exp(1)]); // d(x e^x) = e^x + x e^x

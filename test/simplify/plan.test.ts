@@ -1,0 +1,59 @@
+/**
+ * The plan-time rewrite of user graphs: a repeated subexpression runs once, identities and nodes
+ * read only for their shape do not run, and every user node (fetched, named, traced) keeps its value.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  add, exp, forwardTrace, gradients, identity, matmul, mean, mul, placeholder, Session, sigmoidCrossEntropyWithLogits, tanh, toFlat, variable,
+} from '../../src/index.js';
+import { bitsEqual } from './helpers.js';
+
+const feedsOf = (n: number) => ({ x: { data: Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), shape: [n] } });
+
+describe('the plan-time rewrite', () => {
+  it('computes a repeated subexpression once, and both nodes hold its value', () => {
+    const x = placeholder('x', [5], { dtype: 'float64' });
+    const a = exp(tanh(x), { name: 'a' });
+    const b = exp(tanh(x), { name: 'b' });
+    const y = mul(a, b);
+    const plain = new Session({ simplify: false }).plan(y, feedsOf(5));
+    const plan = new Session().plan(y, feedsOf(5));
+    expect(plain.kernels).toBe(5);
+    expect(plan.kernels).toBe(3);
+    const sess = new Session();
+    const got = sess.run({ a, b, y }, feedsOf(5));
+    const want = new Session({ simplify: false }).run({ a, b, y }, feedsOf(5));
+    for (const k of ['a', 'b', 'y'] as const) expect(toFlat(got[k])).toEqual(toFlat(want[k]));
+    expect(toFlat(sess.run(b, feedsOf(5)))).toEqual(toFlat(want.b));
+  });
+
+  it('removes identities, and traces still number every node the user wrote', () => {
+    const x = placeholder('x', [], { dtype: 'float64' });
+    const y = add(identity(tanh(x)), tanh(x));
+    expect(new Session().plan(y, { x: 0.3 }).kernels).toBe(2);
+    const trace = forwardTrace(y, { x: 0.3 });
+    expect(trace.rows.map((r) => r.op)).toEqual(['placeholder', 'tanh', 'identity', 'tanh', 'add']);
+    expect(toFlat(trace.rows.at(-1)!.value!)[0]).toBe(Math.tanh(0.3) + Math.tanh(0.3));
+  });
+
+  it('runs no forward node only for its shape: the logistic gradient with an unknown batch skips the loss', () => {
+    const x = placeholder('x', [null, 3], { dtype: 'float64' });
+    const y = placeholder('y', [null, 1], { dtype: 'float64' });
+    const w = variable('w', [[0.1], [-0.2], [0.3]], { dtype: 'float64' });
+    const b = variable('b', [0.05], { dtype: 'float64' });
+    const perRow = sigmoidCrossEntropyWithLogits({ labels: y, logits: add(matmul(x, w), b) });
+    const loss = mean(perRow);
+    const gs = gradients(loss, [w, b]);
+    const feeds = { x: { data: [1, 2, 3, -1, 0.5, 2, 0, 1, -2, 2, 2, 1], shape: [4, 3] }, y: { data: [1, 0, 1, 1], shape: [4, 1] } };
+    const plan = new Session().plan(gs, feeds);
+    expect(plan.order).not.toContain(perRow);
+    expect(plan.order).not.toContain(loss);
+    const raw = gradients(loss, [w, b], undefined, { simplify: false });
+    const rawPlan = new Session({ simplify: false }).plan(raw, feeds);
+    expect(rawPlan.order).toContain(perRow);
+    expect(plan.kernels).toBeLessThan(rawPlan.kernels);
+    const got = new Session().run(gs, feeds).map(toFlat).flat();
+    const want = new Session({ simplify: false }).run(raw, feeds).map(toFlat).flat();
+    expect(got.every((v, i) => bitsEqual(v, want[i], 'float64'))).toBe(true);
+  });
+});
