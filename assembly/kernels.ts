@@ -126,6 +126,20 @@ export function neg_f64(o: usize, x: usize, n: i32): void {
   for (; i < n; i++) store<f64>(o + (<usize>i << 3), -load<f64>(x + (<usize>i << 3)));
 }
 
+// IEEE square root is correctly rounded in every width, so these give JavaScript's bits:
+// Math.fround(Math.sqrt(x)) for float32 (double rounding is exact for sqrt), Math.sqrt for float64.
+export function sqrt_f32(o: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), f32x4.sqrt(v128.load(x + (<usize>i << 2))));
+  for (; i < n; i++) store<f32>(o + (<usize>i << 2), Mathf.sqrt(load<f32>(x + (<usize>i << 2))));
+}
+
+export function sqrt_f64(o: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(o + (<usize>i << 3), f64x2.sqrt(v128.load(x + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(o + (<usize>i << 3), Math.sqrt(load<f64>(x + (<usize>i << 3))));
+}
+
 // ---------------------------------------------------------------- logistic functions on float32
 //
 // sigmoid and the logistic loss, whose cost in JavaScript is Math.exp / Math.log1p (~20 ns a call).

@@ -69,8 +69,8 @@ function tfConv(c: ConvCase): () => unknown {
 /** One training step of examples/cnn's model (no dropout randomness difference matters for speed). */
 function dagradStep(): () => unknown {
   const m = buildModel(false);
-  const labels = placeholder('labels', [null], 'int32');
-  const loss = mean(softmaxCrossEntropyWithLogits(oneHot(labels, 10), m.output));
+  const labels = placeholder('labels', [null], { dtype: 'int32' });
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(labels, 10), logits: m.output }));
   const step = group([new Adam({ learningRate: 0.001 }).minimize(loss)]);
   const s = new Session();
   s.setValue(m.training, 1);

@@ -70,7 +70,7 @@ export async function mlpBench(rows: Rows, backend: Backend): Promise<void> {
     const w1 = variable('w1', init.glorotUniform([IN, HID])), b1 = variable('b1', init.zeros([HID]));
     const w2 = variable('w2', init.glorotUniform([HID, OUT])), b2 = variable('b2', init.zeros([OUT]));
     const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-    const loss = mean(softmaxCrossEntropyWithLogits(y, logits));
+    const loss = mean(softmaxCrossEntropyWithLogits({ labels: y, logits }));
     const step = new SGD({ learningRate: 0.1 }).minimize(loss);
     const sess = session(impl);
     const feeds = new Map<Node, { data: Float32Array; shape: number[] }>([[x, { data: X, shape: [B, IN] }], [y, { data: Y, shape: [B, OUT] }]]);
@@ -107,7 +107,7 @@ export async function logisticBench(rows: Rows, backend: Backend): Promise<void>
   const dagradStep = (impl: 'dagrad' | 'dagrad-js') => {
     const x = constant({ data: X, shape: [N, D] }), y = constant({ data: Y, shape: [N, 1] });
     const w = variable('w', init.zeros([D, 1])), b = variable('b', init.zeros([1]));
-    const loss = mean(sigmoidCrossEntropyWithLogits(y, add(matmul(x, w), b)));
+    const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: add(matmul(x, w), b) }));
     const step = new SGD({ learningRate: 0.5 }).minimize(loss);
     const sess = session(impl);
     return () => {

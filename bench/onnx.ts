@@ -24,22 +24,22 @@ interface Model {
 
 function mlp(features: number, hidden: number, classes: number, batch: number): Model {
   const x = placeholder('x', [null, features]);
-  const y = placeholder('y', [null], 'int32');
+  const y = placeholder('y', [null], { dtype: 'int32' });
   const w1 = variable('w1', init.glorotUniform([features, hidden]));
   const b1 = variable('b1', init.zeros([hidden]));
   const w2 = variable('w2', init.glorotUniform([hidden, classes]));
   const b2 = variable('b2', init.zeros([classes]));
   const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-  const loss = mean(softmaxCrossEntropyWithLogits(oneHot(y, classes), logits));
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, classes), logits }));
   return { name: `MLP ${features}-${hidden}-${classes}, batch ${batch}`, x, y, loss, features, classes, batch };
 }
 
 function logistic(features: number, classes: number, batch: number): Model {
   const x = placeholder('x', [null, features]);
-  const y = placeholder('y', [null], 'int32');
+  const y = placeholder('y', [null], { dtype: 'int32' });
   const w = variable('w', init.zeros([features, classes]));
   const b = variable('b', init.zeros([classes]));
-  const loss = mean(softmaxCrossEntropyWithLogits(oneHot(y, classes), add(matmul(x, w), b)));
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, classes), logits: add(matmul(x, w), b) }));
   return { name: `logistic regression ${features}-${classes}, batch ${batch}`, x, y, loss, features, classes, batch };
 }
 

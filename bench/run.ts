@@ -4,7 +4,7 @@
  * targets of issue 5, and writes bench/results/latest.json.
  *
  *   npm run bench                      everything (about 3-5 minutes on 2 cores)
- *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory)
+ *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile)
  *   npm run bench -- matmul --sizes=64,512
  *   npm run bench -- --out=bench/results/other.json
  *
@@ -19,6 +19,7 @@ import { matmulBench, MATMUL_SIZES } from './matmul.js';
 import { memoryBench } from './memory.js';
 import { logisticBench, mlpBench } from './models.js';
 import { addBench, overheadBench } from './ops.js';
+import { adamBench, adamMlpBench, compileBench } from './fast.js';
 import { BACKENDS, tfjsVersion, type Backend } from './tfjs.js';
 
 const args = process.argv.slice(2);
@@ -33,6 +34,9 @@ const WORKLOADS: Record<string, (rows: Rows, backend: Backend) => Promise<void>>
   overhead: overheadBench,
   add: addBench,
   memory: memoryBench,
+  adam: adamBench,
+  adammlp: adamMlpBench,
+  compile: compileBench,
 };
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in WORKLOADS));

@@ -37,7 +37,7 @@ const WORKLOADS: Workload[] = [
       const y = placeholder('y', [null, 1]);
       const w = variable(`w${simplify}`, init.glorotUniform([20, 1]));
       const b = variable(`b${simplify}`, init.zeros([1]));
-      const loss = mean(sigmoidCrossEntropyWithLogits(y, add(matmul(x, w), b)));
+      const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: add(matmul(x, w), b) }));
       return { fetches: sgd(loss, [w, b], simplify), feeds: [[x, data([256, 20])], [y, { data: new Float32Array(256).map((_, i) => i % 2), shape: [256, 1] }]] };
     },
   },
@@ -51,7 +51,7 @@ const WORKLOADS: Workload[] = [
       const w2 = variable(`w2${simplify}`, init.glorotUniform([128, 10]));
       const b2 = variable(`b2${simplify}`, init.zeros([10]));
       const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-      const loss = mean(softmaxCrossEntropyWithLogits(labels, logits));
+      const loss = mean(softmaxCrossEntropyWithLogits({ labels, logits }));
       const onehot = new Float32Array(128 * 10).map((_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0));
       return { fetches: sgd(loss, [w1, b1, w2, b2], simplify), feeds: [[x, data([128, 64])], [labels, { data: onehot, shape: [128, 10] }]] };
     },
@@ -63,7 +63,7 @@ const WORKLOADS: Workload[] = [
       const y = placeholder('y', [256, 1]);
       const w = placeholder('w', [20, 1]);
       const v = placeholder('v', [20, 1]);
-      const loss = mean(sigmoidCrossEntropyWithLogits(y, matmul(x, w)));
+      const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: matmul(x, w) }));
       return {
         fetches: [hessianVectorProduct(loss, w, v, { simplify })],
         feeds: [[x, data([256, 20])], [y, { data: new Float32Array(256).map((_, i) => i % 2), shape: [256, 1] }], [w, data([20, 1])], [v, data([20, 1])]],

@@ -68,7 +68,7 @@ async function serve(): Promise<{ server: Server; url: string }> {
 
 /** The founding example built directly with dagrad's builders (not through the page's parser), and its derivatives in Node. */
 function expected() {
-  const ps = Object.fromEntries(NAMES.map((n) => [n, placeholder(n, [], 'float64')])) as Record<(typeof NAMES)[number], ReturnType<typeof placeholder>>;
+  const ps = Object.fromEntries(NAMES.map((n) => [n, placeholder(n, [], { dtype: 'float64' })])) as Record<(typeof NAMES)[number], ReturnType<typeof placeholder>>;
   const f = div(1, add(1, exp(neg(add(add(ps.w0, mul(ps.w1, ps.x1)), mul(ps.w2, ps.x2))))));
   const xs = NAMES.map((n) => ps[n]);
   const sess = new Session();
@@ -93,8 +93,8 @@ function expectedTraining(steps = 400): { loss: string; accuracy: string; train:
   const y = placeholder('y', [null]);
   const w = variable('w', init.zeros([2, 1]));
   const b = variable('b', init.zeros([1]));
-  const logits = squeeze(add(matmul(x, w), b), 1);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+  const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
   const accuracy = mean(equal(greater(logits, 0), y));
   const step = new Adam({ learningRate: 0.05 }).minimize(loss);
   const feeds = (p: Points) => new Map([[x, { data: p.x, shape: [p.rows, 2] }], [y, { data: p.y, shape: [p.rows] }]]);

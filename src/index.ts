@@ -45,7 +45,7 @@ export { differentiate, type DifferentiateOptions } from './symbolic/differentia
 export { fromNode, formatExpr, evaluateExpr, exprSize, type Expr } from './symbolic/expr.js';
 export { forwardTrace, tangentTrace, adjointTrace, traceLabel, type Trace, type TraceRow, type TraceKind, type TraceOptions } from './trace/trace.js';
 export { formatTrace, formatTable, formatValue } from './trace/format.js';
-export { setWasmEnabled, wasmEnabled, wasmArena, WasmArena } from './wasm/runtime.js';
+export { setWasmEnabled, wasmEnabled, wasmArena, defaultArena, WasmArena } from './wasm/runtime.js';
 export { toDot, type DotOptions } from './visualize/dot.js';
 export { FLOATS } from './graph/apply.js';
 export { map1, map2, map3, unary, binary, type UnaryKernel, type BinaryKernel, type Formula } from './kernels/elementwise.js';

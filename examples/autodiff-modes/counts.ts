@@ -33,33 +33,33 @@ const k = (v: number) => constant(v, { dtype: 'float64' });
 const N = 8;
 
 function logistic(): CountCase {
-  const x = placeholder('x', [N, 3], 'float64');
-  const y = placeholder('y', [N, 1], 'float64');
-  const w = placeholder('w', [3, 1], 'float64');
-  const b = placeholder('b', [1], 'float64');
+  const x = placeholder('x', [N, 3], { dtype: 'float64' });
+  const y = placeholder('y', [N, 1], { dtype: 'float64' });
+  const w = placeholder('w', [3, 1], { dtype: 'float64' });
+  const b = placeholder('b', [1], { dtype: 'float64' });
   const z = add(matmul(x, w), b);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, z));
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: z }));
   const r = div(sub(sigmoid(z), y), k(N));
   return {
     name: 'logistic regression, d/d[w, b]', forward: [loss],
     raw: gradients(loss, [w, b], undefined, { simplify: false }), simplified: gradients(loss, [w, b]),
-    hand: [matmul(x, r, { transposeA: true }), sum(r, 0)],
+    hand: [matmul(x, r, { transposeA: true }), sum(r, { axes: 0 })],
     feeds: new Map<Node, Input>([[x, mat(N, 3, 1)], [y, { data: seq(N, (i) => i % 2), shape: [N, 1] }], [w, mat(3, 1, 2)], [b, [0.1]]]),
   };
 }
 
 function softmaxRegression(): CountCase {
-  const x = placeholder('x', [N, 4], 'float64');
-  const labels = placeholder('labels', [N, 3], 'float64');
-  const w = placeholder('w', [4, 3], 'float64');
-  const b = placeholder('b', [3], 'float64');
+  const x = placeholder('x', [N, 4], { dtype: 'float64' });
+  const labels = placeholder('labels', [N, 3], { dtype: 'float64' });
+  const w = placeholder('w', [4, 3], { dtype: 'float64' });
+  const b = placeholder('b', [3], { dtype: 'float64' });
   const logits = add(matmul(x, w), b);
-  const loss = mean(softmaxCrossEntropyWithLogits(labels, logits));
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels, logits }));
   const r = div(sub(softmax(logits), labels), k(N));
   return {
     name: 'softmax regression, d/d[w, b]', forward: [loss],
     raw: gradients(loss, [w, b], undefined, { simplify: false }), simplified: gradients(loss, [w, b]),
-    hand: [matmul(x, r, { transposeA: true }), sum(r, 0)],
+    hand: [matmul(x, r, { transposeA: true }), sum(r, { axes: 0 })],
     feeds: new Map<Node, Input>([
       [x, mat(N, 4, 3)], [labels, { data: seq(N * 3, (i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), shape: [N, 3] }],
       [w, mat(4, 3, 4)], [b, [0.1, -0.2, 0.05]],
@@ -68,12 +68,12 @@ function softmaxRegression(): CountCase {
 }
 
 function mlp(): CountCase {
-  const x = placeholder('x', [N, 4], 'float64');
-  const y = placeholder('y', [N, 1], 'float64');
-  const w1 = placeholder('w1', [4, 8], 'float64');
-  const b1 = placeholder('b1', [8], 'float64');
-  const w2 = placeholder('w2', [8, 1], 'float64');
-  const b2 = placeholder('b2', [1], 'float64');
+  const x = placeholder('x', [N, 4], { dtype: 'float64' });
+  const y = placeholder('y', [N, 1], { dtype: 'float64' });
+  const w1 = placeholder('w1', [4, 8], { dtype: 'float64' });
+  const b1 = placeholder('b1', [8], { dtype: 'float64' });
+  const w2 = placeholder('w2', [8, 1], { dtype: 'float64' });
+  const b2 = placeholder('b2', [1], { dtype: 'float64' });
   const z1 = add(matmul(x, w1), b1);
   const h = relu(z1);
   const p = add(matmul(h, w2), b2);
@@ -84,7 +84,7 @@ function mlp(): CountCase {
   return {
     name: '2-layer ReLU MLP, squared error, d/d[w1, b1, w2, b2]', forward: [loss],
     raw: gradients(loss, vs, undefined, { simplify: false }), simplified: gradients(loss, vs),
-    hand: [matmul(x, dz1, { transposeA: true }), sum(dz1, 0), matmul(h, r, { transposeA: true }), sum(r, 0)],
+    hand: [matmul(x, dz1, { transposeA: true }), sum(dz1, { axes: 0 }), matmul(h, r, { transposeA: true }), sum(r, { axes: 0 })],
     feeds: new Map<Node, Input>([
       [x, mat(N, 4, 5)], [y, mat(N, 1, 6)], [w1, mat(4, 8, 7)], [b1, { data: seq(8, (i) => 0.1 * i - 0.3), shape: [8] }],
       [w2, mat(8, 1, 8)], [b2, [0.2]],
@@ -93,8 +93,8 @@ function mlp(): CountCase {
 }
 
 function founding(): CountCase {
-  const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], 'float64'));
-  const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), 'f');
+  const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], { dtype: 'float64' }));
+  const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), { name: 'f' });
   const xs = [w0, w1, w2, x1];
   // f' = f (1 - f) times the inner derivative (1, x1, x2, w1)
   const s = mul(f, sub(1, f));
@@ -107,7 +107,7 @@ function founding(): CountCase {
 }
 
 function higher(fn: 'tanh' | 'sigmoid', order: 2 | 3): CountCase {
-  const c = placeholder('c', [], 'float64');
+  const c = placeholder('c', [], { dtype: 'float64' });
   const y = fn === 'tanh' ? tanh(c) : sigmoid(c);
   let hand: Node;
   if (fn === 'tanh') {
@@ -128,12 +128,12 @@ function higher(fn: 'tanh' | 'sigmoid', order: 2 | 3): CountCase {
 }
 
 function hvp(): CountCase {
-  const x = placeholder('x', [N, 3], 'float64');
-  const y = placeholder('y', [N, 1], 'float64');
-  const w = placeholder('w', [3, 1], 'float64');
-  const v = placeholder('v', [3, 1], 'float64');
+  const x = placeholder('x', [N, 3], { dtype: 'float64' });
+  const y = placeholder('y', [N, 1], { dtype: 'float64' });
+  const w = placeholder('w', [3, 1], { dtype: 'float64' });
+  const v = placeholder('v', [3, 1], { dtype: 'float64' });
   const z = matmul(x, w);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, z));
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: z }));
   // H v = x^T (s (1 - s) * (x v)) / N
   const s = sigmoid(z);
   const hand = matmul(x, div(mul(mul(s, sub(k(1), s)), matmul(x, v)), k(N)), { transposeA: true });

@@ -17,8 +17,8 @@ const section = (title: string) => console.log(`\n${title}\n${'='.repeat(title.l
 
 // ---------------------------------------------------------------------------------------------
 section('1. f = 1 / (1 + exp(-(w0 + w1*x1 + w2*x2))), the founding example');
-const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], 'float64'));
-const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), 'f');
+const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], { dtype: 'float64' }));
+const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), { name: 'f' });
 const point = { w0: 0.5, w1: -1.2, w2: 0.8, x1: 2, x2: 1.5 };
 const sess = new Session();
 console.log(`f = ${toExpression(f)}`);
@@ -66,7 +66,7 @@ console.log(`\nAll four agree to 1e-9: ${agree ? 'yes' : 'NO'} (largest differen
 // ---------------------------------------------------------------------------------------------
 section('3. Expression swell: symbolic derivative trees vs the gradient graph');
 console.log('The logistic map l(n+1) = 4 l(n) (1 - l(n)), l(0) = x, nested n times, and d l(n) / dx.\n');
-const x = placeholder('x', [], 'float64');
+const x = placeholder('x', [], { dtype: 'float64' });
 const swell: string[][] = [];
 let l: Node = x;
 for (let n = 1; n <= 10; n++) {
@@ -94,7 +94,7 @@ console.log('counted in kernel calls made by the session (each run evaluates the
 const cost: string[][] = [];
 let gradientsAgree = true;
 for (const n of [1, 10, 100, 1000]) {
-  const xs = placeholder(`x${n}`, [n], 'float64');
+  const xs = placeholder(`x${n}`, [n], { dtype: 'float64' });
   const w = constant({ data: Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), shape: [n] }, { dtype: 'float64' });
   const c = modeCost(sum(sigmoid(mul(w, xs))), xs, [[xs, { data: Float64Array.from({ length: n }, (_, i) => Math.cos(i)), shape: [n] }]]);
   gradientsAgree &&= c.forward.gradient.every((g, i) => Math.abs(g - c.reverse.gradient[i]) <= 1e-12);
@@ -112,11 +112,11 @@ section('5. Simplify as you differentiate: raw vs simplified derivative graphs')
 console.log('Nodes each derivative adds to the graph it differentiates (constants included), built with');
 console.log('{ simplify: false } (raw), by default (simplified), and written out by hand from the math:\n');
 console.log(indent(countTable()));
-const lx = placeholder('x', [null, 3], 'float64');
-const ly = placeholder('y', [null, 1], 'float64');
+const lx = placeholder('x', [null, 3], { dtype: 'float64' });
+const ly = placeholder('y', [null, 1], { dtype: 'float64' });
 const lw = variable('w', [[0.1], [-0.2], [0.3]], { dtype: 'float64' });
 const lb = variable('b', [0.05], { dtype: 'float64' });
-const loss = mean(sigmoidCrossEntropyWithLogits(ly, add(matmul(lx, lw), lb)));
+const loss = mean(sigmoidCrossEntropyWithLogits({ labels: ly, logits: add(matmul(lx, lw), lb) }));
 const rawLogistic = gradients(loss, [lw, lb], undefined, { simplify: false });
 const simpleLogistic = gradients(loss, [lw, lb]);
 console.log(`\nThe logistic gradient with an unknown batch size, d/dw of mean(sigmoidCrossEntropyWithLogits(y, x·w + b)):`);
@@ -126,7 +126,7 @@ const batch = { x: { data: [1, 2, 3, -1, 0.5, 2, 0, 1, -2, 2, 2, 1], shape: [4, 
 const kernels = (gs: Node[], simplify: boolean) => new Session({ simplify }).plan(gs, batch).kernels;
 console.log(`Kernels per run of [dw, db] on a batch of 4: raw graph, plan as built ${kernels(rawLogistic, false)}; simplified graph,`);
 console.log(`plan rewritten for the batch's shape (size and sumLike resolved, the loss itself not run) ${kernels(simpleLogistic, true)}.`);
-const c = placeholder('c', [], 'float64');
+const c = placeholder('c', [], { dtype: 'float64' });
 const tc = tanh(c);
 const d2raw = derivative(sum(tc), c, 2, { simplify: false });
 const d2 = derivative(sum(tc), c, 2);

@@ -13,6 +13,8 @@ export interface CnnConfig {
   batchNorm: boolean;
   /** The dense head's dropout rate. */
   dropout: number;
+  /** A dropout rate after each conv + pool block (0: none). */
+  convDropout?: number;
   /** Train on only this many of the training examples (a quick run); all by default. */
   limit?: number;
   progress?: 'auto' | 'none';
@@ -56,11 +58,12 @@ function cpuMicros(): number {
   return u ? u.user + u.system : 0;
 }
 
-export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout): nn.Sequential {
+export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convDropout = 0): nn.Sequential {
   const block = (filters: number) => [
     new nn.Conv2D(filters, 3, { padding: 'same', activation: batchNorm ? undefined : 'relu', useBias: !batchNorm }),
     ...(batchNorm ? [new nn.BatchNorm(), new nn.ActivationLayer('relu')] : []),
     new nn.MaxPool2D(2),
+    ...(convDropout > 0 ? [new nn.Dropout(convDropout)] : []),
   ];
   const model = nn.sequential([
     ...block(16), ...block(32),
@@ -83,7 +86,7 @@ export interface CnnResult {
 }
 
 export function trainCnn(config: CnnConfig, split = loadSplit(config.seed), log: (line: string) => void = () => {}): CnnResult {
-  const model = buildModel(config.batchNorm, config.dropout);
+  const model = buildModel(config.batchNorm, config.dropout, config.convDropout ?? 0);
   log(model.summary() + '\n');
   const session = new Session({ seed: config.seed });
   const n = config.limit === undefined ? split.train.y.data.length : Math.min(config.limit, split.train.y.data.length);

@@ -1,7 +1,7 @@
 /**
  * Trains the small CNN of cnn.ts on MNIST digits and reports held-out accuracy and the confusion
  * matrix; saves the weights as a dagrad checkpoint. See docs/cnn.md.
- *   npm run example:cnn -- [--epochs N] [--batch-size N] [--lr X] [--seed N] [--batchnorm] [--dropout RATE] [--save FILE]
+ *   npm run example:cnn -- [--epochs N] [--batch-size N] [--lr X] [--seed N] [--batchnorm] [--dropout RATE] [--conv-dropout RATE] [--save FILE]
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,9 @@ function parse(argv: string[]): { config: CnnConfig; save: string } {
     else if (flag === '--lr') config.learningRate = Number(value());
     else if (flag === '--batchnorm') config.batchNorm = true;
     else if (flag === '--dropout') config.dropout = Number(value());
+    else if (flag === '--conv-dropout') config.convDropout = Number(value());
     else if (flag === '--save') save = value();
-    else throw new Error(`unknown flag ${flag} (flags: --epochs --batch-size --lr --seed --limit --batchnorm --dropout --save)`);
+    else throw new Error(`unknown flag ${flag} (flags: --epochs --batch-size --lr --seed --limit --batchnorm --dropout --conv-dropout --save)`);
   }
   return { config, save };
 }

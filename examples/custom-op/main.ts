@@ -81,7 +81,7 @@ console.log('\nTraining a 1-16-1 swish MLP on 64 points, 8 of them outliers (Ada
 console.log(formatTable(['loss', 'loss at step 0, 250, 500, 750, 1000', 'mean |error| vs the true curve, inliers'], results, { alignRight: [2], indent: '  ' }));
 
 // 4. The custom op is a node like any other: its gradient graph can be differentiated again.
-const r = placeholder('r', [3], 'float64');
+const r = placeholder('r', [3], { dtype: 'float64' });
 const g = gradients(mean(huber(r, 0.5)), [r])[0];
 const values = { r: { data: Float64Array.from([-1, 0.2, 3]), shape: [3] } };
 console.log(`\nd/dr mean(huber(r, 0.5)) at r = [-1, 0.2, 3]: [${toFlat(sess.run(g, values)).map((v) => v.toFixed(4)).join(', ')}]`);

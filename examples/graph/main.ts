@@ -11,8 +11,8 @@ const x = placeholder('x', [null, 4]);
 const y = placeholder('y', [null, 1]);
 const w = variable('w', init.zeros([4, 1]));
 const b = variable('b', init.zeros([1]));
-const logits = add(matmul(x, w, { name: 'xw' }), b, 'logits');
-const loss = mean(sigmoidCrossEntropyWithLogits(y, logits, 'xent'), undefined, { name: 'loss' });
+const logits = add(matmul(x, w, { name: 'xw' }), b, { name: 'logits' });
+const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits, name: 'xent' }), { name: 'loss' });
 const [dw, db] = gradients(loss, [w, b]);
 
 const dot = toDot([dw, db], { forward: loss, title: 'logistic regression: loss (white) and its gradients dw, db (shaded)' });

@@ -41,21 +41,21 @@ export interface ModelSpec {
 /** Weights start at zero: the loss is convex, so no symmetry needs breaking and runs do not depend on a seed. */
 export function buildModel({ kind, features, classes, l2, dtype }: ModelSpec): Model {
   const outputs = kind === 'binary' ? 1 : classes;
-  const x = placeholder('x', [null, features], dtype);
-  const y = placeholder('y', [null], 'int32');
+  const x = placeholder('x', [null, features], { dtype });
+  const y = placeholder('y', [null], { dtype: 'int32' });
   const weights = variable('logistic/W', init.zeros([features, outputs], { dtype }));
   const bias = variable('logistic/b', init.zeros([outputs], { dtype }));
   const scores = add(matmul(x, weights), bias);
   let logits: Node, perRow: Node, predicted: Node, probabilities: Node;
   if (kind === 'binary') {
-    logits = squeeze(scores, 1);
-    perRow = sigmoidCrossEntropyWithLogits(cast(y, dtype), logits);
+    logits = squeeze(scores, { axes: 1 });
+    perRow = sigmoidCrossEntropyWithLogits({ labels: cast(y, dtype), logits });
     predicted = cast(greater(logits, 0), 'int32');
     probabilities = sigmoid(logits);
   } else {
     logits = scores;
-    perRow = softmaxCrossEntropyWithLogits(oneHot(y, classes, { dtype }), logits);
-    predicted = argmax(logits, 1);
+    perRow = softmaxCrossEntropyWithLogits({ labels: oneHot(y, classes, { dtype }), logits });
+    predicted = argmax(logits, { axis: 1 });
     probabilities = softmax(logits);
   }
   const crossEntropy = mean(perRow);

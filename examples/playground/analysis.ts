@@ -151,7 +151,7 @@ function contributions(forward: Trace, adjoint: Trace, sess: Session): Map<Node,
   for (const [n, list] of uses) {
     if (list.length < 2) continue;
     out.set(n, list.map(({ consumer, slot }) => {
-      const ps = consumer.inputs.map((i, k) => (forward.labels.has(i) ? placeholder(`in${k}`, value.get(i)!.shape, 'float64') : i));
+      const ps = consumer.inputs.map((i, k) => (forward.labels.has(i) ? placeholder(`in${k}`, value.get(i)!.shape, { dtype: 'float64' }) : i));
       const copy = apply(consumer.op, ps, consumer.attrs);
       const seed = constant(adjointOf.get(consumer)!, { dtype: 'float64' });
       const [g] = gradients(copy, [ps[slot]], [seed]);

@@ -63,7 +63,8 @@ const r = (f: (x: Node, axes?: number) => Node): Fn => ({ kind: 'reduce', f });
 export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   exp: u(exp), log: u(log), sqrt: u(sqrt), tanh: u(tanh), sigmoid: u(sigmoid), relu: u(relu), abs: u(abs),
   square: u(square), softplus: u(softplus), transpose: u((a) => transposeLast(a)),
-  sum: r(sum), mean: r(mean), max: r(max), min: r(min),
+  sum: r((x, axes) => sum(x, { axes })), mean: r((x, axes) => mean(x, { axes })),
+  max: r((x, axes) => max(x, { axes })), min: r((x, axes) => min(x, { axes })),
   maximum: b(maximum), minimum: b(minimum), pow: b(pow), matmul: b((x, y) => matmul(x, y)),
 };
 
@@ -79,7 +80,7 @@ function transposeLast(a: Node): Node {
   if (r < 2) return a;
   const perm = [...Array(r).keys()];
   [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-  return transpose(a, perm);
+  return transpose(a, { perm });
 }
 
 /**
@@ -227,7 +228,7 @@ export function buildGraph(parsed: Parsed, values: Readonly<Record<string, Value
     const v = values[name];
     const at = parsed.at.get([...parsed.at.keys()].find((n) => n.type === 'SymbolNode' && (n as MSymbol).name === name)!) ?? 0;
     if (v === undefined) throw new FormulaError(`no value for '${name}'`, at, name);
-    inputs.set(name, placeholder(name, shapeOfValue(v, name), 'float64'));
+    inputs.set(name, placeholder(name, shapeOfValue(v, name), { dtype: 'float64' }));
   }
   const where = (n: MNode) => parsed.at.get(n) ?? 0;
   const guard = (n: MNode, what: string, f: () => Node): Node => {

@@ -42,8 +42,8 @@ async function train(req: TrainRequest): Promise<void> {
   const y = placeholder('y', [null]);
   const w = variable('w', init.zeros([2, 1]));
   const b = variable('b', init.zeros([1]));
-  const logits = squeeze(add(matmul(x, w), b), 1);
-  const loss = mean(sigmoidCrossEntropyWithLogits(y, logits));
+  const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
+  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
   const probability = sigmoid(logits);
   const accuracy = mean(equal(greater(logits, 0), y));
   const step = optimizerOf(req.optimizer, req.learningRate).minimize(loss);

@@ -1,7 +1,7 @@
 import { addN } from '../ops/addN.js';
 import { apply as applyOp } from '../graph/apply.js';
 import { onesLike, zerosLike } from '../ops/like.js';
-import { noteOrigin, type Origin } from '../graph/debug.js';
+import { noteCreation, noteOrigin, type Origin } from '../graph/debug.js';
 import { describe, Node, takeId } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { copyInto } from '../graph/tensor.js';
@@ -237,6 +237,7 @@ function noteOrigins(made: unknown, start: number, origin: Origin): void {
   while (stack.length > 0) {
     const m = stack.pop()!;
     noteOrigin(m, origin);
+    noteCreation(m); // nodes a rewrite built directly: their site is the gradients() or jvp() call
     for (const i of m.inputs) if (i.id > start && !seen.has(i)) seen.add(i), stack.push(i);
   }
 }

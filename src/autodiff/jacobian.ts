@@ -36,10 +36,10 @@ export function jacobian(y: Node, x: Node, opts: JacobianOptions = {}): Node {
   let matrix: Node;
   if (mode === 'reverse') {
     const rows = Array.from({ length: ny }, (_, i) => reshape(gradients(y, [x], [basisVector(ys, i, y.dtype)])[0], [1, nx]));
-    matrix = rows.length === 1 ? rows[0] : concat(rows, 0);
+    matrix = rows.length === 1 ? rows[0] : concat(rows, { axis: 0 });
   } else {
     const columns = Array.from({ length: nx }, (_, j) => reshape(jvp(y, [x], [basisVector(xs, j, x.dtype)])[0], [ny, 1]));
-    matrix = columns.length === 1 ? columns[0] : concat(columns, 1);
+    matrix = columns.length === 1 ? columns[0] : concat(columns, { axis: 1 });
   }
   return reshape(matrix, shape);
 }

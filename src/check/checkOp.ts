@@ -126,7 +126,7 @@ function checkCase<A>(op: Checked<A>, opName: string, c: OpCase<A>, k: number, o
   const name = c.name ?? values.map((v) => formatShape(v.shape)).join(', ');
   const problems: string[] = [];
   const fail = (shape: OpCaseReport['shape']): OpCaseReport => ({ name, ok: false, shape, problems, inputs: [] });
-  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, dtypes[i]));
+  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, { dtype: dtypes[i] }));
   let y: Node;
   try {
     if (typeof op === 'function') {

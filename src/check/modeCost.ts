@@ -40,7 +40,7 @@ export function modeCost(f: Node, x: Node, feeds: Feeds = [], opts: { session?: 
   const sess = opts.session ?? new Session();
   const base = feedEntries(feeds);
 
-  const dx = placeholder(`${x.name}_tangent`, shape, x.dtype);
+  const dx = placeholder(`${x.name}_tangent`, shape, { dtype: x.dtype });
   const df = jvp(f, [x], [dx])[0];
   const seed = new Float64Array(n);
   const forwardGradient: number[] = [];

@@ -27,7 +27,7 @@ export function captureCreationSites(on: boolean): boolean {
 
 /** Called for each new node: records the first stack frame outside dagrad, when capturing. */
 export function noteCreation(n: Node): void {
-  if (!capturing) return;
+  if (!capturing || sites.has(n)) return;
   const site = userFrame(new Error().stack ?? '');
   if (site) sites.set(n, site);
 }
@@ -42,6 +42,7 @@ export function noteOrigin(n: Node, origin: Origin): void {
 export const originOf = (n: Node): Origin | undefined => origins.get(n);
 
 const SRC = new URL('..', import.meta.url).href.replace(/^file:\/\//, '');
+const cwd = (globalThis as { process?: { cwd?: () => string } }).process?.cwd?.();
 
 function userFrame(stack: string): string | undefined {
   for (const line of stack.split('\n').slice(1)) {
@@ -49,7 +50,7 @@ function userFrame(stack: string): string | undefined {
     if (!m) continue;
     const loc = m[1].replace(/^file:\/\//, '');
     if (loc.startsWith(SRC) || loc.includes('/node_modules/') || loc.startsWith('node:')) continue;
-    return loc;
+    return cwd && loc.startsWith(`${cwd}/`) ? loc.slice(cwd.length + 1) : loc;
   }
   return undefined;
 }

@@ -56,8 +56,14 @@ export function contiguous(a: NdArray, dtype: DType = dtypeOfArray(a.data) ?? 'f
  */
 export function copyInto(out: NdArray, src: NdArray): void {
   if (isContiguous(out) && isContiguous(src)) {
-    const d = out.data as Data, x = src.data as Data;
-    for (let i = 0, n = out.size, o = out.offset, s = src.offset; i < n; i++) d[o + i] = x[s + i];
+    const d = out.data as Data, x = src.data as Data, n = out.size, o = out.offset, s = src.offset;
+    // TypedArray.set converts as the element stores do (int32 truncates) and is a memcpy between
+    // arrays of one type; its subarray costs more than a short loop.
+    if (n >= 64 && ArrayBuffer.isView(d) && ArrayBuffer.isView(x)) {
+      if (d !== x || o !== s) (d as Float64Array).set((x as Float64Array).subarray(s, s + n), o);
+      return;
+    }
+    for (let i = 0; i < n; i++) d[o + i] = x[s + i];
     return;
   }
   if (out.size > 0) ops.assign(out, src);

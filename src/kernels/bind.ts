@@ -28,9 +28,13 @@ const NAMES = ['$O', '$X', '$Y', '$Z'];
 
 /**
  * Source of nested loops over a collapsed layout: `shape` per loop, `strides[k]` and `offsets[k]`
- * of array k (0 = the output), body: one element of the formula, `O[...] = (a * b)` with `a = X[...]`.
+ * of array k (0 = the output), held in the variable `names[k]`. `body` makes one element's source
+ * from the inputs' element expressions and the output's (`$X[$i0 + 3]`, `$O[$i0]`).
  */
-function loops(f: Formula, shape: readonly number[], strides: readonly (readonly number[])[], offsets: readonly number[]): string {
+export function loops(
+  shape: readonly number[], strides: readonly (readonly number[])[], offsets: readonly number[], names: readonly string[],
+  body: (loads: readonly string[], target: string) => string,
+): string {
   const last = shape.length - 1;
   // $p<k>_<d>: where array k's run at loop depth d starts (outer loops' indices folded in).
   const step = (k: number, d: number, base: string) => {
@@ -38,13 +42,21 @@ function loops(f: Formula, shape: readonly number[], strides: readonly (readonly
     return s === 0 ? base : s === 1 ? `${base} + $i${d}` : `${base} + $i${d} * ${s}`;
   };
   const base = (k: number, d: number) => (d === 0 ? String(offsets[k]) : `$p${k}_${d}`);
-  const loads = strides.slice(1).map((_, k) => `${NAMES[k + 1]}[${step(k + 1, last, base(k + 1, last))}]`);
-  let src = element(f, loads, `$O[${step(0, last, base(0, last))}]`);
+  const loads = strides.slice(1).map((_, k) => `${names[k + 1]}[${step(k + 1, last, base(k + 1, last))}]`);
+  let src = body(loads, `${names[0]}[${step(0, last, base(0, last))}]`);
   for (let d = last; d >= 0; d--) {
     const inner = d < last ? strides.map((_, k) => `const $p${k}_${d + 1} = ${step(k, d, base(k, d))};`).join(' ') : '';
     src = `for (let $i${d} = 0; $i${d} < ${shape[d]}; $i${d}++) { ${inner} ${src} }`;
   }
   return src;
+}
+
+/** The collapsed layout of out and ins (one run when they all walk memory alike), with their offsets. */
+export function layoutOf(out: NdArray, ins: readonly NdArray[]): { shape: number[]; strides: number[][]; offsets: number[] } {
+  const all = [out, ...ins];
+  const offsets = all.map((a) => a.offset);
+  if (ins.every((a) => denseAlike(out, a))) return { shape: [sizeOf(out.shape)], strides: all.map(() => [1]), offsets };
+  return { ...collapse(out.shape, all.map((a) => a.stride)), offsets };
 }
 
 interface Entry {
@@ -61,15 +73,7 @@ export class Bindings {
 
   /** The bound loop for out = f(ins...), compiled on the second meeting; undefined to run the ordinary loop. */
   lookup(out: NdArray, ins: readonly NdArray[]): Bound | undefined {
-    const all = [out, ...ins];
-    let shape: number[], strides: number[][];
-    if (ins.every((a) => denseAlike(out, a))) {
-      shape = [sizeOf(out.shape)];
-      strides = all.map(() => [1]);
-    } else {
-      ({ shape, strides } = collapse(out.shape, all.map((a) => a.stride)));
-    }
-    const offsets = all.map((a) => a.offset);
+    const { shape, strides, offsets } = layoutOf(out, ins);
     const key = `${offsets.join(',')}|${shape.join(',')}|${strides.map((s) => s.join(',')).join(';')}`;
     const o = out.data as Data;
     let list = this.byOutput.get(o);
@@ -83,7 +87,7 @@ export class Bindings {
     if (!entry.run) {
       const scope: Record<string, unknown> = { ...libScope(this.f), $O: o };
       entry.ins.forEach((d, k) => (scope[NAMES[k + 1]] = d));
-      entry.run = generate<Bound>(`${this.f.name} bound`, scope, `function bound() { ${loops(this.f, shape, strides, offsets)} }`);
+      entry.run = generate<Bound>(`${this.f.name} bound`, scope, `function bound() { ${loops(shape, strides, offsets, NAMES, (loads, target) => element(this.f, loads, target))} }`);
     }
     return entry.run;
   }

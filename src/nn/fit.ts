@@ -101,14 +101,14 @@ function heads(model: Sequential, lossKind: Loss): Heads {
   if (lossKind === 'sparseCategoricalCrossentropy') {
     const classes = out.shape.at(-1);
     if (out.rank !== 2 || classes === null || classes === undefined) throw new TypeError(`fit: sparse cross-entropy needs logits [N, classes], got ${out}`);
-    const labels = placeholder(`${model.name}/labels`, [null], 'int32');
-    const per = sparseSoftmaxCrossEntropyWithLogits(labels, out);
-    const correct = sum(cast(equal(argmax(out, -1), labels), 'float64'));
+    const labels = placeholder(`${model.name}/labels`, [null], { dtype: 'int32' });
+    const per = sparseSoftmaxCrossEntropyWithLogits({ labels, logits: out });
+    const correct = sum(cast(equal(argmax(out, { axis: -1 }), labels), 'float64'));
     h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct, steps: new Map() };
   } else {
-    const labels = placeholder(`${model.name}/targets`, out.shape, out.dtype);
+    const labels = placeholder(`${model.name}/targets`, out.shape, { dtype: out.dtype });
     const rest = Array.from({ length: out.rank - 1 }, (_, i) => i + 1);
-    const per = rest.length ? mean(square(sub(out, labels)), rest) : square(sub(out, labels));
+    const per = rest.length ? mean(square(sub(out, labels)), { axes: rest }) : square(sub(out, labels));
     h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct: null, steps: new Map() };
   }
   byLoss.set(lossKind, h);

@@ -98,9 +98,9 @@ function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<
     let n: Node;
     if (!op) {
       // dagrad's internal helpers (INTERNAL_LOWERINGS) pass their first input's value through.
-      n = identity(nodes.get(m.inputs[0])!, m.name);
+      n = identity(nodes.get(m.inputs[0])!, { name: m.name });
     } else if (op.kind === 'placeholder') {
-      n = placeholder(m.name, attrs.shape as (number | null)[], attrs.dtype as DType);
+      n = placeholder(m.name, attrs.shape as (number | null)[], { dtype: attrs.dtype as DType });
       inputs[m.name] = n;
     } else if (op.kind === 'variable') {
       const v = values.get(m.key) ?? values.get(`${m.key}${INIT_SUFFIX}`);
@@ -121,7 +121,7 @@ function fromRecord(graph: GraphProto, meta: Meta, opts: FromOnnxOptions): Omit<
   const outputs: Record<string, Node> = {};
   for (const o of graph.output ?? []) outputs[o.name!] = resolveOutput(graph, o.name!, nodes);
   const fetchedGroup = fetched.find((n) => n.op.kind === 'group');
-  const step = assigns.length === 0 ? null : fetchedGroup ?? group(assigns, 'step');
+  const step = assigns.length === 0 ? null : fetchedGroup ?? group(assigns, { name: 'step' });
   const { form, names } = meta.fetches;
   const fetches = form === 'node' ? fetched[0] : form === 'array' ? fetched : Object.fromEntries(fetched.map((n, i) => [names[i]!, n]));
   return { outputs, inputs, variables, step, fetches };
@@ -176,7 +176,7 @@ function fromGraph(graph: GraphProto, opset: number, opts: FromOnnxOptions): Omi
     if (inits.has(i.name!)) continue;
     const { elem, shape } = readValueInfo(i);
     if (!shape) throw new OnnxImportError(`fromOnnx: input '${i.name}' has no shape`);
-    const n = placeholder(i.name!, shape, dtypeOf(elem, `input '${i.name}'`));
+    const n = placeholder(i.name!, shape, { dtype: dtypeOf(elem, `input '${i.name}'`) });
     inputs[i.name!] = n;
     values.set(i.name!, { node: n });
   }

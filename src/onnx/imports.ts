@@ -42,9 +42,9 @@ type Attrs = Record<string, Attr>;
 export type Import = (ctx: ImportContext, ins: readonly string[], attrs: Attrs, name: string) => Value[];
 
 const one = (node: Node): Value[] => [{ node }];
-const unary = (f: (x: Node, name?: string) => Node): Import => (c, [x], _, name) => one(f(c.node(x), name));
-const binary = (f: (a: Node, b: Node, name?: string) => Node): Import => (c, [a, b], _, name) => one(f(c.node(a), c.node(b), name));
-const chain = (f: (a: Node, b: Node) => Node): Import => (c, xs, _, name) => one(identity(xs.map((x) => c.node(x)).reduce((a, b) => f(a, b)), name));
+const unary = (f: (x: Node, opts: { name?: string }) => Node): Import => (c, [x], _, name) => one(f(c.node(x), { name }));
+const binary = (f: (a: Node, b: Node, opts: { name?: string }) => Node): Import => (c, [a, b], _, name) => one(f(c.node(a), c.node(b), { name }));
+const chain = (f: (a: Node, b: Node) => Node): Import => (c, xs, _, name) => one(identity(xs.map((x) => c.node(x)).reduce((a, b) => f(a, b)), { name }));
 const int = (a: Attr, fallback: number): number => (typeof a === 'number' ? a : fallback);
 
 /** Axes from the attribute (older opsets) or the optional second input (newer ones). */
@@ -58,8 +58,8 @@ const reduction = (f: typeof sum): Import => (c, ins, attrs, name) => {
   const x = c.node(ins[0]);
   const axes = axesOf(c, ins, attrs);
   const keepDims = int(attrs.keepdims, 1) === 1;
-  if ((axes === undefined || axes.length === 0) && int(attrs.noop_with_empty_axes, 0) === 1) return one(identity(x, name));
-  return one(f(x, axes === undefined || axes.length === 0 ? undefined : axes, { keepDims, name }));
+  if ((axes === undefined || axes.length === 0) && int(attrs.noop_with_empty_axes, 0) === 1) return one(identity(x, { name }));
+  return one(f(x, { axes: axes === undefined || axes.length === 0 ? undefined : axes, keepDims, name }));
 };
 
 const prod = (ds: readonly number[]): number => ds.reduce((p, d) => p * d, 1);
@@ -67,9 +67,9 @@ const prod = (ds: readonly number[]): number => ds.reduce((p, d) => p * d, 1);
 /** ONNX Cast's `to` as a dagrad dtype; bool is kept as a 1/0 mask in the input's float dtype. */
 function castTo(x: Node, to: number, name: string): Node {
   const t = elemName(to);
-  if (t === 'bool') return sub(1, equal(x, 0), name);
-  if (t === 'float32' || t === 'float64' || t === 'int32') return cast(x, t, name);
-  if (t === 'int64') return cast(x, 'int32', name);
+  if (t === 'bool') return sub(1, equal(x, 0), { name });
+  if (t === 'float32' || t === 'float64' || t === 'int32') return cast(x, t, { name });
+  if (t === 'int64') return cast(x, 'int32', { name });
   throw new Error(`cannot cast to ONNX element type ${to}`);
 }
 
@@ -102,7 +102,7 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
   LeakyRelu: (c, [x], attrs, name) => {
     const v = c.node(x);
     const alpha = typeof attrs.alpha === 'number' ? attrs.alpha : 0.01;
-    return one(where(greater(v, 0), v, mul(v, alpha), name));
+    return one(where(greater(v, 0), v, mul(v, alpha), { name }));
   },
   Clip: (c, ins, attrs, name) => {
     let v = c.node(ins[0]);
@@ -110,19 +110,19 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     const hi = ins.length > 2 && c.has(ins[2]) ? c.fixed(ins[2]) : typeof attrs.max === 'number' ? attrs.max : undefined;
     if (lo !== undefined) v = maximum(v, lo);
     if (hi !== undefined) v = minimum(v, hi);
-    return one(identity(v, name));
+    return one(identity(v, { name }));
   },
   Max: chain(maximum),
   Min: chain(minimum),
-  Sum: (c, xs, _, name) => one(xs.length === 1 ? identity(c.node(xs[0]), name) : addN(xs.map((x) => c.node(x)), name)),
-  Mean: (c, xs, _, name) => one(div(xs.length === 1 ? c.node(xs[0]) : addN(xs.map((x) => c.node(x))), xs.length, name)),
+  Sum: (c, xs, _, name) => one(xs.length === 1 ? identity(c.node(xs[0]), { name }) : addN(xs.map((x) => c.node(x)), { name })),
+  Mean: (c, xs, _, name) => one(div(xs.length === 1 ? c.node(xs[0]) : addN(xs.map((x) => c.node(x))), xs.length, { name })),
   Equal: binary(equal),
   Greater: binary(greater),
   Less: binary(less),
   GreaterOrEqual: binary(greaterEqual),
   LessOrEqual: binary(lessEqual),
-  Not: (c, [x], _, name) => one(sub(1, c.node(x), name)),
-  Where: (c, [k, a, b], _, name) => one(where(c.node(k), c.node(a), c.node(b), name)),
+  Not: (c, [x], _, name) => one(sub(1, c.node(x), { name })),
+  Where: (c, [k, a, b], _, name) => one(where(c.node(k), c.node(a), c.node(b), { name })),
   MatMul: (c, [a, b], _, name) => {
     const x = c.node(a), y = c.node(b);
     if (x.rank < 2 || y.rank < 2) throw new Error(`MatMul of rank ${x.rank} and ${y.rank}: dagrad's matmul needs rank >= 2`);
@@ -135,9 +135,9 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     let y = matmul(c.node(ins[0]), c.node(ins[1]), { transposeA: int(attrs.transA, 0) === 1, transposeB: int(attrs.transB, 0) === 1 });
     if (alpha !== 1) y = mul(y, alpha);
     if (ins.length > 2 && c.has(ins[2])) y = add(y, beta === 1 ? c.node(ins[2]) : mul(c.node(ins[2]), beta));
-    return one(identity(y, name));
+    return one(identity(y, { name }));
   },
-  Transpose: (c, [x], attrs, name) => one(transpose(c.node(x), Array.isArray(attrs.perm) ? (attrs.perm as number[]) : undefined, name)),
+  Transpose: (c, [x], attrs, name) => one(transpose(c.node(x), { perm: Array.isArray(attrs.perm) ? (attrs.perm as number[]) : undefined, name })),
   Reshape: (c, [x, s], attrs, name) => {
     const v = c.node(x);
     let partial = c.partialInts(s, 'the shape of Reshape');
@@ -162,14 +162,14 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
       }
       return own;
     });
-    return one(reshape(v, shape, name));
+    return one(reshape(v, shape, { name }));
   },
   Flatten: (c, [x], attrs, name) => {
     const v = c.node(x);
     const axis = int(attrs.axis, 1) < 0 ? int(attrs.axis, 1) + v.rank : int(attrs.axis, 1);
     const lead = v.shape.slice(0, axis), rest = v.shape.slice(axis);
-    if (rest.every((d) => d !== null)) return one(reshape(v, [lead.every((d) => d !== null) ? prod(lead as number[]) : -1, prod(rest as number[])], name));
-    if (lead.every((d) => d !== null)) return one(reshape(v, [prod(lead as number[]), -1], name));
+    if (rest.every((d) => d !== null)) return one(reshape(v, [lead.every((d) => d !== null) ? prod(lead as number[]) : -1, prod(rest as number[])], { name }));
+    if (lead.every((d) => d !== null)) return one(reshape(v, [prod(lead as number[]), -1], { name }));
     throw new Error(`Flatten at axis ${axis} of '${v.name}' with unknown dims on both sides`);
   },
   Concat: (c, xs, attrs, name) => {
@@ -178,7 +178,7 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
       const values = known.flatMap((k) => k!.values);
       return [{ ints: { values, shape: [values.length] } }];
     }
-    return one(concat(xs.map((x) => c.node(x)), int(attrs.axis, 0), name));
+    return one(concat(xs.map((x) => c.node(x)), { axis: int(attrs.axis, 0), name }));
   },
   Gather: (c, [p, i], attrs, name) => {
     const table = c.value(p)?.ints, at = c.value(i)?.ints;
@@ -187,19 +187,19 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
       const values = at.values.map((k) => table.values[k! < 0 ? k! + n : k!]);
       return [{ ints: { values, shape: at.shape } }];
     }
-    return one(gather(c.node(p), c.node(i), int(attrs.axis, 0), name));
+    return one(gather(c.node(p), c.node(i), { axis: int(attrs.axis, 0), name }));
   },
   Softmax: (c, [x], attrs, name) => {
     const v = c.node(x);
     const axis = int(attrs.axis, c.opset >= 13 ? -1 : 1);
     if (c.opset < 13 && (axis < 0 ? axis + v.rank : axis) !== v.rank - 1) throw new Error(`Softmax of opset ${c.opset} at axis ${axis} (a flattened softmax) is not supported; only the last axis`);
-    return one(softmax(v, axis, name));
+    return one(softmax(v, { axis, name }));
   },
   LogSoftmax: (c, [x], attrs, name) => {
     const v = c.node(x);
     const axis = int(attrs.axis, c.opset >= 13 ? -1 : 1);
     if (c.opset < 13 && (axis < 0 ? axis + v.rank : axis) !== v.rank - 1) throw new Error(`LogSoftmax of opset ${c.opset} at axis ${axis} (a flattened softmax) is not supported; only the last axis`);
-    return one(logSoftmax(v, axis, name));
+    return one(logSoftmax(v, { axis, name }));
   },
   ReduceSum: reduction(sum),
   ReduceMean: reduction(mean),
@@ -209,19 +209,19 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     if (int(attrs.select_last_index, 0) === 1) throw new Error('select_last_index = 1 is not supported (dagrad picks the first of ties)');
     const v = c.node(x);
     const axis = int(attrs.axis, 0) < 0 ? int(attrs.axis, 0) + v.rank : int(attrs.axis, 0);
-    return one(int(attrs.keepdims, 1) === 1 ? expandDims(argmax(v, axis), axis, name) : argmax(v, axis, name));
+    return one(int(attrs.keepdims, 1) === 1 ? expandDims(argmax(v, { axis }), axis, { name }) : argmax(v, { axis, name }));
   },
   Squeeze: (c, ins, attrs, name) => {
     const k = c.value(ins[0])?.ints;
     if (k && k.values.length === 1) return [{ ints: { values: k.values, shape: [] } }];
-    return one(squeeze(c.node(ins[0]), axesOf(c, ins, attrs), name));
+    return one(squeeze(c.node(ins[0]), { axes: axesOf(c, ins, attrs), name }));
   },
   Unsqueeze: (c, ins, attrs, name) => {
     const axes = axesOf(c, ins, attrs);
     if (!axes) throw new Error('Unsqueeze needs axes');
     const k = c.value(ins[0])?.ints;
     if (k && k.shape.length === 0 && axes.length === 1) return [{ ints: { values: k.values, shape: [1] } }];
-    return one(expandDims(c.node(ins[0]), axes, name));
+    return one(expandDims(c.node(ins[0]), axes, { name }));
   },
   Cast: (c, [x], attrs, name) => {
     const v = c.value(x);
@@ -247,10 +247,10 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
   Expand: (c, [x, s], _, name) => {
     const v = c.node(x);
     const like = c.value(s)?.shapeOf;
-    if (like) return one(broadcastLike(v, like, name));
+    if (like) return one(broadcastLike(v, like, { name }));
     const target = broadcastShapes(v.shape, c.ints(s, 'the shape of Expand'));
     if (target.some((d) => d === null)) throw new Error(`Expand of '${v.name}' to [${target}]: the result has unknown dims`);
-    return one(broadcastTo(v, target as number[], name));
+    return one(broadcastTo(v, target as number[], { name }));
   },
   Slice: (c, ins, attrs, name) => {
     const v = c.node(ins[0]);
@@ -272,7 +272,7 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
       begin[a] = clamp(starts[k]);
       size[a] = Math.max(clamp(ends[k]) - begin[a], 0);
     });
-    return one(slice(v, begin, size, name));
+    return one(slice(v, begin, size, { name }));
   },
   // Inference form: (x - mean) / sqrt(var + epsilon) * scale + B, per channel (axis 1).
   BatchNormalization: (c, [x, scale, b, m, v], attrs, name) => {
@@ -281,6 +281,6 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
     const perChannel = (n: Node) => reshape(n, [-1, ...Array.from({ length: xv.rank - 2 }, () => 1)]);
     // The running mean and variance are statistics, not weights: constants. Scale and bias train.
     const norm = div(sub(xv, perChannel(c.fixed(m))), sqrt(add(perChannel(c.fixed(v)), eps)));
-    return one(add(mul(norm, perChannel(c.node(scale))), perChannel(c.node(b)), name));
+    return one(add(mul(norm, perChannel(c.node(scale))), perChannel(c.node(b)), { name }));
   },
 };

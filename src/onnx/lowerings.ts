@@ -44,7 +44,63 @@ const softplusOfMinusAbs = (b: Builder, x: string): string => b.node('Softplus',
 const swapLast = (b: Builder, x: string, rank: number): string =>
   b.node('Transpose', [x], { perm: Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i)) });
 
+/**
+ * f(x) - f(0)-style functions near 0 without the cancellation of their textbook form: for |x| <= 0.5,
+ * log1p(x) = x log(u) / (u - 1) with u = 1 + x, and expm1(x) = (u - 1) x / log(u) with u = e^x
+ * (Goldberg's and Kahan's tricks: the rounding error of u cancels), x itself where u rounds to 1.
+ */
+function nearZero(b: Builder, x: string, n: Node, far: (b: Builder) => string, near: (u: string) => string, u: string): string {
+  const small = b.node('LessOrEqual', [b.node('Abs', [x]), b.scalar(0.5, n.dtype)]);
+  const exact = b.node('Where', [b.node('Equal', [u, b.scalar(1, n.dtype)]), x, near(u)]);
+  return b.node('Where', [small, exact, far(b)]);
+}
+
+/**
+ * Ops of OPS that have no ONNX form yet, with the reason an export names. (ONNX's Conv and pools
+ * are NCHW and have no backprop-filter or pool-gradient companions; dagrad's random ops draw from
+ * its own seeded generator, which ONNX's RandomUniform cannot reproduce.)
+ */
+export const NOT_YET: Readonly<Record<string, string>> = {
+  conv2d: 'convolutions are not exported yet',
+  conv2dTranspose: 'convolutions are not exported yet',
+  conv2dBackpropFilter: 'convolutions are not exported yet',
+  maxPool2d: 'pooling is not exported yet',
+  maxPool2dBackprop: 'pooling is not exported yet',
+  maxPool2dSelect: 'pooling is not exported yet',
+  avgPool2d: 'pooling is not exported yet',
+  avgPool2dBackprop: 'pooling is not exported yet',
+  random: "dagrad's seeded draws have no ONNX equivalent that reproduces them",
+  dropoutMask: "dagrad's seeded draws have no ONNX equivalent that reproduces them (build the graph to export with dropout(x, rate, { training: false }))",
+};
+
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
+  sin: unary('Sin'),
+  cos: unary('Cos'),
+  erf: unary('Erf'),
+  sign: unary('Sign'),
+  floor: unary('Floor'),
+  // ONNX's Round rounds halves to even, as dagrad's does.
+  round: unary('Round'),
+  log1p: (b, [x], n) => {
+    const u = b.node('Add', [x, b.scalar(1, n.dtype)]);
+    return nearZero(b, x, n, () => b.node('Log', [u]), (v) => b.node('Mul', [x, b.node('Div', [b.node('Log', [v]), b.node('Sub', [v, b.scalar(1, n.dtype)])])]), u);
+  },
+  expm1: (b, [x], n) => {
+    const u = b.node('Exp', [x]);
+    return nearZero(b, x, n, () => b.node('Sub', [u, b.scalar(1, n.dtype)]), (v) => b.node('Div', [b.node('Mul', [b.node('Sub', [v, b.scalar(1, n.dtype)]), x]), b.node('Log', [v])]), u);
+  },
+  cumsum: (b, [x], n) => {
+    const { axis, exclusive, reverse } = n.attrs as { axis: number; exclusive: boolean; reverse: boolean };
+    return b.node('CumSum', [x, b.constant([axis], 'int64', [])], { exclusive: exclusive ? 1 : 0, reverse: reverse ? 1 : 0 });
+  },
+  // -logSoftmax(x)[label] per row; ONNX Runtime refuses a label outside [0, C), as dagrad does.
+  sparseSoftmaxCrossEntropyWithLogits: (b, [labels, x]) => {
+    const idx = b.node('Unsqueeze', [b.node('Cast', [labels], { to: ELEM.int64 }), b.int64([-1])]);
+    const picked = b.node('GatherElements', [b.node('LogSoftmax', [x], { axis: -1 }), idx], { axis: -1 });
+    return b.node('Neg', [b.node('Squeeze', [picked, b.int64([-1])])]);
+  },
+  // NOTE: ONNX cannot stop a run: the exported value passes through unchecked.
+  checkNumerics: unary('Identity'),
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),

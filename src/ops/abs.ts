@@ -13,4 +13,4 @@ const signOf = (a: Node): Node => sub(greater(a, 0), less(a, 0));
  * NOTE: abs'(0) = 0 (sign(0) = 0), the midpoint of the subgradient [-1, 1], as in PyTorch and JAX.
  */
 export const Abs = elementwise({ name: 'abs', arity: 1, expr: 'Math.abs(a)', ...bySlope(({ inputs: [a] }) => signOf(a)) });
-export const abs = (a: Operand, name?: string): Node => apply(Abs, [a], {}, name);
+export const abs = (a: Operand, opts: { name?: string } = {}): Node => apply(Abs, [a], {}, opts.name);

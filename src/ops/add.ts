@@ -11,6 +11,6 @@ export const Add = elementwise({
   linear: true,
   backward: (grad, { inputs: [a, b] }) => [sumTo(grad, a), sumTo(grad, b)],
 });
-export const add = (a: Operand, b: Operand, name?: string): Node => apply(Add, [a, b], {}, name);
+export const add = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Add, [a, b], {}, opts.name);
 /** out = a + b on arrays (the add kernel, for ops that sum into a buffer). */
 export const addInto = Add.kernel;

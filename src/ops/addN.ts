@@ -24,4 +24,4 @@ export const AddN = defineOp({
   },
   backward: (grad, { inputs }) => inputs.map(() => grad),
 });
-export const addN = (xs: readonly Operand[], name?: string): Node => apply(AddN, xs, {}, name);
+export const addN = (xs: readonly Operand[], opts: { name?: string } = {}): Node => apply(AddN, xs, {}, opts.name);

@@ -35,4 +35,4 @@ export const Argmax = defineOp<{ axis: number }>({
     });
   },
 });
-export const argmax = (x: Node, axis = -1, name?: string): Node => apply(Argmax, [x], axisAttrs(axis), name);
+export const argmax = (x: Node, opts: { axis?: number; name?: string } = {}): Node => apply(Argmax, [x], axisAttrs(opts.axis ?? -1), opts.name);

@@ -49,8 +49,8 @@ function build(op: OpDef, v: Node, x: Operand, name?: string): Node {
 }
 
 /** v := x at the end of the run. */
-export const assign = (v: Node, x: Operand, name?: string): Node => build(Assign, v, x, name);
+export const assign = (v: Node, x: Operand, opts: { name?: string } = {}): Node => build(Assign, v, x, opts.name);
 /** v := v + x at the end of the run. */
-export const assignAdd = (v: Node, x: Operand, name?: string): Node => build(AssignAdd, v, x, name);
+export const assignAdd = (v: Node, x: Operand, opts: { name?: string } = {}): Node => build(AssignAdd, v, x, opts.name);
 /** v := v - x at the end of the run. */
-export const assignSub = (v: Node, x: Operand, name?: string): Node => build(AssignSub, v, x, name);
+export const assignSub = (v: Node, x: Operand, opts: { name?: string } = {}): Node => build(AssignSub, v, x, opts.name);

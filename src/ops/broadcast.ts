@@ -5,6 +5,7 @@ import { broadcastShapes, formatShape, isConcrete, ShapeError, type Dim } from '
 import { reduce, SUM } from '../kernels/reduce.js';
 import { broadcastView, copyInto } from '../graph/tensor.js';
 import { add } from './add.js';
+import { identity } from './identity.js';
 import { sum } from './sum.js';
 
 /**
@@ -12,15 +13,16 @@ import { sum } from './sum.js';
  * summed with keepDims). The one helper every binary op's backward uses. When `like` has unknown
  * dimensions, which axes were stretched is only known at run time, so SumLike decides then.
  */
-export function sumTo(grad: Node, like: Node): Node {
-  if (!isConcrete(like.shape)) return apply(SumLike, [grad, like]);
+export function sumTo(grad: Node, like: Node, { name }: { name?: string } = {}): Node {
+  if (!isConcrete(like.shape)) return apply(SumLike, [grad, like], {}, name);
   const shape = like.shape;
   const lead = grad.rank - shape.length;
   if (lead < 0) throw new ShapeError(`sumTo: cannot reduce ${formatShape(grad.shape)} to ${formatShape(shape)}`);
-  let r = lead > 0 ? sum(grad, Array.from({ length: lead }, (_, i) => i)) : grad;
+  let r = lead > 0 ? sum(grad, { axes: Array.from({ length: lead }, (_, i) => i) }) : grad;
   const axes = shape.flatMap((d, i) => (d === 1 && r.shape[i] !== 1 ? [i] : []));
-  if (axes.length > 0) r = sum(r, axes, { keepDims: true });
-  return r;
+  if (axes.length > 0) r = sum(r, { axes, keepDims: true });
+  // NOTE: nothing to undo returns grad itself; a name then needs a node of its own.
+  return name === undefined ? r : identity(r, { name });
 }
 
 /**
@@ -72,7 +74,7 @@ export const BroadcastLike = defineOp({
   backward: (grad, { inputs: [x] }) => [sumTo(grad, x), null],
   jvp: ([dx], { inputs: [, like] }) => (dx ? broadcastLike(dx, like) : null),
 });
-export const broadcastLike = (x: Operand, like: Node, name?: string): Node => apply(BroadcastLike, [x, like], {}, name);
+export const broadcastLike = (x: Operand, like: Node, opts: { name?: string } = {}): Node => apply(BroadcastLike, [x, like], {}, opts.name);
 
 /** NumPy's `broadcast_to`: `x` stretched to a fixed shape, as a view.  d = sumTo(grad, x) */
 export const BroadcastTo = defineOp<{ shape: readonly Dim[] }>({
@@ -89,5 +91,5 @@ export const BroadcastTo = defineOp<{ shape: readonly Dim[] }>({
   forward: ([x], out) => copyInto(out, broadcastView(x, out.shape)),
   backward: (grad, { inputs: [x] }) => [sumTo(grad, x)],
 });
-export const broadcastTo = (x: Operand, shape: readonly number[], name?: string): Node =>
-  apply(BroadcastTo, [x], { shape: shape.slice() }, name);
+export const broadcastTo = (x: Operand, shape: readonly number[], opts: { name?: string } = {}): Node =>
+  apply(BroadcastTo, [x], { shape: shape.slice() }, opts.name);

@@ -22,7 +22,7 @@ export const Cast = defineOp<{ dtype: DType }>({
 
 const floats = (a: Node, b: Node): boolean => isFloat(a.dtype) && isFloat(b.dtype);
 
-export function cast(x: Operand, dtype: DType, name?: string): Node {
+export function cast(x: Operand, dtype: DType, { name }: { name?: string } = {}): Node {
   if (!isDType(dtype)) throw new TypeError(`cast: unknown dtype ${String(dtype)} (expected float32, float64 or int32)`);
   return apply(Cast, [x], { dtype }, name);
 }

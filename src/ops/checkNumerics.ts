@@ -27,7 +27,7 @@ export const CheckNumerics = defineOp<{ readonly message: string }>({
   backward: (grad, { attrs }) => [checkNumerics(grad, `${attrs.message} (gradient)`)],
   jvp: ([dx], { attrs }) => (dx ? checkNumerics(dx, `${attrs.message} (tangent)`) : null),
 });
-export const checkNumerics = (x: Node, message: string, name?: string): Node => {
+export const checkNumerics = (x: Node, message: string, { name }: { name?: string } = {}): Node => {
   if (typeof message !== 'string') throw new TypeError(`checkNumerics: message is ${typeof message}, expected a string`);
   return apply(CheckNumerics, [x], { message }, name);
 };

@@ -22,8 +22,8 @@ export const LessEqual = comparison('lessEqual', 'a <= b');
 /** a == b, as 1/0 in the inputs' dtype. */
 export const Equal = comparison('equal', 'a === b');
 
-export const greater = (a: Operand, b: Operand, name?: string): Node => apply(Greater, [a, b], {}, name);
-export const greaterEqual = (a: Operand, b: Operand, name?: string): Node => apply(GreaterEqual, [a, b], {}, name);
-export const less = (a: Operand, b: Operand, name?: string): Node => apply(Less, [a, b], {}, name);
-export const lessEqual = (a: Operand, b: Operand, name?: string): Node => apply(LessEqual, [a, b], {}, name);
-export const equal = (a: Operand, b: Operand, name?: string): Node => apply(Equal, [a, b], {}, name);
+export const greater = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Greater, [a, b], {}, opts.name);
+export const greaterEqual = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(GreaterEqual, [a, b], {}, opts.name);
+export const less = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Less, [a, b], {}, opts.name);
+export const lessEqual = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(LessEqual, [a, b], {}, opts.name);
+export const equal = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Equal, [a, b], {}, opts.name);

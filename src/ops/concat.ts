@@ -54,7 +54,7 @@ export const Concat = defineOp<{ axis: number }>({
 });
 
 /** NumPy's concatenate (axis 0 by default; negative axes count from the end). */
-export function concat(xs: readonly Node[], axis = 0, name?: string): Node {
+export function concat(xs: readonly Node[], { axis = 0, name }: { axis?: number; name?: string } = {}): Node {
   if (xs.length === 0) throw new ShapeError(`concat${name ? ` '${name}'` : ''}: needs at least one input`);
   return apply(Concat, xs, axisAttrs(axis), name);
 }

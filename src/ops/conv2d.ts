@@ -253,5 +253,5 @@ export interface Conv1dOptions {
 export function conv1d(x: Node, filter: Node, opts: Conv1dOptions = {}): Node {
   const padding: Padding = typeof opts.padding === 'string' || opts.padding === undefined ? opts.padding ?? 'valid' : [[0, 0], opts.padding];
   const y = conv2d(expandDims(x, 1), expandDims(filter, 0), { strides: [1, opts.stride ?? 1], dilations: [1, opts.dilation ?? 1], padding, groups: opts.groups });
-  return squeeze(y, 1, opts.name);
+  return squeeze(y, { axes: 1, name: opts.name });
 }

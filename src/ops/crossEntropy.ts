@@ -1,5 +1,5 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
-import type { Node, Operand } from '../graph/node.js';
+import { Node, type Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { axisAttrs, broadcastShapes, checkAxis, compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { binary } from '../kernels/elementwise.js';
@@ -31,11 +31,22 @@ export const SigmoidCrossEntropyWithLogits = defineOp({
   backward: (grad, { inputs: [z, x] }) => [sumTo(mul(grad, neg(x)), z), sumTo(mul(grad, sub(sigmoid(x), z)), x)],
   jvp: ([dz, dx], { inputs: [z, x] }) => addTangents(dz && mul(neg(x), dz), dx && mul(sub(sigmoid(x), z), dx)),
 });
-export const sigmoidCrossEntropyWithLogits = (labels: Operand, logits: Operand, name?: string): Node =>
-  apply(SigmoidCrossEntropyWithLogits, [labels, logits], {}, name);
+/** A JavaScript caller passing (labels, logits) positionally gets told, not a bare 'input 0 is undefined'. */
+export function namedArgs<T extends object>(op: string, args: T): T {
+  if (args instanceof Node || args === null || typeof args !== 'object') {
+    throw new TypeError(`${op}: takes one object { labels, logits, ... } (named, so the two cannot be swapped), got ${args instanceof Node ? `the node '${args.name}'` : String(args)}`);
+  }
+  return args;
+}
+
+/** Named arguments, as TensorFlow 2 requires: `labels` and `logits` swapped would train silently to a wrong loss. */
+export const sigmoidCrossEntropyWithLogits = (args: { labels: Operand; logits: Operand; name?: string }): Node => {
+  const { labels, logits, name } = namedArgs('sigmoidCrossEntropyWithLogits', args);
+  return apply(SigmoidCrossEntropyWithLogits, [labels, logits], {}, name);
+};
 
 /** d/dlogits of the softmax cross-entropy: softmax(x) sum(z) - z, which is softmax(x) - z for labels that sum to 1. */
-const logitsSlope = (z: Node, x: Node, axis: number): Node => sub(mul(softmax(x, axis), sum(z, axis, { keepDims: true })), z);
+const logitsSlope = (z: Node, x: Node, axis: number): Node => sub(mul(softmax(x, { axis }), sum(z, { axes: axis, keepDims: true })), z);
 
 /**
  * -sum(z * logSoftmax(x)) along an axis (the last by default, which the output loses), for labels z
@@ -54,10 +65,13 @@ export const SoftmaxCrossEntropyWithLogits = defineOp<{ axis: number }>({
   forward: ([z, x], out, { axis }) => softmaxCrossEntropyInto(out, z, x, axis),
   backward: (grad, { inputs: [z, x], attrs: { axis } }) => {
     const g = expandDims(grad, axis);
-    return [mul(g, neg(logSoftmax(x, axis))), mul(g, logitsSlope(z, x, axis))];
+    return [mul(g, neg(logSoftmax(x, { axis }))), mul(g, logitsSlope(z, x, axis))];
   },
   jvp: ([dz, dx], { inputs: [z, x], attrs: { axis } }) =>
-    addTangents(dz && sum(mul(neg(logSoftmax(x, axis)), dz), axis), dx && sum(mul(logitsSlope(z, x, axis), dx), axis)),
+    addTangents(dz && sum(mul(neg(logSoftmax(x, { axis })), dz), { axes: axis }), dx && sum(mul(logitsSlope(z, x, axis), dx), { axes: axis })),
 });
-export const softmaxCrossEntropyWithLogits = (labels: Node, logits: Node, axis = -1, name?: string): Node =>
-  apply(SoftmaxCrossEntropyWithLogits, [labels, logits], axisAttrs(axis, 1), name);
+/** Named arguments (see sigmoidCrossEntropyWithLogits); for int32 class indices, sparseSoftmaxCrossEntropyWithLogits. */
+export const softmaxCrossEntropyWithLogits = (args: { labels: Node; logits: Node; axis?: number; name?: string }): Node => {
+  const { labels, logits, axis = -1, name } = namedArgs('softmaxCrossEntropyWithLogits', args);
+  return apply(SoftmaxCrossEntropyWithLogits, [labels, logits], axisAttrs(axis, 1), name);
+};

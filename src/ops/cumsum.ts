@@ -46,5 +46,5 @@ export const Cumsum: OpDef<CumsumAttrs> = defineOp<CumsumAttrs>({
   forward: ([x], out, a) => cumsumInto(out, x, a),
   backward: (grad, { attrs }) => [apply(Cumsum, [grad], { ...attrs, reverse: !attrs.reverse })],
 });
-export const cumsum = (x: Operand, axis = 0, opts: { exclusive?: boolean; reverse?: boolean; name?: string } = {}): Node =>
-  apply(Cumsum, [x], (ins) => ({ ...axisAttrs(axis)(ins), exclusive: opts.exclusive ?? false, reverse: opts.reverse ?? false }), opts.name);
+export const cumsum = (x: Operand, opts: { axis?: number; exclusive?: boolean; reverse?: boolean; name?: string } = {}): Node =>
+  apply(Cumsum, [x], (ins) => ({ ...axisAttrs(opts.axis ?? 0)(ins), exclusive: opts.exclusive ?? false, reverse: opts.reverse ?? false }), opts.name);

@@ -25,4 +25,4 @@ export const Div = elementwise({
     return da ? div(sub(da, mul(out, db)), b) : neg(div(mul(out, db), b));
   },
 });
-export const div = (a: Operand, b: Operand, name?: string): Node => apply(Div, [a, b], {}, name);
+export const div = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Div, [a, b], {}, opts.name);

@@ -17,4 +17,4 @@ export const Erf = elementwise({
   dtypes: FLOATS,
   ...bySlope(({ inputs: [a] }) => mul(exp(neg(square(a))), 2 / Math.sqrt(Math.PI))),
 });
-export const erf = (a: Operand, name?: string): Node => apply(Erf, [a], {}, name);
+export const erf = (a: Operand, opts: { name?: string } = {}): Node => apply(Erf, [a], {}, opts.name);

@@ -5,4 +5,4 @@ import { bySlope } from './slope.js';
 
 /** Elementwise e^x.  d(exp a) = exp(a) da, reusing the output. */
 export const Exp = elementwise({ name: 'exp', arity: 1, expr: 'Math.exp(a)', dtypes: FLOATS, ...bySlope((out) => out) });
-export const exp = (a: Operand, name?: string): Node => apply(Exp, [a], {}, name);
+export const exp = (a: Operand, opts: { name?: string } = {}): Node => apply(Exp, [a], {}, opts.name);

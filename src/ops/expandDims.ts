@@ -21,10 +21,10 @@ export const ExpandDims = defineOp<{ axes: readonly number[] }>({
     for (let i = 0; i < shape.length; i++) stride.push(axes.includes(i) ? 0 : x.stride[j++]);
     return ndarray(x.data, shape.slice(), stride, x.offset);
   },
-  backward: (grad, { attrs: { axes } }) => [squeeze(grad, axes)],
+  backward: (grad, { attrs: { axes } }) => [squeeze(grad, { axes })],
 });
 /** Axes are positions in the result; negative ones count from its end. */
-export const expandDims = (x: Operand, axes: number | readonly number[], name?: string): Node => {
+export const expandDims = (x: Operand, axes: number | readonly number[], { name }: { name?: string } = {}): Node => {
   const n = typeof axes === 'number' ? 1 : axes.length;
   return apply(ExpandDims, [x], ([v]) => ({ axes: normalizeAxes(axes, v.rank + n) }), name);
 };

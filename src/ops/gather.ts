@@ -21,8 +21,8 @@ export const Gather = defineOp<{ axis: number }>({
   name: 'gather',
   infer: ([params, indices], { axis }) => ({ shape: gatheredShape(params, indices, axis), dtype: params.dtype }),
   forward: ([params, indices], out, { axis }) => gatherInto(out, params, indices, axis),
-  backward: (grad, { inputs: [params, indices], attrs: { axis } }) => [scatterAdd(grad, indices, params, axis), null],
-  jvp: ([dp], { inputs: [, indices], attrs: { axis } }) => dp && gather(dp, indices, axis),
+  backward: (grad, { inputs: [params, indices], attrs: { axis } }) => [scatterAdd(grad, indices, params, { axis }), null],
+  jvp: ([dp], { inputs: [, indices], attrs: { axis } }) => dp && gather(dp, indices, { axis }),
 });
-export const gather = (params: Node, indices: Node, axis = 0, name?: string): Node =>
-  apply(Gather, [params, indices], axisAttrs(axis), name);
+export const gather = (params: Node, indices: Node, opts: { axis?: number; name?: string } = {}): Node =>
+  apply(Gather, [params, indices], axisAttrs(opts.axis ?? 0), opts.name);

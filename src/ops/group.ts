@@ -10,4 +10,4 @@ export const Group = defineOp({
   infer: () => ({ shape: [0], dtype: 'float32' }),
   forward: () => {},
 });
-export const group = (xs: readonly Node[], name?: string): Node => apply(Group, xs, {}, name);
+export const group = (xs: readonly Node[], opts: { name?: string } = {}): Node => apply(Group, xs, {}, opts.name);

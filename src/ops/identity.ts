@@ -10,7 +10,7 @@ export const Identity = defineOp({
   view: ([x]) => x,
   backward: (grad) => [grad],
 });
-export const identity = (x: Operand, name?: string): Node => apply(Identity, [x], {}, name);
+export const identity = (x: Operand, opts: { name?: string } = {}): Node => apply(Identity, [x], {}, opts.name);
 
 /** The input's value, but no gradient or tangent passes through it. */
 export const StopGradient = defineOp({
@@ -19,4 +19,4 @@ export const StopGradient = defineOp({
   infer: ([x]) => x,
   view: ([x]) => x,
 });
-export const stopGradient = (x: Operand, name?: string): Node => apply(StopGradient, [x], {}, name);
+export const stopGradient = (x: Operand, opts: { name?: string } = {}): Node => apply(StopGradient, [x], {}, opts.name);

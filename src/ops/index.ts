@@ -1,6 +1,16 @@
 /**
  * The one list of ops: every op definition, by name. The gradient-check table is checked against
  * it, so an op added here without a test case fails the suite.
+ *
+ * One calling convention for every builder (test/ops/convention.test.ts holds each to it):
+ * 1. tensors positional: a Node or number (Operand), or one list of them (addN, concat, group);
+ * 2. then the op's required defining parameters, when it has any: reshape's and broadcastTo's
+ *    shape, cast's dtype, oneHot's depth, slice's begin and size, pad's paddings, expandDims' axes
+ *    (placeholder(name, shape) and variable(name, initial) keep their name first: it is required);
+ * 3. then ONE optional options object with everything else: axis/axes, keepDims, perm, transposeA/B,
+ *    value, an optional dtype, and `name`:  sum(x, { axes: 1, keepDims: true, name: 'total' }).
+ * Ops whose two same-typed tensors are easy to swap take one named-arguments object instead:
+ * softmaxCrossEntropyWithLogits({ labels, logits, axis?, name? }), so a swap cannot pass silently.
  */
 import type { OpDef } from '../graph/op.js';
 import { Abs } from './abs.js';

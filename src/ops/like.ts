@@ -10,7 +10,7 @@ export const OnesLike = defineOp({
   infer: ([x]) => x,
   forward: (_, out) => fill(out, 1),
 });
-export const onesLike = (x: Operand, name?: string): Node => apply(OnesLike, [x], {}, name);
+export const onesLike = (x: Operand, opts: { name?: string } = {}): Node => apply(OnesLike, [x], {}, opts.name);
 
 /** Zeros shaped like `x` (whose value is used only for its shape). No gradient flows to x. */
 export const ZerosLike = defineOp({
@@ -19,4 +19,4 @@ export const ZerosLike = defineOp({
   infer: ([x]) => x,
   forward: (_, out) => fill(out, 0),
 });
-export const zerosLike = (x: Operand, name?: string): Node => apply(ZerosLike, [x], {}, name);
+export const zerosLike = (x: Operand, opts: { name?: string } = {}): Node => apply(ZerosLike, [x], {}, opts.name);

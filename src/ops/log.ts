@@ -12,4 +12,4 @@ export const Log = elementwise({
   backward: (grad, { inputs: [a] }) => [div(grad, a)],
   jvp: ([da], { inputs: [a] }) => div(da!, a),
 });
-export const log = (a: Operand, name?: string): Node => apply(Log, [a], {}, name);
+export const log = (a: Operand, opts: { name?: string } = {}): Node => apply(Log, [a], {}, opts.name);

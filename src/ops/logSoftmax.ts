@@ -17,7 +17,7 @@ export const LogSoftmax = defineOp<{ axis: number }>({
   name: 'logSoftmax',
   infer: alongAxisType,
   forward: ([x], out, { axis }) => softmaxInto(out, x, axis, true),
-  backward: (grad, out) => [sub(grad, mul(exp(out), sum(grad, out.attrs.axis, { keepDims: true })))],
-  jvp: ([dx], out) => sub(dx!, sum(mul(exp(out), dx!), out.attrs.axis, { keepDims: true })),
+  backward: (grad, out) => [sub(grad, mul(exp(out), sum(grad, { axes: out.attrs.axis, keepDims: true })))],
+  jvp: ([dx], out) => sub(dx!, sum(mul(exp(out), dx!), { axes: out.attrs.axis, keepDims: true })),
 });
-export const logSoftmax = (x: Node, axis = -1, name?: string): Node => apply(LogSoftmax, [x], axisAttrs(axis), name);
+export const logSoftmax = (x: Node, opts: { axis?: number; name?: string } = {}): Node => apply(LogSoftmax, [x], axisAttrs(opts.axis ?? -1), opts.name);

@@ -16,7 +16,7 @@ const MAX: Reducer = { init: -Infinity, step: (acc, x) => (x > acc || x !== x ? 
  */
 export function selection(x: Node, out: Node, attrs: ReduceAttrs): Node {
   const hit = equal(x, unreduce(out, attrs));
-  return div(hit, sum(hit, attrs.axes, { keepDims: true }));
+  return div(hit, sum(hit, { axes: attrs.axes, keepDims: true }));
 }
 
 /**
@@ -29,7 +29,7 @@ export const Max = defineOp<ReduceAttrs>({
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: x.dtype }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MAX),
   backward: (grad, out) => [mul(selection(out.inputs[0], out, out.attrs), unreduce(grad, out.attrs))],
-  jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), out.attrs.axes, { keepDims: out.attrs.keepDims }),
+  jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), { axes: out.attrs.axes, keepDims: out.attrs.keepDims }),
 });
-export const max = (x: Operand, axes?: number | readonly number[], opts: ReduceOptions = {}): Node =>
-  apply(Max, [x], reduceAttrs(x, axes, opts), opts.name);
+export const max = (x: Operand, opts: ReduceOptions = {}): Node =>
+  apply(Max, [x], reduceAttrs(x, opts.axes, opts), opts.name);

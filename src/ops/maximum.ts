@@ -22,4 +22,4 @@ export const Maximum = elementwise({
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(a, b)), a), sumTo(mul(grad, largerWeight(b, a)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(a, b)), db && mul(db, largerWeight(b, a))),
 });
-export const maximum = (a: Operand, b: Operand, name?: string): Node => apply(Maximum, [a, b], {}, name);
+export const maximum = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Maximum, [a, b], {}, opts.name);

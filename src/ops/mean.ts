@@ -21,7 +21,7 @@ export const Mean = defineOp<ReduceAttrs>({
   linear: true,
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: sameDType([x], FLOATS) }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MEAN),
-  backward: (grad, { inputs: [x], attrs }) => [broadcastLike(div(unreduce(grad, attrs), size(x, attrs.axes)), x)],
+  backward: (grad, { inputs: [x], attrs }) => [broadcastLike(div(unreduce(grad, attrs), size(x, { axes: attrs.axes })), x)],
 });
-export const mean = (x: Operand, axes?: number | readonly number[], opts: ReduceOptions = {}): Node =>
-  apply(Mean, [x], reduceAttrs(x, axes, opts), opts.name);
+export const mean = (x: Operand, opts: ReduceOptions = {}): Node =>
+  apply(Mean, [x], reduceAttrs(x, opts.axes, opts), opts.name);

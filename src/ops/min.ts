@@ -18,7 +18,7 @@ export const Min = defineOp<ReduceAttrs>({
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: x.dtype }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MIN),
   backward: (grad, out) => [mul(selection(out.inputs[0], out, out.attrs), unreduce(grad, out.attrs))],
-  jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), out.attrs.axes, { keepDims: out.attrs.keepDims }),
+  jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), { axes: out.attrs.axes, keepDims: out.attrs.keepDims }),
 });
-export const min = (x: Operand, axes?: number | readonly number[], opts: ReduceOptions = {}): Node =>
-  apply(Min, [x], reduceAttrs(x, axes, opts), opts.name);
+export const min = (x: Operand, opts: ReduceOptions = {}): Node =>
+  apply(Min, [x], reduceAttrs(x, opts.axes, opts), opts.name);

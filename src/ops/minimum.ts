@@ -16,4 +16,4 @@ export const Minimum = elementwise({
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, largerWeight(b, a)), a), sumTo(mul(grad, largerWeight(a, b)), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, largerWeight(b, a)), db && mul(db, largerWeight(a, b))),
 });
-export const minimum = (a: Operand, b: Operand, name?: string): Node => apply(Minimum, [a, b], {}, name);
+export const minimum = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Minimum, [a, b], {}, opts.name);

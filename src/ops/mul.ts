@@ -11,4 +11,4 @@ export const Mul = elementwise({
   backward: (grad, { inputs: [a, b] }) => [sumTo(mul(grad, b), a), sumTo(mul(grad, a), b)],
   jvp: ([da, db], { inputs: [a, b] }) => addTangents(da && mul(da, b), db && mul(a, db)),
 });
-export const mul = (a: Operand, b: Operand, name?: string): Node => apply(Mul, [a, b], {}, name);
+export const mul = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Mul, [a, b], {}, opts.name);

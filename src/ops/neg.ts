@@ -10,4 +10,4 @@ export const Neg = elementwise({
   linear: true,
   backward: (grad) => [neg(grad)],
 });
-export const neg = (a: Operand, name?: string): Node => apply(Neg, [a], {}, name);
+export const neg = (a: Operand, opts: { name?: string } = {}): Node => apply(Neg, [a], {}, opts.name);

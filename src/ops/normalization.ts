@@ -22,10 +22,12 @@ import { sub } from './sub.js';
 export function moments(x: Node, axes: number | readonly number[], opts: { keepDims?: boolean; name?: string } = {}): { mean: Node; variance: Node } {
   const ax = normalizeAxes(axes, x.rank);
   const prefix = opts.name ? `${opts.name}/` : '';
-  const m = mean(x, ax, { keepDims: true, name: `${prefix}mean` });
-  const v = mean(square(sub(x, m)), ax, { keepDims: true, name: `${prefix}variance` });
+  // The returned nodes carry the names `${name}/mean` and `${name}/variance`.
+  const kept = (what: string) => (opts.keepDims ? `${prefix}${what}` : undefined);
+  const m = mean(x, { axes: ax, keepDims: true, name: kept('mean') });
+  const v = mean(square(sub(x, m)), { axes: ax, keepDims: true, name: kept('variance') });
   if (opts.keepDims) return { mean: m, variance: v };
-  return { mean: squeeze(m, ax), variance: squeeze(v, ax) };
+  return { mean: squeeze(m, { axes: ax, name: `${prefix}mean` }), variance: squeeze(v, { axes: ax, name: `${prefix}variance` }) };
 }
 
 /**
@@ -35,9 +37,11 @@ export function moments(x: Node, axes: number | readonly number[], opts: { keepD
 export function batchNormalization(x: Node, mean: Node, variance: Node, opts: { offset?: Node; scale?: Node; epsilon?: number; name?: string } = {}): Node {
   const eps = opts.epsilon ?? 1e-3;
   if (!(eps > 0)) throw new ShapeError(`batchNormalization${opts.name ? ` '${opts.name}'` : ''}: epsilon ${eps} must be > 0`);
-  let y = div(sub(x, mean), sqrt(add(variance, eps)));
-  if (opts.scale) y = mul(y, opts.scale);
-  return opts.offset ? add(y, opts.offset, opts.name) : y;
+  // The last op built carries the name.
+  const named = (last: boolean) => (last ? { name: opts.name } : {});
+  let y = div(sub(x, mean), sqrt(add(variance, eps)), named(!opts.scale && !opts.offset));
+  if (opts.scale) y = mul(y, opts.scale, named(!opts.offset));
+  return opts.offset ? add(y, opts.offset, named(true)) : y;
 }
 
 /**

@@ -13,7 +13,7 @@ export const Placeholder = defineOp<{ shape: Shape; dtype: DType }>({
   infer: (_, a) => a,
 });
 
-export function placeholder(name: string, shape: Shape, dtype: DType = 'float32'): Node {
+export function placeholder(name: string, shape: Shape, { dtype = 'float32' }: { dtype?: DType } = {}): Node {
   if (typeof name !== 'string' || name === '') throw new TypeError('placeholder: needs a name');
   name = scopedName(name);
   if (!isDType(dtype)) throw new TypeError(`placeholder '${name}': unknown dtype ${String(dtype)}`);

@@ -152,5 +152,5 @@ export const avgPool2d = (x: Node, window: number | readonly [number, number], o
 /** The mean over height and width: x [N, H, W, C] -> [N, C] ([N, 1, 1, C] with keepDims). */
 export function globalAvgPool2d(x: Node, opts: { keepDims?: boolean; name?: string } = {}): Node {
   if (x.rank !== 4) throw new ShapeError(`globalAvgPool2d: input ${x} must be rank 4 (NHWC)`);
-  return mean(x, [1, 2], opts);
+  return mean(x, { axes: [1, 2], ...opts });
 }

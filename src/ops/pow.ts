@@ -30,4 +30,4 @@ export const Pow = elementwise({
     return addTangents(da && mul(da, slopeA(a, b)), db && mul(db, slopeB(a, out)));
   },
 });
-export const pow = (a: Operand, b: Operand, name?: string): Node => apply(Pow, [a, b], {}, name);
+export const pow = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Pow, [a, b], {}, opts.name);

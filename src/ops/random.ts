@@ -128,5 +128,5 @@ export function dropout(x: Node, rate: number, opts: DropoutOptions = {}): Node 
   if (opts.training === false || rate === 0) return x;
   const state = variable(`${name}/state`, stateInitializer(opts.seed), { trainable: false });
   const inputs = opts.training instanceof Node ? [state, x, opts.training] : [state, x];
-  return mul(x, apply(DropoutMask, inputs, { rate }, `${name}/mask`), name);
+  return mul(x, apply(DropoutMask, inputs, { rate }, `${name}/mask`), { name });
 }

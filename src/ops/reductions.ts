@@ -20,15 +20,15 @@ import { sum } from './sum.js';
  * NOTE: shifted by the max (held constant, stopGradient; the result does not depend on it), so
  * large inputs do not overflow.
  */
-export function logSumExp(x: Node, axes?: number | readonly number[], opts: { keepDims?: boolean; name?: string } = {}): Node {
-  const ax = normalizeAxes(axes, x.rank);
-  const m = stopGradient(max(x, ax, { keepDims: true }));
-  const y = add(log(sum(exp(sub(x, m)), ax, { keepDims: true })), m);
-  return opts.keepDims ? y : squeeze(y, ax, opts.name);
+export function logSumExp(x: Node, opts: { axes?: number | readonly number[]; keepDims?: boolean; name?: string } = {}): Node {
+  const ax = normalizeAxes(opts.axes, x.rank);
+  const m = stopGradient(max(x, { axes: ax, keepDims: true }));
+  const y = add(log(sum(exp(sub(x, m)), { axes: ax, keepDims: true })), m, { name: opts.keepDims ? opts.name : undefined });
+  return opts.keepDims ? y : squeeze(y, { axes: ax, name: opts.name });
 }
 
 /** The index of the smallest element along an axis (int32; the first on ties). No gradient. */
-export const argmin = (x: Node, axis = -1, name?: string): Node => argmax(neg(x), axis, name);
+export const argmin = (x: Node, opts: { axis?: number; name?: string } = {}): Node => argmax(neg(x), opts);
 
 /**
  * The vector norm over axes (all by default): ord 2 (Euclidean, default), 1, or Infinity.
@@ -36,8 +36,8 @@ export const argmin = (x: Node, axis = -1, name?: string): Node => argmax(neg(x)
  */
 export function norm(x: Node, opts: { ord?: 1 | 2 | typeof Infinity; axes?: number | readonly number[]; keepDims?: boolean; name?: string } = {}): Node {
   const ord = opts.ord ?? 2, o = { keepDims: opts.keepDims, name: opts.name };
-  if (ord === 2) return sqrt(sum(square(x), opts.axes, { keepDims: opts.keepDims }), opts.name);
-  if (ord === 1) return sum(abs(x), opts.axes, o);
-  if (ord === Infinity) return max(abs(x), opts.axes, o);
+  if (ord === 2) return sqrt(sum(square(x), { axes: opts.axes, keepDims: opts.keepDims }), { name: opts.name });
+  if (ord === 1) return sum(abs(x), { axes: opts.axes, ...o });
+  if (ord === Infinity) return max(abs(x), { axes: opts.axes, ...o });
   throw new ShapeError(`norm: ord ${ord} is not 1, 2 or Infinity (input ${x})`);
 }

@@ -9,4 +9,4 @@ import { bySlope } from './slope.js';
  * NOTE: relu'(0) = 0 (the mask is a strict `greater`), as in PyTorch, TensorFlow and JAX. NaN stays NaN.
  */
 export const Relu = elementwise({ name: 'relu', arity: 1, expr: 'Math.max(a, 0)', ...bySlope(({ inputs: [a] }) => greater(a, 0)) });
-export const relu = (a: Operand, name?: string): Node => apply(Relu, [a], {}, name);
+export const relu = (a: Operand, opts: { name?: string } = {}): Node => apply(Relu, [a], {}, opts.name);

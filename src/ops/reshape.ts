@@ -40,5 +40,5 @@ function targetOf(x: Node): number[] {
   return x.shape.map((d) => d ?? -1);
 }
 
-export const reshape = (x: Operand, shape: readonly number[], name?: string): Node =>
-  apply(Reshape, [x], { shape: shape.slice() }, name);
+export const reshape = (x: Operand, shape: readonly number[], opts: { name?: string } = {}): Node =>
+  apply(Reshape, [x], { shape: shape.slice() }, opts.name);

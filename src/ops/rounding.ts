@@ -21,6 +21,6 @@ export const Floor = elementwise({ name: 'floor', arity: 1, expr: 'Math.floor(a)
 /** Elementwise rounding to the nearest integer, half to even. Zero gradient. */
 export const Round = elementwise({ name: 'round', arity: 1, expr: 'roundHalfEven(a)', lib: { roundHalfEven }, nondifferentiable: true });
 
-export const sign = (a: Operand, name?: string): Node => apply(Sign, [a], {}, name);
-export const floor = (a: Operand, name?: string): Node => apply(Floor, [a], {}, name);
-export const round = (a: Operand, name?: string): Node => apply(Round, [a], {}, name);
+export const sign = (a: Operand, opts: { name?: string } = {}): Node => apply(Sign, [a], {}, opts.name);
+export const floor = (a: Operand, opts: { name?: string } = {}): Node => apply(Floor, [a], {}, opts.name);
+export const round = (a: Operand, opts: { name?: string } = {}): Node => apply(Round, [a], {}, opts.name);

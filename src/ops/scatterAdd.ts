@@ -24,8 +24,8 @@ export const ScatterAdd = defineOp<{ axis: number }>({
     fill(out, 0);
     scatterAddInto(out, updates, indices, axis);
   },
-  backward: (grad, { inputs: [, indices], attrs: { axis } }) => [gather(grad, indices, axis), null, null],
-  jvp: ([du], { inputs: [, indices, like], attrs: { axis } }) => du && scatterAdd(du, indices, like, axis),
+  backward: (grad, { inputs: [, indices], attrs: { axis } }) => [gather(grad, indices, { axis }), null, null],
+  jvp: ([du], { inputs: [, indices, like], attrs: { axis } }) => du && scatterAdd(du, indices, like, { axis }),
 });
-export const scatterAdd = (updates: Node, indices: Node, like: Node, axis = 0, name?: string): Node =>
-  apply(ScatterAdd, [updates, indices, like], axisAttrs(axis, 2), name);
+export const scatterAdd = (updates: Node, indices: Node, like: Node, opts: { axis?: number; name?: string } = {}): Node =>
+  apply(ScatterAdd, [updates, indices, like], axisAttrs(opts.axis ?? 0, 2), opts.name);

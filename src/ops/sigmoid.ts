@@ -25,4 +25,4 @@ export const Sigmoid = elementwise({
   dtypes: FLOATS,
   ...bySlope((out) => mul(out, sub(1, out))),
 });
-export const sigmoid = (a: Operand, name?: string): Node => apply(Sigmoid, [a], {}, name);
+export const sigmoid = (a: Operand, opts: { name?: string } = {}): Node => apply(Sigmoid, [a], {}, opts.name);

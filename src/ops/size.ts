@@ -17,7 +17,7 @@ export const Size = defineOp<{ axes: readonly number[] }>({
 });
 
 /** A constant when the counted dimensions are known statically; otherwise a Size node counts at run time. */
-export function size(x: Node, axes?: number | readonly number[], name?: string): Node {
+export function size(x: Node, { axes, name }: { axes?: number | readonly number[]; name?: string } = {}): Node {
   const list = normalizeAxes(axes, x.shape);
   const dims = list.map((a) => x.shape[a]);
   if (dims.every((d) => d !== null)) {

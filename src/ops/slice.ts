@@ -61,7 +61,7 @@ export const sliceBounds = (x: Node, begin: readonly number[], end: readonly (nu
   apply(Slice, [x], { begin: begin.slice(), end: end.slice() }, name);
 
 /** TensorFlow's slice: `size[i]` elements from `begin[i]` on each axis; a size of -1 takes the rest of the axis. */
-export function slice(x: Node, begin: readonly number[], size: readonly number[], name?: string): Node {
+export function slice(x: Node, begin: readonly number[], size: readonly number[], { name }: { name?: string } = {}): Node {
   const bad = [...begin, ...size].some((k) => !Number.isInteger(k)) || begin.some((b) => b < 0) || size.some((s) => s < -1);
   if (bad) throw new ShapeError(`slice${name ? ` '${name}'` : ''}: begin [${begin.join(',')}] and size [${size.join(',')}] must be integers, begin >= 0, size >= -1 (on ${formatShape(x.shape)})`);
   return sliceBounds(x, begin, size.map((s, i) => (s === -1 ? null : begin[i] + s)), name);

@@ -22,7 +22,7 @@ export const Softmax = defineOp<{ axis: number }>({
   name: 'softmax',
   infer: alongAxisType,
   forward: ([x], out, { axis }) => softmaxInto(out, x, axis, false),
-  backward: (grad, out) => [mul(out, sub(grad, sum(mul(out, grad), out.attrs.axis, { keepDims: true })))],
-  jvp: ([dx], out) => mul(out, sub(dx!, sum(mul(out, dx!), out.attrs.axis, { keepDims: true }))),
+  backward: (grad, out) => [mul(out, sub(grad, sum(mul(out, grad), { axes: out.attrs.axis, keepDims: true })))],
+  jvp: ([dx], out) => mul(out, sub(dx!, sum(mul(out, dx!), { axes: out.attrs.axis, keepDims: true }))),
 });
-export const softmax = (x: Node, axis = -1, name?: string): Node => apply(Softmax, [x], axisAttrs(axis), name);
+export const softmax = (x: Node, opts: { axis?: number; name?: string } = {}): Node => apply(Softmax, [x], axisAttrs(opts.axis ?? -1), opts.name);

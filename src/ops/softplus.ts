@@ -16,4 +16,4 @@ export const Softplus = elementwise({
   dtypes: FLOATS,
   ...bySlope(({ inputs: [a] }) => sigmoid(a)),
 });
-export const softplus = (a: Operand, name?: string): Node => apply(Softplus, [a], {}, name);
+export const softplus = (a: Operand, opts: { name?: string } = {}): Node => apply(Softplus, [a], {}, opts.name);

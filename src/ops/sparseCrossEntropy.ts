@@ -5,6 +5,7 @@ import type { Node } from '../graph/node.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { compatible, formatShape, ShapeError } from '../graph/shape.js';
 import { contiguous, isContiguous } from '../graph/tensor.js';
+import { namedArgs } from './crossEntropy.js';
 import { expandDims } from './expandDims.js';
 import { mul } from './mul.js';
 import { oneHot } from './oneHot.js';
@@ -52,7 +53,10 @@ export const SparseSoftmaxCrossEntropyWithLogits: OpDef = defineOp({
   },
   forward: ([labels, logits], out) => sparseCrossEntropyInto(out, labels, logits),
   backward: (grad, { inputs: [labels, logits] }) => [null, mul(expandDims(grad, -1), slope(labels, logits))],
-  jvp: ([, dx], { inputs: [labels, logits] }) => dx && sum(mul(slope(labels, logits), dx), -1),
+  jvp: ([, dx], { inputs: [labels, logits] }) => dx && sum(mul(slope(labels, logits), dx), { axes: -1 }),
 });
-export const sparseSoftmaxCrossEntropyWithLogits = (labels: Node, logits: Node, name?: string): Node =>
-  apply(SparseSoftmaxCrossEntropyWithLogits, [labels, logits], {}, name);
+/** Named arguments, so labels and logits cannot be swapped silently (int32 labels, float logits). */
+export const sparseSoftmaxCrossEntropyWithLogits = (args: { labels: Node; logits: Node; name?: string }): Node => {
+  const { labels, logits, name } = namedArgs('sparseSoftmaxCrossEntropyWithLogits', args);
+  return apply(SparseSoftmaxCrossEntropyWithLogits, [labels, logits], {}, name);
+};

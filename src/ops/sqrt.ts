@@ -16,4 +16,4 @@ export const Sqrt = elementwise({
   backward: (grad, out) => [div(grad, mul(out, 2))],
   jvp: ([da], out) => div(da!, mul(out, 2)),
 });
-export const sqrt = (a: Operand, name?: string): Node => apply(Sqrt, [a], {}, name);
+export const sqrt = (a: Operand, opts: { name?: string } = {}): Node => apply(Sqrt, [a], {}, opts.name);

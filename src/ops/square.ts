@@ -6,4 +6,4 @@ import { mul } from './mul.js';
 
 /** Elementwise a^2.  d(a^2) = 2a da */
 export const Square = elementwise({ name: 'square', arity: 1, expr: 'a * a', ...bySlope(({ inputs: [a] }) => mul(a, 2)) });
-export const square = (a: Operand, name?: string): Node => apply(Square, [a], {}, name);
+export const square = (a: Operand, opts: { name?: string } = {}): Node => apply(Square, [a], {}, opts.name);

@@ -22,7 +22,7 @@ export const Squeeze = defineOp<{ axes: readonly number[] }>({
   backward: (grad, { attrs: { axes } }) => [expandDims(grad, axes)],
 });
 /** Without axes, every axis statically known to be 1 is removed. */
-export const squeeze = (x: Operand, axes?: number | readonly number[], name?: string): Node =>
+export const squeeze = (x: Operand, { axes, name }: { axes?: number | readonly number[]; name?: string } = {}): Node =>
   apply(Squeeze, [x], ([v]) => ({
     axes: axes === undefined ? v.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axes, v.shape),
   }), name);

@@ -12,6 +12,6 @@ export const Sub = elementwise({
   linear: true,
   backward: (grad, { inputs: [a, b] }) => [sumTo(grad, a), sumTo(neg(grad), b)],
 });
-export const sub = (a: Operand, b: Operand, name?: string): Node => apply(Sub, [a, b], {}, name);
+export const sub = (a: Operand, b: Operand, opts: { name?: string } = {}): Node => apply(Sub, [a, b], {}, opts.name);
 /** out = a - b on arrays (the sub kernel). */
 export const subInto = Sub.kernel;

@@ -12,6 +12,8 @@ export interface ReduceAttrs {
   readonly keepDims: boolean;
 }
 export interface ReduceOptions {
+  /** One axis, several, negative from the end; all when absent. */
+  axes?: number | readonly number[];
   keepDims?: boolean;
   name?: string;
 }
@@ -42,5 +44,5 @@ export const Sum = defineOp<ReduceAttrs>({
   forward: ([x], out, { axes }) => reduce(out, x, axes, SUM),
   backward: (grad, { inputs: [x], attrs }) => [broadcastLike(unreduce(grad, attrs), x)],
 });
-export const sum = (x: Operand, axes?: number | readonly number[], opts: ReduceOptions = {}): Node =>
-  apply(Sum, [x], reduceAttrs(x, axes, opts), opts.name);
+export const sum = (x: Operand, opts: ReduceOptions = {}): Node =>
+  apply(Sum, [x], reduceAttrs(x, opts.axes, opts), opts.name);

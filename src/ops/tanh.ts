@@ -7,4 +7,4 @@ import { sub } from './sub.js';
 
 /** Elementwise hyperbolic tangent (Math.tanh saturates to ±1, no overflow).  d tanh(a) = (1 - out^2) da, reusing the output. */
 export const Tanh = elementwise({ name: 'tanh', arity: 1, expr: 'Math.tanh(a)', dtypes: FLOATS, ...bySlope((out) => sub(1, square(out))) });
-export const tanh = (a: Operand, name?: string): Node => apply(Tanh, [a], {}, name);
+export const tanh = (a: Operand, opts: { name?: string } = {}): Node => apply(Tanh, [a], {}, opts.name);

@@ -13,7 +13,7 @@ export const Transpose = defineOp<{ perm: readonly number[] }>({
     return { shape: perm.map((p) => x.shape[p]), dtype: x.dtype };
   },
   view: ([x], { perm }) => x.transpose(...perm),
-  backward: (grad, { attrs: { perm } }) => [transpose(grad, inverse(perm))],
+  backward: (grad, { attrs: { perm } }) => [transpose(grad, { perm: inverse(perm) })],
 });
 
 const inverse = (perm: readonly number[]): number[] => {
@@ -22,7 +22,7 @@ const inverse = (perm: readonly number[]): number[] => {
   return inv;
 };
 
-export const transpose = (x: Operand, perm?: readonly number[], name?: string): Node => {
+export const transpose = (x: Operand, { perm, name }: { perm?: readonly number[]; name?: string } = {}): Node => {
   const rank = typeof x === 'number' ? 0 : x.rank;
   const p = (perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i)).map((a) => (a < 0 ? a + rank : a));
   return apply(Transpose, [x], { perm: p }, name);

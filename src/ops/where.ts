@@ -21,7 +21,7 @@ export const Where = elementwise({
 });
 
 /** Numbers for a or b are lifted to the dtype of the other (not of cond, as `apply` would), so `where(mask, x, 0)` works. */
-export const where = (cond: Operand, a: Operand, b: Operand, name?: string): Node => {
+export const where = (cond: Operand, a: Operand, b: Operand, { name }: { name?: string } = {}): Node => {
   const like = [a, b, cond].find((x): x is Node => x instanceof Node);
   const lift = (x: Operand): Operand => (typeof x === 'number' && like ? constant(x, { dtype: like.dtype }) : x);
   return apply(Where, [cond, lift(a), lift(b)], {}, name);

@@ -41,7 +41,7 @@ export function clipByGlobalNorm(grads: readonly (Node | null)[], maxNorm: numbe
   }
   if (present.length === 0) return { grads: grads.slice(), norm: constant(0, { dtype: 'float64' }) };
   const squares = present.map((g) => cast(sum(square(g)), 'float64'));
-  const norm = sqrt(squares.length === 1 ? squares[0] : addN(squares), 'global_norm');
+  const norm = sqrt(squares.length === 1 ? squares[0] : addN(squares), { name: 'global_norm' });
   const limit = typeof maxNorm === 'number' ? constant(maxNorm, { dtype: 'float64' }) : maxNorm;
   // NOTE: norm * 0 is 0 for a finite norm and NaN otherwise: that is how a bad norm poisons the scale.
   const scale = add(div(limit, maximum(norm, limit)), mul(norm, 0));

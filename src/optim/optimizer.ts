@@ -134,7 +134,7 @@ export abstract class Optimizer {
       return c;
     };
     const updates = live.flatMap(([g, v]) => this.update(g, v, context(v.dtype)));
-    return group([...updates, assignAdd(this.step, 1)], name ?? `${this.name}/update`);
+    return group([...updates, assignAdd(this.step, 1)], { name: name ?? `${this.name}/update` });
   }
 
   /** computeGradients then applyGradients: the training step. */

@@ -36,7 +36,7 @@ export function checkFinite(plan: Executable, step: number, node: Node, value: N
   const ins = step >= 0 ? plan.steps[step].ins : node.inputs.map((i) => plan.values.get(i));
   const lines = [
     `checkNumerics: ${describe(node)} made the run's first non-finite value: ${bad} at element ${at} of ${formatShape(value.shape)} ${node.dtype}`,
-    `  built at: ${creationSite(node) ?? 'not recorded (nodes built after new Session({ checkNumerics: true }), or with DAGRAD_DEBUG=1, record it)'}`,
+    `  built at: ${creationSite(node) ?? 'not recorded (sites are recorded for nodes built after a Session with checkNumerics is made, or with DAGRAD_DEBUG=1)'}`,
   ];
   node.inputs.forEach((input, k) => lines.push(`  input ${k}: ${describe(input)} ${formatShape(input.shape)}, ${range(ins[k])}`));
   const origin = originOf(node);

@@ -10,6 +10,7 @@ import { describe, Node } from '../graph/node.js';
 import { formatShape, sameShape, ShapeError } from '../graph/shape.js';
 import { contiguous, copyInto, inputDType, inputShape, isNdArray, writeInput, type Input } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
+import { defaultArena, setWasmEnabled, wasmEnabled } from '../wasm/runtime.js';
 
 export type { Plan, PlanMemory, Step, Feeds };
 export { feedEntries } from './feeds.js';
@@ -45,13 +46,29 @@ export interface SessionOptions {
    * true picks segments of ~sqrt(N); a number sets their length. Default false. See docs/memory.md.
    */
   checkpoint?: boolean | number;
-  /** Makes each plan's arena, the one buffer all of its arrays live in (default: an ArrayBuffer). */
+  /**
+   * Makes each plan's arena, the one buffer all of its arrays live in. Default: `defaultArena`, a
+   * WebAssembly memory for plans of 64 KiB and more, where elementwise ops run as SIMD (results
+   * within the tolerance docs/performance.md states of the JavaScript kernels), an ArrayBuffer for
+   * smaller plans and whenever WebAssembly is off (`wasm: false`, `setWasmEnabled(false)`,
+   * `DAGRAD_WASM=0`).
+   */
   arena?: (bytes: number) => ArrayBuffer;
   /**
    * Rewrite each plan's graph before scheduling it (identities, repeated subexpressions computed once,
    * shape-only reads, constant folding; exact: docs/simplify.md). Default true.
    */
   simplify?: boolean;
+  /**
+   * Fuse groups of elementwise ops into one loop each (docs/performance.md; needs planMemory).
+   * Default: for plans in ordinary memory; plans in WebAssembly memory run SIMD kernels op by op.
+   */
+  fuse?: boolean;
+  /**
+   * false: this session's runs use JavaScript kernels only (plain ArrayBuffer arenas, and the
+   * WebAssembly kernels switched off while it runs). Default true.
+   */
+  wasm?: boolean;
   /**
    * Scan every value as it is computed, forward and backward, and stop at the first NaN or infinity
    * with a NumericsError naming the node, its op, where it was built, its inputs' ranges and, for a
@@ -100,6 +117,7 @@ export class Session {
   private byObject = new WeakMap<object, FetchInfo>();
   private readonly maxPlans: number;
   private readonly planOptions: Parameters<typeof compile>[3];
+  private readonly jsOnly: boolean;
   private readonly numerics: boolean;
 
   constructor(opts: SessionOptions = {}) {
@@ -108,8 +126,10 @@ export class Session {
     this.maxPlans = opts.maxPlans ?? 64;
     if (opts.checkpoint && opts.planMemory === false) throw new TypeError('Session: checkpoint needs planMemory');
     this.numerics = opts.checkNumerics ?? false;
+    this.jsOnly = opts.wasm === false;
+    const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
     // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
-    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena: opts.arena, simplify: opts.simplify };
+    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, simplify: opts.simplify, fuse: opts.fuse };
     if (this.numerics) captureCreationSites(true);
   }
 
@@ -126,11 +146,21 @@ export class Session {
       info.last = cached;
     }
     const plan = cached.plan;
-    if (opts?.trace || this.numerics) traced(plan, opts?.trace, this.numerics);
-    else execute(plan);
+    const wasm = wasmEnabled();
+    if (this.jsOnly && wasm) setWasmEnabled(false);
+    try {
+      if (opts?.trace || this.numerics) traced(plan, opts?.trace, this.numerics);
+      else execute(plan);
+    } finally {
+      if (this.jsOnly && wasm) setWasmEnabled(true);
+    }
     this.kernelCalls += plan.kernels;
     const results = opts?.out ? copyOut(fetches, plan.fetch, opts.out) : shapeLike(fetches, plan.fetch.map((a) => contiguous(a)));
-    for (const { variable, value } of plan.assigns) copyInto(this.storage(variable), value);
+    for (const { variable, value } of plan.assigns) {
+      const dst = this.storage(variable);
+      // an assign the plan wrote straight into its variable (plan/assignInPlace.ts) is done
+      if (value !== dst) copyInto(dst, value);
+    }
     return results as Results<F>;
   }
 
@@ -266,6 +296,7 @@ export class Session {
 
 const OPTION_TYPES: { readonly [K in keyof Required<SessionOptions>]: string } = {
   seed: 'number', maxPlans: 'number', planMemory: 'boolean', checkpoint: 'boolean or number', arena: 'function', simplify: 'boolean', checkNumerics: 'boolean',
+  fuse: 'boolean', wasm: 'boolean',
 };
 
 /** Unknown or mistyped Session options are errors: a misspelt option would otherwise do nothing. */
@@ -280,12 +311,12 @@ function checkOptions(opts: SessionOptions): void {
 
 /** The run loop: every bound kernel, in order. */
 function execute(plan: Executable): void {
-  const program = plan.program;
+  const program = plan.fast;
   let i = 0;
   try {
     for (; i < program.length; i++) program[i]();
   } catch (e) {
-    throw stepError(plan, i, e);
+    throw stepError(plan, plan.fastStep[i], e);
   }
 }
 

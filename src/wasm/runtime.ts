@@ -22,6 +22,8 @@ export interface Kernels {
   div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
+  sqrt_f32(o: Ptr, x: Ptr, n: number): void;
+  sqrt_f64(o: Ptr, x: Ptr, n: number): void;
   sigmoid_f32(o: Ptr, x: Ptr, n: number): void;
   logisticLoss_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
   /** For tests: the SIMD kernels' e^t (t <= 0) and log1p(u) (u in [0, 1]), in float64. */
@@ -180,4 +182,18 @@ export class WasmArena {
 export function wasmArena(bytes: number): ArrayBuffer {
   if (load() === null) return new ArrayBuffer(bytes);
   return new WasmArena(bytes).memory.buffer;
+}
+
+/** Plans smaller than this keep an ordinary ArrayBuffer under `defaultArena` (see there). */
+export const DEFAULT_ARENA_MIN = 1 << 16;
+
+/**
+ * The arena maker a Session uses by default: a WebAssembly memory (so elementwise ops run as SIMD
+ * on the plan's buffers with no copy) for plans of 64 KiB and more while WebAssembly is enabled, an
+ * ArrayBuffer otherwise. Small plans gain nothing from SIMD (kernels below 32 elements run in
+ * JavaScript anyway) and engines reserve address space for every WebAssembly memory, so a program
+ * compiling thousands of small throwaway plans keeps using ordinary memory.
+ */
+export function defaultArena(bytes: number): ArrayBuffer {
+  return bytes >= DEFAULT_ARENA_MIN && wasmEnabled() ? wasmArena(bytes) : new ArrayBuffer(bytes);
 }

@@ -14,7 +14,7 @@ import { defineOp } from '../../src/graph/op.js';
 import { apply } from '../../src/graph/apply.js';
 import { stopGradient } from '../../src/ops/identity.js';
 
-const f64 = (name: string, shape: (number | null)[] = []) => placeholder(name, shape, 'float64');
+const f64 = (name: string, shape: (number | null)[] = []) => placeholder(name, shape, { dtype: 'float64' });
 const run = (ys: Parameters<Session['run']>[0], feeds: Record<string, number | number[]>) =>
   new Session().run(ys as never, feeds) as unknown;
 const flat = (x: unknown) => toFlat(x as never);

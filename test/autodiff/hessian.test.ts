@@ -21,7 +21,7 @@ const f64 = (data: readonly number[], shape: number[]) => ({ data: Float64Array.
 
 /** A two-layer MLP's squared-error loss as a function of its first weight matrix W [3,2]. */
 function mlpLoss() {
-  const W = placeholder('W', [3, 2], 'float64');
+  const W = placeholder('W', [3, 2], { dtype: 'float64' });
   const X = constant([[0.5, -1.2, 0.3], [1.1, 0.4, -0.7], [-0.6, 0.9, 1.5], [0.2, -0.3, -1.1]], { dtype: 'float64' });
   const w2 = constant([[0.8], [-1.3]], { dtype: 'float64' });
   const target = constant([[0.5], [-0.2], [0.1], [0.3]], { dtype: 'float64' });
@@ -46,7 +46,7 @@ describe('hessian', () => {
   });
 
   it('refuses a non-scalar f', () => {
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     expect(() => hessian(mul(x, x), x)).toThrow(GradientError);
     expect(() => hessian(mul(x, x), x)).toThrow(/must be a scalar/);
   });
@@ -66,7 +66,7 @@ describe('hessianVectorProduct', () => {
   });
 
   it('of x . x is 2v', () => {
-    const x = placeholder('x', [3], 'float64');
+    const x = placeholder('x', [3], { dtype: 'float64' });
     const hv = new Session().run(hessianVectorProduct(sum(mul(x, x)), x, f64([1, 2, -3], [3])), [[x, f64([5, 6, 7], [3])]]);
     expect(toFlat(hv)).toEqual([2, 4, -6]);
   });
@@ -78,7 +78,7 @@ describe('higher-order derivatives', () => {
 
   it('third derivative of tanh matches (1 - t^2)(6t^2 - 2)', () => {
     // t' = 1 - t^2; t'' = -2 t t'; t''' = -2 t'^2 - 2 t t'' = t'(-2(1 - t^2) + 4t^2) = (1 - t^2)(6t^2 - 2).
-    const x = placeholder('x', [points.length], 'float64');
+    const x = placeholder('x', [points.length], { dtype: 'float64' });
     const got = at(derivative(tanh(x), x, 3), x);
     points.forEach((p, i) => {
       const t = Math.tanh(p);
@@ -90,7 +90,7 @@ describe('higher-order derivatives', () => {
   it('third derivative of sigmoid(x) * exp(x) matches e^x - s(1-s)(1 - 6s + 6s^2)', () => {
     // s e^x = e^2x / (1 + e^x) = e^x - 1 + 1/(1 + e^x) = e^x - s, so its third derivative is e^x - s''',
     // with s' = s(1-s), s'' = s'(1-2s), s''' = s''(1-2s) - 2s'^2 = s'(1 - 6s + 6s^2).
-    const x = placeholder('x', [points.length], 'float64');
+    const x = placeholder('x', [points.length], { dtype: 'float64' });
     const got = at(derivative(mul(sigmoid(x), exp(x)), x, 3), x);
     points.forEach((p, i) => {
       const s = 1 / (1 + Math.exp(-p));
@@ -99,7 +99,7 @@ describe('higher-order derivatives', () => {
   });
 
   it('forward over reverse over reverse gives the same third derivative', () => {
-    const x = placeholder('x', [points.length], 'float64');
+    const x = placeholder('x', [points.length], { dtype: 'float64' });
     const y = mul(sigmoid(x), exp(x));
     const ones = constant(f64(points.map(() => 1), [points.length]), { dtype: 'float64' });
     const fwd = at(jvp(derivative(y, x, 2), [x], [ones])[0], x);
@@ -108,7 +108,7 @@ describe('higher-order derivatives', () => {
   });
 
   it('order 0 is y itself and a negative order is refused', () => {
-    const x = placeholder('x', [], 'float64');
+    const x = placeholder('x', [], { dtype: 'float64' });
     const y = exp(x);
     expect(derivative(y, x, 0)).toBe(y);
     expect(() => derivative(y, x, -1)).toThrow(/order must be an integer >= 0/);
@@ -117,8 +117,8 @@ describe('higher-order derivatives', () => {
 
 describe('mixed partials', () => {
   // f = x^2 y^3 + e^(xy):  f_xy = 6 x y^2 + e^(xy)(1 + xy),  f_xxy = 6 y^2 + 2y e^(xy) + x y^2 e^(xy).
-  const x = placeholder('x', [], 'float64');
-  const y = placeholder('y', [], 'float64');
+  const x = placeholder('x', [], { dtype: 'float64' });
+  const y = placeholder('y', [], { dtype: 'float64' });
   const f = add(mul(square(x), mul(y, square(y))), exp(mul(x, y)));
   const cases = [[0.5, -1.2], [1.3, 0.4], [-0.8, 0.9]];
 

@@ -20,7 +20,7 @@ const plain = (a: Parameters<typeof toFlat>[0]): number[] => toFlat(a).map((v) =
 
 describe('jacobian', () => {
   it('of x * x is diag(2x) in both modes', () => {
-    const x = placeholder('x', [3], 'float64');
+    const x = placeholder('x', [3], { dtype: 'float64' });
     const v = { data: Float64Array.from([1.5, -2, 0.25]), shape: [3] };
     for (const mode of ['forward', 'reverse'] as const) {
       const J = run(jacobian(mul(x, x), x, { mode }), [[x, v]]);
@@ -30,7 +30,7 @@ describe('jacobian', () => {
   });
 
   it('has shape [...y.shape, ...x.shape]; both modes give the same matrix, which matches central differences', () => {
-    const x = placeholder('x', [2, 3], 'float64');
+    const x = placeholder('x', [2, 3], { dtype: 'float64' });
     const A = constant([[0.5, -1], [2, 0.3]], { dtype: 'float64' });
     const y = mul(tanh(matmul(A, x)), exp(mul(x, 0.3)));
     const value = [0.2, -0.7, 1.1, 0.4, -0.3, 0.9];
@@ -47,7 +47,7 @@ describe('jacobian', () => {
   });
 
   it('of a scalar is the gradient, shaped like x', () => {
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     const f = sum(mul(x, x));
     const J = run(jacobian(f, x), [[x, { data: Float64Array.from([3, -1]), shape: [2] }]]);
     expect(J.shape).toEqual([2]);
@@ -55,7 +55,7 @@ describe('jacobian', () => {
   });
 
   it('can be differentiated again: the Jacobian of a Jacobian holds second derivatives', () => {
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     const y = mul(mul(x, x), x); // x^3 elementwise: d2y_i/dx_i^2 = 6 x_i
     const H = run(jacobian(jacobian(y, x, { mode: 'reverse' }), x, { mode: 'forward' }), [[x, { data: Float64Array.from([2, -1]), shape: [2] }]]);
     expect(H.shape).toEqual([2, 2, 2]);
@@ -63,13 +63,13 @@ describe('jacobian', () => {
   });
 
   it('refuses an x with an unknown dimension, naming it', () => {
-    const x = placeholder('batch', [null, 3], 'float64');
+    const x = placeholder('batch', [null, 3], { dtype: 'float64' });
     expect(() => jacobian(sum(mul(x, x)), x)).toThrow(GradientError);
     expect(() => jacobian(sum(mul(x, x)), x)).toThrow(/x \(placeholder 'batch'\) has shape \[null,3\]/);
   });
 
   it('refuses an unknown mode', () => {
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     expect(() => jacobian(x, x, { mode: 'sideways' as 'forward' })).toThrow(/mode is 'forward' or 'reverse'/);
   });
 });

@@ -242,7 +242,7 @@ describe('checkOp', () => {
 describe('an op without a backward', () => {
   it('fails a gradient request with an error naming the op and the node', () => {
     const NoGrad = defineOp({ name: 'noGrad', infer: ([x]) => x, forward: ([x], out) => map1(out, x, Math.sin) });
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     const y = apply(NoGrad, [x], {}, 'wave');
     expect(() => gradients(y, [x])).toThrow(GradientError);
     expect(() => gradients(y, [x])).toThrow("gradients: noGrad 'wave' has no backward rule, and a gradient must flow through it");
@@ -250,8 +250,8 @@ describe('an op without a backward', () => {
 
   it('is fine where no gradient has to flow through it', () => {
     const NoGrad = defineOp({ name: 'noGrad', infer: ([x]) => x, forward: ([x], out) => map1(out, x, Math.sin) });
-    const x = placeholder('x', [2], 'float64');
-    const w = placeholder('w', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
+    const w = placeholder('w', [2], { dtype: 'float64' });
     expect(() => gradients(mul(apply(NoGrad, [x]), w), [w])).not.toThrow();
   });
 });

@@ -19,7 +19,7 @@ const WrongCube = defineOp({
 
 describe('gradcheck', () => {
   it('passes a correct derivative with errors far below the tolerance', () => {
-    const x = placeholder('x', [3], 'float64');
+    const x = placeholder('x', [3], { dtype: 'float64' });
     const r = gradcheck(exp(mul(x, x)), [x], { x: [0.1, -0.5, 0.9] });
     expect(r.ok).toBe(true);
     expect(r.maxAbsError).toBeLessThan(1e-7);
@@ -27,7 +27,7 @@ describe('gradcheck', () => {
   });
 
   it('catches a wrong backward and a wrong jvp, and says where', () => {
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     const r = gradcheck(apply(WrongCube, [x]), [x], { x: [1, 2] });
     expect(r.ok).toBe(false);
     const rev = r.inputs.find((i) => i.mode === 'reverse')!;
@@ -39,7 +39,7 @@ describe('gradcheck', () => {
 
   it('checks variables at their session values', () => {
     const w = variable('gc_w', [0.3, -0.2], { dtype: 'float64' });
-    const x = placeholder('x', [2], 'float64');
+    const x = placeholder('x', [2], { dtype: 'float64' });
     const r = gradcheck(mul(exp(w), x), [w, x], { x: [1, 2] });
     expect(r.ok).toBe(true);
     expect(r.inputs.filter((i) => i.mode === 'reverse').map((i) => i.input)).toEqual(['gc_w', 'x']);

@@ -17,7 +17,7 @@ describe('modeCost', () => {
     // back through sum as a view, and 1 * w simplifies to w (docs/simplify.md): the gradient is the
     // constant w, no kernel at all (unsimplified it was 4: f's mul and sum, onesLike(f), mul(grad, w)).
     for (const n of [1, 10, 100]) {
-      const x = placeholder('x', [n], 'float64');
+      const x = placeholder('x', [n], { dtype: 'float64' });
       const w = constant(vec(n, (i) => i + 2), { dtype: 'float64' });
       const cost = modeCost(sum(mul(w, x)), x, [[x, vec(n, () => 0.5)]]);
       expect(cost.n).toBe(n);
@@ -31,13 +31,13 @@ describe('modeCost', () => {
 
   it('measures n times one sweep for forward mode and one gradient run for reverse mode', () => {
     for (const n of [1, 7, 40]) {
-      const x = placeholder('x', [n], 'float64');
+      const x = placeholder('x', [n], { dtype: 'float64' });
       const w = constant(vec(n, (i) => 0.1 * (i - 3)), { dtype: 'float64' });
       const f = sum(sigmoid(mul(w, x)));
       const feeds: [typeof x, ReturnType<typeof vec>][] = [[x, vec(n, (i) => Math.cos(i))]];
       const sess = new Session();
       const cost = modeCost(f, x, feeds, { session: sess });
-      const dx = placeholder('dx', [n], 'float64');
+      const dx = placeholder('dx', [n], { dtype: 'float64' });
       const perSweep = sess.plan(jvp(f, [x], [dx])[0], [...feeds, [dx, vec(n, () => 0)]]).kernels;
       const backward = sess.plan(gradients(f, [x])[0], feeds).kernels;
       expect(cost.forward.kernelCalls).toBe(n * perSweep);
@@ -52,7 +52,7 @@ describe('modeCost', () => {
   });
 
   it('refuses a non-scalar f', () => {
-    const x = placeholder('x', [3], 'float64');
+    const x = placeholder('x', [3], { dtype: 'float64' });
     expect(() => modeCost(mul(x, x), x)).toThrow(/must be a scalar/);
   });
 });

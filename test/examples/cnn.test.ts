@@ -10,7 +10,7 @@ describe('examples/cnn', () => {
     expect(c.test.y.data).not.toEqual(a.test.y.data);
   });
 
-  it('learns digits in one short epoch: well above chance on the held-out 2000 (the full run reaches 98%, docs/cnn.md)', () => {
+  it('learns digits in one short epoch: over 75% of the held-out 2000 (the full run is in docs/cnn.md)', () => {
     const r = trainCnn({ epochs: 1, batchSize: 32, learningRate: 0.002, seed: 1, batchNorm: false, dropout: 0.25, limit: 1200, progress: 'none', validate: false });
     expect(r.accuracy).toBeGreaterThan(0.75);
     const total = r.confusion.flat().reduce((x, y) => x + y);

@@ -16,7 +16,7 @@ describe('scope', () => {
       const w = variable('W', [[1], [2]]);
       const c = constant(3);
       const p = placeholder('extra', [1]);
-      const y = add(matmul(x, w), c, 'out');
+      const y = add(matmul(x, w), c, { name: 'out' });
       return { w, y, c, p, d: dropout(y, 0.5, { name: 'drop' }) };
     }));
     expect([w.name, y.name, p.name]).toEqual(['block1/dense/W', 'block1/dense/out', 'block1/dense/extra']);

@@ -9,6 +9,7 @@ import { Log } from '../../src/ops/log.js';
 import { Mul } from '../../src/ops/mul.js';
 import { Neg } from '../../src/ops/neg.js';
 import { Sub } from '../../src/ops/sub.js';
+import { Sqrt } from '../../src/ops/sqrt.js';
 import { BIND_MIN } from '../../src/kernels/bind.js';
 import { collapse } from '../../src/graph/layout.js';
 import { Rng } from '../../src/graph/random.js';
@@ -18,7 +19,7 @@ import { binaryCopying } from '../../bench/wasmCopying.js';
 import { broadcast, LAYOUTS, makeArray, random, refMap, size, values, type FloatType } from './reference.js';
 
 // The built-in ops' kernels, each made from the op's formula.
-const [addInto, subInto, mulInto, divInto, negInto, expInto, logInto] = [Add, Sub, Mul, Div, Neg, Exp, Log].map((op) => op.kernel);
+const [addInto, subInto, mulInto, divInto, negInto, expInto, logInto, sqrtInto] = [Add, Sub, Mul, Div, Neg, Exp, Log, Sqrt].map((op) => op.kernel);
 
 const TYPES: readonly FloatType[] = [Float32Array, Float64Array];
 const SHAPES: readonly (readonly number[])[] = [[], [1], [7], [0], [3, 0], [3, 4], [2, 3, 5], [2, 1, 3], [4, 1], [33, 17]];
@@ -275,6 +276,24 @@ describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
       negInto(out, x);
       expect(wasmCalls.elementwise).toBe(before + 1);
       expect(values(out)).toEqual(values(x).map((v) => -v));
+    }
+  });
+
+  it('sqrt runs in SIMD on arena arrays with the same bits as JavaScript (IEEE sqrt is correctly rounded), NaN, zeros and infinities included', () => {
+    const arena = new WasmArena(1 << 16);
+    const rng = new Rng(12);
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const n of [32, 33, 35, 101]) {
+        const x = ndarray(arena.alloc(dtype, n), [n]);
+        for (let i = 0; i < n; i++) x.data[i] = rng.uniform() * 10 ** (rng.int(20) - 10);
+        [-1, 0, -0, Infinity, -Infinity, NaN, 1e-40].forEach((v, i) => (x.data[i] = v));
+        const out = ndarray(arena.alloc(dtype, n), [n]);
+        const before = wasmCalls.elementwise;
+        sqrtInto(out, x);
+        expect(wasmCalls.elementwise).toBe(before + 1);
+        const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+        expect(values(out)).toEqual(values(x).map((v) => round(Math.sqrt(v))));
+      }
     }
   });
 

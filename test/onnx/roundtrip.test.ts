@@ -17,7 +17,7 @@ let uid = 0;
 function build(c: OnnxCase, dynamic: boolean): { y: Node; xs: Node[]; feeds: Value[] } {
   const rng = new Rng(11);
   const dtypes = c.dtypes ?? c.shapes.map(() => 'float32' as const);
-  const xs = c.shapes.map((s, i) => placeholder(`rt${uid++}`, dynamic && s.length > 0 && !(c.keepStatic ?? []).includes(i) ? [null, ...s.slice(1)] : s.slice(), dtypes[i]));
+  const xs = c.shapes.map((s, i) => placeholder(`rt${uid++}`, dynamic && s.length > 0 && !(c.keepStatic ?? []).includes(i) ? [null, ...s.slice(1)] : s.slice(), { dtype: dtypes[i] }));
   const feeds = c.shapes.map((shape, i): Value => {
     const given = c.values?.[i];
     const [lo, hi] = c.range ?? [-2, 2];
@@ -46,7 +46,7 @@ describe('fromOnnx(toOnnx(g)) for every op of OPS', () => {
         const imported = fromOnnx(toOnnx({ y }));
         const y2 = (imported.fetches as Record<string, Node>).y;
         expect(topoSort([y2]).map((n) => n.op)).toEqual(topoSort([y]).map((n) => n.op));
-        const xs2 = xs.map((x) => imported.inputs[x.name] ?? placeholder(`unused${uid++}`, x.shape, x.dtype));
+        const xs2 = xs.map((x) => imported.inputs[x.name] ?? placeholder(`unused${uid++}`, x.shape, { dtype: x.dtype }));
         const run = (root: Node, inputs: Node[]) => {
           const session = new Session();
           const out = session.run([root, ...derived(root, inputs)], inputs.map((x, i) => [x, toInput(feeds[i])] as const));

@@ -25,7 +25,7 @@ describe('toOnnx', () => {
   it('refuses two updates of one variable, and an op that reads a group', () => {
     const x = placeholder('opt/x', [2]);
     const v = variable('opt/w', [0, 0]);
-    expect(() => toOnnx(group([assign(v, x, 'first'), assign(v, mul(x, 2), 'second')]))).toThrow(
+    expect(() => toOnnx(group([assign(v, x, { name: 'first' }), assign(v, mul(x, 2), { name: 'second' })]))).toThrow(
       "toOnnx: variable 'opt/w' is assigned twice (assign 'second' and assign 'first'); export one update per variable",
     );
     const g = group([assign(v, x)]);
@@ -57,7 +57,7 @@ describe('toOnnx', () => {
 describe('toOnnx output names', () => {
   it('names outputs by record keys even when a node elsewhere has that name, and refuses a key that is an input', () => {
     const x = placeholder('names/x', [2]);
-    const y = mul(x, 2, 'y');
+    const y = mul(x, 2, { name: 'y' });
     const m = toOnnxModel({ y: add(y, 1), z: y });
     expect(m.graph!.output!.map((o) => o.name)).toEqual(['y', 'z']);
     expect(() => toOnnx({ 'names/x': mul(x, 3) })).toThrow("toOnnx: output 'names/x' has the name of an input, a variable or a variable's update; choose another key");

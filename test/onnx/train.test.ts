@@ -6,7 +6,7 @@
 import type { NdArray } from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, add, gradients, init, logSoftmax, matmul, mean, oneHot, placeholder, relu, Rng, SGD, Session, sigmoid,
+  Adam, add, expm1, gradients, init, log1p, logSoftmax, matmul, mean, oneHot, placeholder, relu, Rng, SGD, Session, sigmoid,
   sigmoidCrossEntropyWithLogits, softmax, softmaxCrossEntropyWithLogits, softplus, variable, type Node, type Optimizer,
 } from '../../src/index.js';
 import { initialState, toOnnx } from '../../src/onnx/index.js';
@@ -26,13 +26,13 @@ let uid = 0;
 function mlp(): Net {
   const k = uid++;
   const x = placeholder(`mlp${k}/x`, [null, 4]);
-  const y = placeholder(`mlp${k}/y`, [null], 'int32');
+  const y = placeholder(`mlp${k}/y`, [null], { dtype: 'int32' });
   const w1 = variable(`mlp${k}/w1`, init.glorotUniform([4, 8]));
   const b1 = variable(`mlp${k}/b1`, init.zeros([8]));
   const w2 = variable(`mlp${k}/w2`, init.glorotUniform([8, 3]));
   const b2 = variable(`mlp${k}/b2`, init.zeros([3]));
   const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-  const loss = mean(softmaxCrossEntropyWithLogits(oneHot(y, 3), logits));
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, 3), logits }));
   return { x, y, loss, out: softmax(logits), vars: [w1, b1, w2, b2] };
 }
 
@@ -122,6 +122,17 @@ describe.each(NETS)('%s in onnxruntime-node', (_, make) => {
 });
 
 describe('numerically stable forms survive the export', () => {
+  it('log1p and expm1 keep their relative accuracy near 0 (no 1 + x cancellation), to 1e-6 of the value', async () => {
+    const x = placeholder('near0/x', [null]);
+    const xs = [1e-7, -3e-8, 1e-4, -0.3, 0.49];
+    const xv: Value = { data: xs.map(Math.fround), shape: [xs.length], dtype: 'float32' };
+    const got = await runOrt(toOnnx({ l: log1p(x), e: expm1(x) }), { [x.name]: xv });
+    Array.from(xv.data).forEach((v, i) => {
+      expect(Math.abs(got.l.data[i] - Math.log1p(v)) / Math.abs(Math.log1p(v))).toBeLessThan(1e-6);
+      expect(Math.abs(got.e.data[i] - Math.expm1(v)) / Math.abs(Math.expm1(v))).toBeLessThan(1e-6);
+    });
+  });
+
   it('softplus, logSoftmax, sigmoid and both cross-entropies at logits of +-1000 are finite in ONNX Runtime and equal dagrad', async () => {
     const x = placeholder('stable/x', [null, 4]);
     const z = placeholder('stable/z', [null, 4]);
@@ -129,9 +140,9 @@ describe('numerically stable forms survive the export', () => {
       softplus: softplus(x),
       logSoftmax: logSoftmax(x),
       sigmoid: sigmoid(x),
-      sigmoidCE: sigmoidCrossEntropyWithLogits(z, x),
-      softmaxCE: softmaxCrossEntropyWithLogits(z, x),
-      grad: gradients(add(mean(sigmoidCrossEntropyWithLogits(z, x)), mean(softmaxCrossEntropyWithLogits(z, x))), [x])[0],
+      sigmoidCE: sigmoidCrossEntropyWithLogits({ labels: z, logits: x }),
+      softmaxCE: softmaxCrossEntropyWithLogits({ labels: z, logits: x }),
+      grad: gradients(add(mean(sigmoidCrossEntropyWithLogits({ labels: z, logits: x })), mean(softmaxCrossEntropyWithLogits({ labels: z, logits: x }))), [x])[0],
     };
     const xv: Value = { data: [1000, -1000, 0, 1, -1000, 1000, -30, 30], shape: [2, 4], dtype: 'float32' };
     const zv: Value = { data: [0, 1, 0.5, 0, 1, 0, 0, 0], shape: [2, 4], dtype: 'float32' };

@@ -47,7 +47,7 @@ describe('conv2d', () => {
     it(`matches the seven-loop definition: ${c.name}`, () => {
       const rng = new Rng(3);
       const xv = rand(c.x.reduce((a, b) => a * b), rng), fv = rand(c.f.reduce((a, b) => a * b), rng);
-      const x = placeholder('x', c.x, 'float64'), f = placeholder('f', c.f, 'float64');
+      const x = placeholder('x', c.x, { dtype: 'float64' }), f = placeholder('f', c.f, { dtype: 'float64' });
       const y = conv2d(x, f, c.opts);
       const want = naiveConv(xv, c.x, fv, c.f, c.ref);
       expect(y.shape).toEqual(want.shape);
@@ -72,7 +72,7 @@ describe('conv2d', () => {
     const shape = [3, 64, 64, 16], fs = [5, 5, 16, 2];
     const xv = rand(shape.reduce((a, b) => a * b), rng), fv = rand(fs.reduce((a, b) => a * b), rng);
     const want = naiveConv(xv, shape, fv, fs, { pads: [2, 2, 2, 2] });
-    const x = placeholder('x', shape, 'float64'), f = placeholder('f', fs, 'float64');
+    const x = placeholder('x', shape, { dtype: 'float64' }), f = placeholder('f', fs, { dtype: 'float64' });
     const y = conv2d(x, f, { padding: 'same' });
     const [gf] = gradients(sum(mul(y, y)), [f]);
     const [got, gfv] = new Session().run([y, gf], [[x, { data: xv, shape }], [f, { data: fv, shape: fs }]]).map(toFlat);
@@ -87,8 +87,8 @@ describe('conv2d', () => {
     const rng = new Rng(6);
     const xv = rand(2 * 3 * 4 * 5, rng), fv = rand(2 * 2 * 3 * 2, rng);
     // x is stored [N, C, H, W] and turned to NHWC by a view
-    const nchw = placeholder('nchw', [2, 3, 4, 5], 'float64'), f = placeholder('f', [2, 2, 3, 2], 'float64');
-    const y = conv2d(transpose(nchw, [0, 2, 3, 1]), f);
+    const nchw = placeholder('nchw', [2, 3, 4, 5], { dtype: 'float64' }), f = placeholder('f', [2, 2, 3, 2], { dtype: 'float64' });
+    const y = conv2d(transpose(nchw, { perm: [0, 2, 3, 1] }), f);
     const nhwc: number[] = [];
     for (let n = 0; n < 2; n++) for (let h = 0; h < 4; h++) for (let w = 0; w < 5; w++) for (let c = 0; c < 3; c++) nhwc.push(xv[((n * 3 + c) * 4 + h) * 5 + w]);
     const want = naiveConv(nhwc, [2, 4, 5, 3], fv, [2, 2, 3, 2], {});
@@ -99,9 +99,9 @@ describe('conv2d', () => {
   it('conv2dTranspose and the filter gradient are the adjoints of conv2d: <conv(x,f), y> = <x, convT(y,f)> = <f, dF(x,y)>', () => {
     const rng = new Rng(8);
     for (const c of CASES) {
-      const x = placeholder('x', c.x, 'float64'), f = placeholder('f', c.f, 'float64');
+      const x = placeholder('x', c.x, { dtype: 'float64' }), f = placeholder('f', c.f, { dtype: 'float64' });
       const y = conv2d(x, f, c.opts);
-      const yv = placeholder('y', y.shape as number[], 'float64');
+      const yv = placeholder('y', y.shape as number[], { dtype: 'float64' });
       const [gx, gf] = gradients(sum(mul(y, yv)), [x, f]);
       const vals = [c.x, c.f, y.shape as number[]].map((s) => rand(s.reduce((a, b) => a * b), rng));
       const feeds = [[x, { data: vals[0], shape: c.x }], [f, { data: vals[1], shape: c.f }], [yv, { data: vals[2], shape: y.shape as number[] }]] as const;
@@ -115,7 +115,7 @@ describe('conv2d', () => {
   });
 
   it('has second derivatives that match central differences (the gradient of sum(conv(x,f)^2) in x and f)', () => {
-    const x = placeholder('x', [1, 4, 4, 2], 'float64'), f = placeholder('f', [2, 2, 2, 2], 'float64');
+    const x = placeholder('x', [1, 4, 4, 2], { dtype: 'float64' }), f = placeholder('f', [2, 2, 2, 2], { dtype: 'float64' });
     const loss = sum(square(conv2d(x, f, { strides: 2, padding: 'same' })));
     const [gx, gf] = gradients(loss, [x, f]);
     const rng = new Rng(2);
@@ -136,7 +136,7 @@ describe('conv2d', () => {
   it('conv1d is conv2d over a height-1 image', () => {
     const rng = new Rng(4);
     const xv = rand(2 * 9 * 2, rng), fv = rand(3 * 2 * 3, rng);
-    const x = placeholder('x', [2, 9, 2], 'float64'), f = placeholder('f', [3, 2, 3], 'float64');
+    const x = placeholder('x', [2, 9, 2], { dtype: 'float64' }), f = placeholder('f', [3, 2, 3], { dtype: 'float64' });
     const y = conv1d(x, f, { stride: 2, padding: 'same', dilation: 1 });
     const want = naiveConv(xv, [2, 1, 9, 2], fv, [1, 3, 2, 3], { s: [1, 2], pads: [0, 0, 1, 1] });
     expect(y.shape).toEqual([2, 5, 3]);

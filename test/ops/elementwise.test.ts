@@ -23,7 +23,7 @@ import { transpose } from '../../src/ops/transpose.js';
 import { where } from '../../src/ops/where.js';
 
 let uid = 0;
-const input = (shape: number[], dtype: DType = 'float64'): Node => placeholder(`ew_${uid++}`, shape, dtype);
+const input = (shape: number[], dtype: DType = 'float64'): Node => placeholder(`ew_${uid++}`, shape, { dtype });
 
 /** Runs `fetch` with each placeholder fed a flat list of values (reshaped to its static shape). */
 function run(fetch: Node, feeds: [Node, number[]][]): { values: number[]; data: unknown } {
@@ -241,19 +241,19 @@ describe('where', () => {
 
 describe('bad input is named at construction', () => {
   it('sqrt of int32 names the op and the dtype', () => {
-    expect(() => sqrt(input([2], 'int32'), 'r')).toThrow(ShapeError);
-    expect(() => sqrt(input([2], 'int32'), 'r')).toThrow(/sqrt 'r'.*int32/);
+    expect(() => sqrt(input([2], 'int32'), { name: 'r' })).toThrow(ShapeError);
+    expect(() => sqrt(input([2], 'int32'), { name: 'r' })).toThrow(/sqrt 'r'.*int32/);
   });
 
   it('pow of shapes that do not broadcast names the op and both shapes', () => {
-    expect(() => pow(input([2, 3]), input([4]), 'p')).toThrow(/pow 'p'.*\[2,3\] vs \[4\]/);
+    expect(() => pow(input([2, 3]), input([4]), { name: 'p' })).toThrow(/pow 'p'.*\[2,3\] vs \[4\]/);
   });
 
   it('where with branches of different dtypes names the op and both', () => {
-    expect(() => where(input([2]), input([2], 'float32'), input([2]), 'w')).toThrow(/where 'w'.*float32 \[2\] vs float64 \[2\]/);
+    expect(() => where(input([2]), input([2], 'float32'), input([2]), { name: 'w' })).toThrow(/where 'w'.*float32 \[2\] vs float64 \[2\]/);
   });
 
   it('a comparison of int32 against float64 names the op', () => {
-    expect(() => greater(input([2], 'int32'), input([2]), 'g')).toThrow(/greater 'g'.*dtypes differ/);
+    expect(() => greater(input([2], 'int32'), input([2]), { name: 'g' })).toThrow(/greater 'g'.*dtypes differ/);
   });
 });

@@ -14,7 +14,7 @@ import { oneHot } from '../../src/ops/oneHot.js';
 import type { Node } from '../../src/graph/node.js';
 
 const xs = [-2.5, -1.3, -0.4, 0.3, 0.9, 2.2];
-const x = placeholder('x', [6], 'float64');
+const x = placeholder('x', [6], { dtype: 'float64' });
 const run = (y: Node, v: number[] = xs) => toFlat(new Session().run(y, [[x, v]]));
 const check = (y: Node, v: number[] = xs) => {
   const r = gradcheck(y, [x], [[x, v]]);
@@ -35,15 +35,15 @@ describe('elementwise ops built from ops', () => {
       .forEach((want, i) => expect(v[i]).toBeCloseTo(want, 14));
   });
   it('leakyRelu, elu, selu take their definitions; derivatives match away from 0', () => {
-    expect(run(leakyRelu(x, 0.1))).toEqual(xs.map((v) => (v > 0 ? v : 0.1 * v)));
-    run(elu(x, 0.5)).forEach((v, i) => expect(v).toBeCloseTo(xs[i] > 0 ? xs[i] : 0.5 * Math.expm1(xs[i]), 15));
+    expect(run(leakyRelu(x, { alpha: 0.1 }))).toEqual(xs.map((v) => (v > 0 ? v : 0.1 * v)));
+    run(elu(x, { alpha: 0.5 })).forEach((v, i) => expect(v).toBeCloseTo(xs[i] > 0 ? xs[i] : 0.5 * Math.expm1(xs[i]), 15));
     run(selu(x)).forEach((v, i) => expect(v).toBeCloseTo(SELU_SCALE * (xs[i] > 0 ? xs[i] : SELU_ALPHA * Math.expm1(xs[i])), 14));
     for (const y of [leakyRelu(x), elu(x), selu(x)]) check(y);
   });
   it('clip limits to [lo, hi] and passes gradient only strictly inside', () => {
     expect(run(clip(x, -1, 1))).toEqual([-1, -1, -0.4, 0.3, 0.9, 1]);
     check(clip(x, -1, 1));
-    expect(() => clip(x, 2, 1, 'c')).toThrow("clip 'c': lo 2 must not exceed hi 1");
+    expect(() => clip(x, 2, 1, { name: 'c' })).toThrow("clip 'c': lo 2 must not exceed hi 1");
   });
   it('sign, floor and round (half to even) compute NumPy\'s values', () => {
     expect(run(sign(x), [-2, 0, 3, -0, 1e-300, -5])).toEqual([-1, 0, 1, -0, 1, -1]);
@@ -52,7 +52,7 @@ describe('elementwise ops built from ops', () => {
   });
   it('cumsum: inclusive, exclusive, reverse', () => {
     expect(run(cumsum(x))).toEqual(xs.map((_, i) => xs.slice(0, i + 1).reduce((a, b) => a + b)));
-    expect(run(cumsum(x, 0, { exclusive: true, reverse: true }), [1, 2, 3, 4, 5, 6])).toEqual([20, 18, 15, 11, 6, 0]);
+    expect(run(cumsum(x, { axis: 0, exclusive: true, reverse: true }), [1, 2, 3, 4, 5, 6])).toEqual([20, 18, 15, 11, 6, 0]);
   });
 });
 
@@ -63,7 +63,7 @@ describe('reductions built from ops', () => {
     check(logSumExp(x));
   });
   it('argmin is the index of the first smallest element', () => {
-    expect(run(argmin(x, 0), [3, -1, 4, -1, 5, 9])).toEqual([1]);
+    expect(run(argmin(x, { axis: 0 }), [3, -1, 4, -1, 5, 9])).toEqual([1]);
   });
   it('norm: ord 1, 2 and Infinity', () => {
     const l1 = xs.reduce((a, b) => a + Math.abs(b), 0), l2 = Math.sqrt(xs.reduce((a, b) => a + b * b, 0));
@@ -75,24 +75,24 @@ describe('reductions built from ops', () => {
 });
 
 describe('sparseSoftmaxCrossEntropyWithLogits', () => {
-  const logits = placeholder('logits', [null, 3], 'float64'), labels = placeholder('labels', [null], 'int32');
+  const logits = placeholder('logits', [null, 3], { dtype: 'float64' }), labels = placeholder('labels', [null], { dtype: 'int32' });
   const lv = [[1, 2, 3], [1000, -1000, 0]];
   it('equals the dense cross-entropy against one-hot labels, finite for large logits', () => {
     const s = new Session();
-    const sparse = toFlat(s.run(sparseSoftmaxCrossEntropyWithLogits(labels, logits), [[labels, [2, 0]], [logits, lv]]));
-    const dense = toFlat(s.run(softmaxCrossEntropyWithLogits(oneHot(labels, 3, { dtype: 'float64' }), logits), [[labels, [2, 0]], [logits, lv]]));
+    const sparse = toFlat(s.run(sparseSoftmaxCrossEntropyWithLogits({ labels, logits }), [[labels, [2, 0]], [logits, lv]]));
+    const dense = toFlat(s.run(softmaxCrossEntropyWithLogits({ labels: oneHot(labels, 3, { dtype: 'float64' }), logits }), [[labels, [2, 0]], [logits, lv]]));
     expect(sparse[0]).toBeCloseTo(dense[0], 14);
     expect(sparse[1]).toBeCloseTo(0, 14);
   });
   it('rejects a label outside [0, classes) at run time, naming the node and the label', () => {
-    const y = sparseSoftmaxCrossEntropyWithLogits(labels, logits, 'loss');
+    const y = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: 'loss' });
     expect(() => new Session().run(y, [[labels, [0, 3]], [logits, lv]])).toThrow("sparseSoftmaxCrossEntropyWithLogits 'loss': label 3 at position 1 is outside [0, 3)");
     expect(() => new Session().run(y, [[labels, [-1, 0]], [logits, lv]])).toThrow('label -1 at position 0 is outside [0, 3)');
   });
   it('rejects float labels and mismatched shapes at build time', () => {
-    expect(() => sparseSoftmaxCrossEntropyWithLogits(placeholder('f', [null], 'float64'), logits, 'l1')).toThrow(
+    expect(() => sparseSoftmaxCrossEntropyWithLogits({ labels: placeholder('f', [null], { dtype: 'float64' }), logits, name: 'l1' })).toThrow(
       "sparseSoftmaxCrossEntropyWithLogits 'l1': labels [null] float64 and logits [null,3]: labels must be int32 class ids");
-    expect(() => sparseSoftmaxCrossEntropyWithLogits(placeholder('i', [2, 2], 'int32'), logits, 'l2')).toThrow(
+    expect(() => sparseSoftmaxCrossEntropyWithLogits({ labels: placeholder('i', [2, 2], { dtype: 'int32' }), logits, name: 'l2' })).toThrow(
       "labels must be shaped like the logits without their last axis");
   });
 });

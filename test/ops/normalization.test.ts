@@ -11,7 +11,7 @@ import { tanh } from '../../src/ops/tanh.js';
 
 describe('normalisation', () => {
   const xv = [[1, 2, 3, 6], [0, -4, 4, 8], [2, 2, 2, 10]];
-  const x = placeholder('x', [3, 4], 'float64');
+  const x = placeholder('x', [3, 4], { dtype: 'float64' });
 
   it('moments: the mean and the divide-by-n variance over the given axes', () => {
     const { mean, variance } = moments(x, 0);
@@ -30,11 +30,11 @@ describe('normalisation', () => {
   });
 
   it('batchNormalization with batch statistics, scale and offset has gradients (and second derivatives) matching central differences', () => {
-    const scale = placeholder('scale', [4], 'float64'), offset = placeholder('offset', [4], 'float64');
+    const scale = placeholder('scale', [4], { dtype: 'float64' }), offset = placeholder('offset', [4], { dtype: 'float64' });
     const { mean, variance } = moments(x, 0);
     const y = batchNormalization(x, mean, variance, { scale, offset, epsilon: 1e-3 });
     const w = [[0.3, -1, 2, 0.5], [1, 0.2, -0.7, 1.5], [-0.4, 0.9, 0.1, -2]];
-    const loss = sum(mul(tanh(y), placeholder('w', [3, 4], 'float64')));
+    const loss = sum(mul(tanh(y), placeholder('w', [3, 4], { dtype: 'float64' })));
     const feeds = [[x, xv], [scale, [1, 2, 0.5, -1]], [offset, [0, 1, -1, 2]], ['w', w]] as const;
     const r = gradcheck(loss, [x, scale, offset], feeds as never);
     if (!r.ok) throw new Error(r.summary);

@@ -35,7 +35,7 @@ describe('pooling', () => {
   const rng = new Rng(11);
   const shape = [2, 5, 6, 3];
   const xv = rand(2 * 5 * 6 * 3, rng).map((v) => v - 2); // all negative: a padded zero would win a max
-  const x = placeholder('x', shape, 'float64');
+  const x = placeholder('x', shape, { dtype: 'float64' });
   const run = (y: ReturnType<typeof maxPool2d>) => toFlat(new Session().run(y, [[x, { data: xv, shape }]]));
 
   for (const [label, window, strides, padding, pads] of [
@@ -55,8 +55,8 @@ describe('pooling', () => {
 
   it('reads a transposed input and routes the gradient to the first maximum of a tie', () => {
     // stored [N, C, H, W] = [1, 1, 2, 2] of equal values, viewed NHWC
-    const nchw = placeholder('nchw', [1, 1, 2, 2], 'float64');
-    const y = maxPool2d(transpose(nchw, [0, 2, 3, 1]), 2);
+    const nchw = placeholder('nchw', [1, 1, 2, 2], { dtype: 'float64' });
+    const y = maxPool2d(transpose(nchw, { perm: [0, 2, 3, 1] }), 2);
     const [g] = gradients(sum(y), [nchw]);
     const [yv, gv] = new Session().run([y, g], [[nchw, ndarray(Float64Array.from([3, 3, 3, 3]), [1, 1, 2, 2])]]).map(toFlat);
     expect(yv).toEqual([3]);
@@ -75,7 +75,7 @@ describe('pooling', () => {
   });
 
   it('has second derivatives that match central differences (gradients of sum(maxPool(x)^2) and of sum(tanh(avgPool(x))))', () => {
-    const xs = placeholder('xs', [1, 4, 5, 2], 'float64');
+    const xs = placeholder('xs', [1, 4, 5, 2], { dtype: 'float64' });
     const feeds = [[xs, { data: rand(40, new Rng(3)), shape: [1, 4, 5, 2] }]] as const;
     for (const loss of [sum(square(maxPool2d(xs, 2, { strides: 1, padding: 'same' }))), sum(tanh(avgPool2d(xs, [2, 3], { strides: 2, padding: 'same' })))]) {
       const [g] = gradients(loss, [xs]);

@@ -64,12 +64,12 @@ describe('random ops', () => {
 });
 
 describe('dropout', () => {
-  const x = placeholder('x', [null, 1000], 'float64');
+  const x = placeholder('x', [null, 1000], { dtype: 'float64' });
   const xv = [Array.from({ length: 1000 }, (_, i) => 1 + (i % 7)), Array.from({ length: 1000 }, (_, i) => -1 - (i % 5))];
 
   it('zeroes a fraction `rate` of the elements and scales the rest by 1 / (1 - rate); the gradient uses the same mask', () => {
     const y = dropout(x, 0.25);
-    const w = placeholder('w', [2, 1000], 'float64');
+    const w = placeholder('w', [2, 1000], { dtype: 'float64' });
     const [g] = gradients(sum(mul(y, w)), [x]);
     const wv = xv.map((r) => r.map((_, i) => Math.sin(i)));
     const [yv, gv] = new Session().run([y, g], [[x, xv], [w, wv]]).map(toFlat);
@@ -86,7 +86,7 @@ describe('dropout', () => {
 
   it('is the identity with training: false (no op built) and decided each run by a training flag', () => {
     expect(dropout(x, 0.5, { training: false })).toBe(x);
-    const training = placeholder('training', [], 'float64');
+    const training = placeholder('training', [], { dtype: 'float64' });
     const y = dropout(x, 0.5, { training });
     const s = new Session();
     expect(toFlat(s.run(y, [[x, xv], [training, 0]]))).toEqual(xv.flat());
@@ -101,7 +101,7 @@ describe('dropout', () => {
 
   it('is never recomputed by gradient checkpointing: the same loss and gradients as without it', () => {
     const W = Array.from({ length: 8 }, (_, i) => variable(`ckpt/W${i}`, uniform([16, 16], { min: -0.5, max: 0.5, dtype: 'float64' })));
-    const input = placeholder('in', [4, 16], 'float64');
+    const input = placeholder('in', [4, 16], { dtype: 'float64' });
     let h: Node = input;
     for (const w of W) h = dropout(tanh(matmul(h, w)), 0.3);
     const loss = sum(mul(h, h));

@@ -14,7 +14,7 @@ import { placeholder } from '../../src/ops/placeholder.js';
 import { Size, size } from '../../src/ops/size.js';
 
 let uid = 0;
-const input = (shape: (number | null)[], dtype: DType = 'float64'): Node => placeholder(`red_${uid++}`, shape, dtype);
+const input = (shape: (number | null)[], dtype: DType = 'float64'): Node => placeholder(`red_${uid++}`, shape, { dtype });
 const value = (fetch: Node, x: Node, v: NestedArray): NestedArray => toNested(evaluate(fetch, [[x, v]]));
 
 describe('mean', () => {
@@ -22,13 +22,13 @@ describe('mean', () => {
     const x = input([2, 3]);
     const v = [[1, 2, 6], [4, 5, 9]];
     expect(value(mean(x), x, v)).toBe(4.5);
-    expect(value(mean(x, -1), x, v)).toEqual([3, 6]);
-    expect(value(mean(x, 0, { keepDims: true }), x, v)).toEqual([[2.5, 3.5, 7.5]]);
+    expect(value(mean(x, { axes: -1 }), x, v)).toEqual([3, 6]);
+    expect(value(mean(x, { axes: 0, keepDims: true }), x, v)).toEqual([[2.5, 3.5, 7.5]]);
   });
 
   it('counts an unknown batch at run time: the same graph averages 2 rows, then 4', () => {
     const x = input([null, 2]);
-    const m = mean(x, 0);
+    const m = mean(x, { axes: 0 });
     const [g] = gradients(m, [x]);
     const sess = new Session();
     expect(toNested(sess.run(m, [[x, [[1, 2], [3, 6]]]]))).toEqual([2, 4]);
@@ -38,9 +38,9 @@ describe('mean', () => {
   });
 
   it('size is a constant when the dimensions are known, a run-time count when not', () => {
-    expect(size(input([4, 3]), 0).op.name).toBe('constant');
+    expect(size(input([4, 3]), { axes: 0 }).op.name).toBe('constant');
     const x = input([null, 3]);
-    const n = size(x, [0, 1]);
+    const n = size(x, { axes: [0, 1] });
     expect(n.op).toBe(Size);
     expect(value(n, x, [[1, 2, 3], [4, 5, 6]])).toBe(6);
   });
@@ -56,8 +56,8 @@ describe('max and min', () => {
   it('reduce over axes with keepDims', () => {
     const x = input([2, 3]);
     const v = [[1, 7, -2], [4, 0, 5]];
-    expect(value(max(x, -1), x, v)).toEqual([7, 5]);
-    expect(value(min(x, 0, { keepDims: true }), x, v)).toEqual([[1, 0, -2]]);
+    expect(value(max(x, { axes: -1 }), x, v)).toEqual([7, 5]);
+    expect(value(min(x, { axes: 0, keepDims: true }), x, v)).toEqual([[1, 0, -2]]);
     expect(value(max(x), x, v)).toBe(7);
     expect(value(min(x), x, v)).toBe(-2);
   });
@@ -70,8 +70,8 @@ describe('max and min', () => {
 
   it('send the gradient to the arg-extreme position', () => {
     const x = input([2, 3]);
-    const [gMax] = gradients(max(x, 1), [x]);
-    const [gMin] = gradients(min(x, 1), [x]);
+    const [gMax] = gradients(max(x, { axes: 1 }), [x]);
+    const [gMin] = gradients(min(x, { axes: 1 }), [x]);
     const v = [[1, 7, -2], [4, 0, 5]];
     expect(value(gMax, x, v)).toEqual([[0, 1, 0], [0, 0, 1]]);
     expect(value(gMin, x, v)).toEqual([[0, 0, 1], [0, 1, 0]]);
@@ -89,7 +89,7 @@ describe('max and min', () => {
 
   it('split a tie per reduced row only', () => {
     const x = input([2, 2]);
-    const [g] = gradients(max(x, -1), [x]);
+    const [g] = gradients(max(x, { axes: -1 }), [x]);
     expect(value(g, x, [[4, 4], [1, 2]])).toEqual([[0.5, 0.5], [0, 1]]);
   });
 });
@@ -101,7 +101,7 @@ describe('argmax', () => {
     const out = evaluate(argmax(x), [[x, v]]);
     expect(out.data).toBeInstanceOf(Int32Array);
     expect(toNested(out)).toEqual([1, 0]);
-    expect(value(argmax(x, 0), x, v)).toEqual([1, 0, 1]);
+    expect(value(argmax(x, { axis: 0 }), x, v)).toEqual([1, 0, 1]);
   });
 
   it('treats NaN as the largest, as NumPy does', () => {
@@ -119,7 +119,7 @@ describe('argmax', () => {
   });
 
   it('rejects an empty axis and an axis out of range, naming the node and the shape', () => {
-    expect(() => argmax(input([2, 0]), -1, 'am')).toThrow("argmax 'am': axis 1 of [2,0] is empty");
-    expect(() => argmax(input([2, 3]), 2, 'am2')).toThrow("argmax 'am2': axis 2 is out of range [-2, 2) for [2,3]");
+    expect(() => argmax(input([2, 0]), { axis: -1, name: 'am' })).toThrow("argmax 'am': axis 1 of [2,0] is empty");
+    expect(() => argmax(input([2, 3]), { axis: 2, name: 'am2' })).toThrow("argmax 'am2': axis 2 is out of range [-2, 2) for [2,3]");
   });
 });

@@ -27,14 +27,14 @@ describe('cast', () => {
   });
 
   it('to the dtype a value already has is a view: no kernel runs', () => {
-    const x = placeholder('cast_view_x', [3], 'float64');
+    const x = placeholder('cast_view_x', [3], { dtype: 'float64' });
     const y = cast(x, 'float64');
     expect(y.dtype).toBe('float64');
     expect(sess.plan(y, [[x, [1, 2, 3]]]).kernels).toBe(0);
   });
 
   it('passes gradients between float dtypes, cast back to the input dtype', () => {
-    const x = placeholder('cast_grad_x', [2], 'float32');
+    const x = placeholder('cast_grad_x', [2], { dtype: 'float32' });
     const y = sum(mul(cast(x, 'float64'), constant([0.1, 3], { dtype: 'float64' })));
     const [g] = gradients(y, [x]);
     expect(g.dtype).toBe('float32');
@@ -42,7 +42,7 @@ describe('cast', () => {
   });
 
   it('passes no gradient to or from int32: zeros, not an error', () => {
-    const x = placeholder('cast_int_x', [2], 'float64');
+    const x = placeholder('cast_int_x', [2], { dtype: 'float64' });
     const [g] = gradients(sum(cast(cast(x, 'int32'), 'float64')), [x]);
     expect(toFlat(sess.run(g, [[x, [1.5, -2]]]))).toEqual([0, 0]);
   });
@@ -50,7 +50,7 @@ describe('cast', () => {
   it('makes accuracy from int32 predictions and labels', () => {
     const logits = constant([[0.1, 2, -1], [3, 0, 1], [0, 0.5, 0.4], [1, 2, 3]], { dtype: 'float32' });
     const labels = constant([1, 0, 2, 2], { dtype: 'int32' });
-    const accuracy = mean(cast(equal(argmax(logits, 1), labels), 'float32'));
+    const accuracy = mean(cast(equal(argmax(logits, { axis: 1 }), labels), 'float32'));
     expect(toFlat(sess.run(accuracy))).toEqual([0.75]);
   });
 

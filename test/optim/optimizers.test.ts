@@ -290,7 +290,7 @@ describe('variables the loss does not depend on', () => {
 
   it('a loss that depends on no variable is an error naming it', () => {
     const opt = new SGD({ name: 'opt_none' });
-    expect(() => opt.minimize(sum(constant([1, 2], { dtype: 'float64' }), undefined, { name: 'lonely' })))
+    expect(() => opt.minimize(sum(constant([1, 2], { dtype: 'float64' }), { name: 'lonely' })))
       .toThrow("opt_none.computeGradients: sum 'lonely' depends on no trainable variable");
   });
 });

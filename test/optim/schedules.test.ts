@@ -5,7 +5,7 @@ import { toFlat } from '../../src/graph/tensor.js';
 import { placeholder } from '../../src/ops/placeholder.js';
 import { cosineDecay, exponentialDecay, stepDecay, type Schedule } from '../../src/optim/index.js';
 
-const step = placeholder('schedule_step', [], 'int32');
+const step = placeholder('schedule_step', [], { dtype: 'int32' });
 const sess = new Session();
 const built = new Map<string, Node>();
 /** The schedule's graph, built once per schedule and dtype, run at step k. */
@@ -63,7 +63,7 @@ describe('learning-rate schedules', () => {
     expect(() => stepDecay(0.1, { stepSize: 0 })).toThrow('stepDecay: stepSize must be positive, got 0');
     expect(() => cosineDecay(0.1, { decaySteps: 10, alpha: -1 })).toThrow('cosineDecay: alpha must be non-negative, got -1');
     expect(() => stepDecay(0.1, { stepSize: 2 }).at(-1)).toThrow('stepDecay: step must be a non-negative integer, got -1');
-    expect(() => stepDecay(0.1, { stepSize: 2 }).build(placeholder('float_step', [], 'float32'))).toThrow(
+    expect(() => stepDecay(0.1, { stepSize: 2 }).build(placeholder('float_step', [], { dtype: 'float32' }))).toThrow(
       "stepDecay: the step must be a scalar int32 node, got placeholder 'float_step' [] float32",
     );
   });

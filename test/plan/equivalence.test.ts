@@ -35,7 +35,7 @@ describe('a planned run gives the unplanned values bit for bit', () => {
     const w2 = variable('mlp_w2', init.glorotUniform([16, 3]));
     const b2 = variable('mlp_b2', init.zeros([3]));
     const h = relu(add(matmul(x, w1), b1));
-    const loss = mean(softmaxCrossEntropyWithLogits(labels, add(matmul(h, w2), b2)));
+    const loss = mean(softmaxCrossEntropyWithLogits({ labels, logits: add(matmul(h, w2), b2) }));
     const grads = gradients(loss, [w1, b1, w2, b2]);
     const oneHot = Array.from({ length: 8 }, (_, i) => [0, 1, 2].map((k) => (k === i % 3 ? 1 : 0)));
     const feeds = { mlp_x: { data: new Float32Array(draw(40, 1)), shape: [8, 5] }, mlp_labels: oneHot };
@@ -45,7 +45,7 @@ describe('a planned run gives the unplanned values bit for bit', () => {
   });
 
   it('on a diamond: two paths from one input meet again', () => {
-    const a = placeholder('dia_a', [3, 4], 'float64');
+    const a = placeholder('dia_a', [3, 4], { dtype: 'float64' });
     const top = exp(a);
     const bottom = log(add(a, 3));
     const joined = mul(top, bottom);
@@ -75,7 +75,7 @@ describe('a planned run gives the unplanned values bit for bit', () => {
   });
 
   it('on an in-place chain, with a node fetched in its middle', () => {
-    const x = placeholder('chain_x', [5], 'float64');
+    const x = placeholder('chain_x', [5], { dtype: 'float64' });
     let y = x;
     const middle: typeof x[] = [];
     for (let i = 0; i < 30; i++) {
@@ -90,7 +90,7 @@ describe('a planned run gives the unplanned values bit for bit', () => {
   it('on assigns: new values and the variables after two runs', () => {
     const v = variable('asg_v', [1, 2, 3], { dtype: 'float64' });
     const w = variable('asg_w', [0.5, -0.5, 2], { dtype: 'float64' });
-    const x = placeholder('asg_x', [3], 'float64');
+    const x = placeholder('asg_x', [3], { dtype: 'float64' });
     const step = mul(exp(mul(v, x)), 0.1);
     const update = group([assignSub(v, step), assignAdd(w, neg(step)), assign(v, add(v, w))]);
     const feeds = { asg_x: [0.3, -0.2, 0.1] };

@@ -39,7 +39,7 @@ describe('buffer reuse and in-place writes', () => {
   });
 
   it('does not write in place when another input reads the same buffer through a different view', () => {
-    const x = placeholder('alias_x', [3, 3], 'float64');
+    const x = placeholder('alias_x', [3, 3], { dtype: 'float64' });
     const a = exp(x);
     const y = add(a, transpose(a)); // a dies here, but overwriting a[0][1] would change transpose(a)[1][0]
     const xs = draw(9, 7);
@@ -49,7 +49,7 @@ describe('buffer reuse and in-place writes', () => {
   });
 
   it('keeps a buffer alive while a view of it has readers to come', () => {
-    const x = placeholder('keep_x', [2, 2], 'float64');
+    const x = placeholder('keep_x', [2, 2], { dtype: 'float64' });
     const t = exp(x);
     const r = reshape(t, [4]);
     const z = neg(t); // t's last direct reader; r still reads t's buffer below
@@ -59,7 +59,7 @@ describe('buffer reuse and in-place writes', () => {
   });
 
   it('never writes over a feed, a variable or a constant, even where they die', () => {
-    const x = placeholder('own_x', [3], 'float64');
+    const x = placeholder('own_x', [3], { dtype: 'float64' });
     const v = variable('own_v', [1, 2, 3], { dtype: 'float64' });
     const c = constant([4, 5, 6], { dtype: 'float64' });
     const y = add(neg(x), add(neg(v), neg(c)));
@@ -69,7 +69,7 @@ describe('buffer reuse and in-place writes', () => {
   });
 
   it('keeps a fetched value although the next step could overwrite it', () => {
-    const x = placeholder('fetched_x', [2], 'float64');
+    const x = placeholder('fetched_x', [2], { dtype: 'float64' });
     const y1 = add(x, 1);
     const y2 = mul(y1, 2);
     const [a, b] = new Session().run([y1, y2], { fetched_x: [1, 2] });
@@ -149,7 +149,7 @@ describe('peak memory of forward+backward on a 1000-op chain', () => {
     const [w1, w2] = [variable('ck_w1', init.glorotUniform([784, 256])), variable('ck_w2', init.glorotUniform([256, 10]))];
     const [b1, b2] = [variable('ck_b1', init.zeros([256])), variable('ck_b2', init.zeros([10]))];
     const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
-    const loss = mean(softmaxCrossEntropyWithLogits(labels, logits));
+    const loss = mean(softmaxCrossEntropyWithLogits({ labels, logits }));
     const fetches = [loss, ...gradients(loss, [w1, b1, w2, b2])];
     const feeds = { ck_x: { data: new Float32Array(128 * 784), shape: [128, 784] }, ck_labels: { data: new Float32Array(1280), shape: [128, 10] } };
     const plain = new Session().plan(fetches, feeds).memory;
@@ -170,7 +170,7 @@ describe('peak memory of forward+backward on a 1000-op chain', () => {
       },
       backward: (grad) => [grad],
     });
-    const x = placeholder('noisy_x', [2], 'float64');
+    const x = placeholder('noisy_x', [2], { dtype: 'float64' });
     let y: Node = x;
     for (let i = 0; i < 50; i++) y = sigmoid(i === 10 ? apply(Noisy, [y]) : y);
     const [g] = gradients(sum(y), [x]);

@@ -155,7 +155,7 @@ describe('repeated runs of one plan', () => {
 
 describe('traced runs of a planned graph', () => {
   it('report each node once, with the value it has when computed, checkpointed or not', () => {
-    const x = placeholder('tr_x', [3], 'float64');
+    const x = placeholder('tr_x', [3], { dtype: 'float64' });
     let h: Node = x;
     for (let i = 0; i < 12; i++) h = sigmoid(add(h, 0.1));
     const [g] = gradients(sum(h), [x]);

@@ -23,7 +23,7 @@ describe('every op of the gradient-check table, planned against unplanned', () =
     it(`${op.name} (${c.name}): value and gradients are the same bits`, () => {
       const dtypes = c.inputs.map((_, i) => c.dtypes?.[i] ?? 'float64');
       const values = c.inputs.map((v, i) => toNdArray(v, { dtype: dtypes[i], cast: true }));
-      const xs = values.map((v, i) => placeholder(`plan_x${i}`, c.staticShapes?.[i] ?? v.shape, dtypes[i]));
+      const xs = values.map((v, i) => placeholder(`plan_x${i}`, c.staticShapes?.[i] ?? v.shape, { dtype: dtypes[i] }));
       const feeds = xs.map((x, i) => [x, values[i]] as [Node, Input]);
       const y = c.build ? c.build(...xs) : apply(op, xs, c.attrs ?? {});
       const floats = xs.filter((x) => x.dtype === 'float64');

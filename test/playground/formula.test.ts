@@ -6,7 +6,7 @@ import {
 import { analyse } from '../../examples/playground/analysis.js';
 import { FormulaError, buildGraph, caret, parseFormula, parseValue, type Value } from '../../examples/playground/formula.js';
 
-const f64 = (name: string, v: Value) => placeholder(name, shapeOf(v), 'float64');
+const f64 = (name: string, v: Value) => placeholder(name, shapeOf(v), { dtype: 'float64' });
 const shapeOf = (v: Value): number[] => (typeof v === 'number' ? [] : [v.length, ...shapeOf(v[0])]);
 const c = (v: number) => constant(v, { dtype: 'float64' });
 
@@ -27,9 +27,9 @@ const CASES: [string, Record<string, Value>, (p: Record<string, Node>) => Node][
   ['1/(1+exp(-(a+b*x)))', scalars, (p) => div(c(1), add(c(1), exp(neg(add(p.a, mul(p.b, p.x))))))],
   ['pi * a + e', scalars, (p) => add(mul(c(Math.PI), p.a), c(Math.E))],
   ['sum(A * v)', vectors, (p) => sum(mul(p.A, p.v))],
-  ['mean(A, 0) + max(A, 1) * 0 + v', { ...vectors, A: [[1, 2, -1], [0.5, -3, 4], [2, 2, 2]] }, (p) => add(add(mean(p.A, 0), mul(max(p.A, 1), c(0))), p.v)],
-  ['sum(matmul(A, transpose(A)))', vectors, (p) => sum(matmul(p.A, transpose(p.A, [1, 0])))],
-  ["sum(matmul(A', A)) + min(v)", vectors, (p) => add(sum(matmul(transpose(p.A, [1, 0]), p.A)), min(p.v))],
+  ['mean(A, 0) + max(A, 1) * 0 + v', { ...vectors, A: [[1, 2, -1], [0.5, -3, 4], [2, 2, 2]] }, (p) => add(add(mean(p.A, { axes: 0 }), mul(max(p.A, { axes: 1 }), c(0))), p.v)],
+  ['sum(matmul(A, transpose(A)))', vectors, (p) => sum(matmul(p.A, transpose(p.A, { perm: [1, 0] })))],
+  ["sum(matmul(A', A)) + min(v)", vectors, (p) => add(sum(matmul(transpose(p.A, { perm: [1, 0] }), p.A)), min(p.v))],
   ['sum([[1, 2, 3], [4, 5, -6]] * A)', vectors, (p) => sum(mul(constant([[1, 2, 3], [4, 5, -6]], { dtype: 'float64' }), p.A))],
   ['sum(exp(v) .* v ./ 2)', vectors, (p) => sum(div(mul(exp(p.v), p.v), c(2)))],
 ];

@@ -38,7 +38,7 @@ describe('Session.run', () => {
   });
 
   it('accepts ndarrays, typed arrays with a shape, nested arrays and scalars as feeds', () => {
-    const x = placeholder('x', [2, 2], 'float64');
+    const x = placeholder('x', [2, 2], { dtype: 'float64' });
     const y = sum(x);
     const s = new Session();
     expect(toFlat(s.run(y, { x: ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]) }))).toEqual([10]);
@@ -125,7 +125,7 @@ describe('Session.run', () => {
 describe('Session feed checks', () => {
   const x = placeholder('xin', [null, 3]);
   const w = variable('wcheck', init.zeros([3, 1]));
-  const loss = sum(matmul(x, w, { name: 'logits' }), undefined, { name: 'loss' });
+  const loss = sum(matmul(x, w, { name: 'logits' }), { name: 'loss' });
 
   it('names the missing placeholder and the fetch that needs it', () => {
     expect(() => new Session().run(loss)).toThrow("missing feed for placeholder 'xin' [null,3] float32, needed by fetch sum 'loss'");
@@ -201,7 +201,7 @@ describe('Session variables', () => {
 
   it('rejects assigning a value of the wrong shape at build time', () => {
     const v = variable('v_shape', init.zeros([2, 2]));
-    expect(() => assign(v, placeholder('p', [3]), 'upd')).toThrow("assign 'upd': value shape [3] does not match variable shape [2,2]");
+    expect(() => assign(v, placeholder('p', [3]), { name: 'upd' })).toThrow("assign 'upd': value shape [3] does not match variable shape [2,2]");
   });
 
   it('keeps nested values', () => {

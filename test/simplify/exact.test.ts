@@ -28,7 +28,7 @@ const TABLE: Row[] = [...core, ...elementwise, ...compare, ...reduce, ...shape, 
 function setUp({ op, case: c }: Row) {
   const dtypes = c.inputs.map((_, i) => c.dtypes?.[i] ?? 'float64');
   const values = c.inputs.map((v, i) => toNdArray(v, { dtype: dtypes[i], cast: true }));
-  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, dtypes[i]));
+  const xs = values.map((v, i) => placeholder(`x${i}`, c.staticShapes?.[i] ?? v.shape, { dtype: dtypes[i] }));
   const feeds: [Node, Input][] = xs.map((x, i) => [x, values[i]]);
   const y = c.build ? c.build(...xs) : apply(op, xs, c.attrs ?? {});
   return { y, feeds, shapes: values.map((v) => v.shape), diff: xs.filter((_, i) => dtypes[i] === 'float64') };

@@ -34,7 +34,7 @@ const SHAPES: readonly (readonly number[])[] = [[2, 3], [1, 3], [3], [2, 1], []]
 export function randomGraph(rng: Rng, dtype: 'float32' | 'float64') {
   const count = 2 + rng.int(2);
   const shapes = Array.from({ length: count }, () => SHAPES[rng.int(SHAPES.length)].slice());
-  const xs = shapes.map((s, i) => placeholder(`x${i}`, s.length === 2 && s[0] === 2 && rng.uniform(0, 1) < 0.5 ? [null, s[1]] : s, dtype));
+  const xs = shapes.map((s, i) => placeholder(`x${i}`, s.length === 2 && s[0] === 2 && rng.uniform(0, 1) < 0.5 ? [null, s[1]] : s, { dtype }));
   const feeds: [Node, Input][] = xs.map((x, i) => [x, { data: Array.from({ length: shapes[i].reduce((p, d) => p * d, 1) }, () => rng.uniform(-2, 2)), shape: shapes[i] }]);
   const pool: Node[] = [...xs];
   const pick = () => pool[rng.int(pool.length)];
@@ -44,8 +44,8 @@ export function randomGraph(rng: Rng, dtype: 'float32' | 'float64') {
     (a) => neg(a), (a) => tanh(a), (a) => sigmoid(a), (a) => exp(tanh(a)), (a) => square(a), (a) => relu(a),
     (a) => mul(a, k(1)), (a) => mul(k(-1), a), (a) => mul(a, k(2)), (a) => add(a, k(-0)), (a) => sub(a, k(0)), (a) => add(a, k(0)),
     (a) => div(a, k(1)), (a) => neg(neg(a)), (a) => identity(a), (a) => add(a, neg(a)),
-    (a) => (a.rank > 0 ? sum(a, -1, { keepDims: rng.uniform(0, 1) < 0.5 }) : a),
-    (a) => (a.rank > 0 ? mean(a, 0) : a),
+    (a) => (a.rank > 0 ? sum(a, { axes: -1, keepDims: rng.uniform(0, 1) < 0.5 }) : a),
+    (a) => (a.rank > 0 ? mean(a, { axes: 0 }) : a),
     (a) => expandDims(a, 0),
     (a) => (a.shape.every((d) => d !== null) ? reshape(a, [-1]) : a),
     (a) => (a.shape.every((d) => d !== null) ? broadcastTo(a, [2, ...(a.rank === 0 ? [3] : a.shape as number[])].slice(-Math.max(2, a.rank))) : a),

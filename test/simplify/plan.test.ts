@@ -12,9 +12,9 @@ const feedsOf = (n: number) => ({ x: { data: Float64Array.from({ length: n }, (_
 
 describe('the plan-time rewrite', () => {
   it('computes a repeated subexpression once, and both nodes hold its value', () => {
-    const x = placeholder('x', [5], 'float64');
-    const a = exp(tanh(x), 'a');
-    const b = exp(tanh(x), 'b');
+    const x = placeholder('x', [5], { dtype: 'float64' });
+    const a = exp(tanh(x), { name: 'a' });
+    const b = exp(tanh(x), { name: 'b' });
     const y = mul(a, b);
     const plain = new Session({ simplify: false }).plan(y, feedsOf(5));
     const plan = new Session().plan(y, feedsOf(5));
@@ -28,7 +28,7 @@ describe('the plan-time rewrite', () => {
   });
 
   it('removes identities, and traces still number every node the user wrote', () => {
-    const x = placeholder('x', [], 'float64');
+    const x = placeholder('x', [], { dtype: 'float64' });
     const y = add(identity(tanh(x)), tanh(x));
     expect(new Session().plan(y, { x: 0.3 }).kernels).toBe(2);
     const trace = forwardTrace(y, { x: 0.3 });
@@ -37,11 +37,11 @@ describe('the plan-time rewrite', () => {
   });
 
   it('runs no forward node only for its shape: the logistic gradient with an unknown batch skips the loss', () => {
-    const x = placeholder('x', [null, 3], 'float64');
-    const y = placeholder('y', [null, 1], 'float64');
+    const x = placeholder('x', [null, 3], { dtype: 'float64' });
+    const y = placeholder('y', [null, 1], { dtype: 'float64' });
     const w = variable('w', [[0.1], [-0.2], [0.3]], { dtype: 'float64' });
     const b = variable('b', [0.05], { dtype: 'float64' });
-    const perRow = sigmoidCrossEntropyWithLogits(y, add(matmul(x, w), b));
+    const perRow = sigmoidCrossEntropyWithLogits({ labels: y, logits: add(matmul(x, w), b) });
     const loss = mean(perRow);
     const gs = gradients(loss, [w, b]);
     const feeds = { x: { data: [1, 2, 3, -1, 0.5, 2, 0, 1, -2, 2, 2, 1], shape: [4, 3] }, y: { data: [1, 0, 1, 1], shape: [4, 1] } };

@@ -17,8 +17,8 @@ const Y = [-0, NaN, 2, -Infinity, 0, -1e308, 1e308, 3];
 type Build = (x: Node, y: Node, k: (v: number) => Node) => Node;
 const CASES: Record<string, Build[]> = {
   identity: [(x) => identity(tanh(x))],
-  'rearrange-to-same-shape': [(x) => squeeze(expandDims(x, 0), 0)],
-  'rearrange-broadcast-scalar': [(x, _, k) => mul(squeeze(expandDims(broadcastTo(k(2.5), [8]), 0), 0), x)],
+  'rearrange-to-same-shape': [(x) => squeeze(expandDims(x, 0), { axes: 0 })],
+  'rearrange-broadcast-scalar': [(x, _, k) => mul(squeeze(expandDims(broadcastTo(k(2.5), [8]), 0), { axes: 0 }), x)],
   'checked-shape-known': [(x) => gradients(sum(tanh(x)), [x], undefined, { simplify: false })[0]],
   'like-to-same-shape': [(x) => sumTo(mul(x, x), x), (x, y) => broadcastLike(x, y), (_, y) => broadcastTo(y, [8])],
   'shape-not-value': [(x, y) => mul(onesLike(tanh(x)), y), (x) => div(x, size(tanh(x)))],
@@ -38,7 +38,7 @@ const CASES: Record<string, Build[]> = {
 
 describe('every rule gives the bits of the graph it replaces', () => {
   it('leaves a broadcast in place when dropping it could change the output shape', () => {
-    const x = placeholder('x', [null], 'float64');
+    const x = placeholder('x', [null], { dtype: 'float64' });
     const rw = new Rewriter();
     rw.simplifyAll([mul(broadcastTo(constant(2, { dtype: 'float64' }), [8]), x)], new Set([x]));
     expect(rw.fired.get('elementwise-reads-broadcast')).toBeUndefined();
@@ -58,8 +58,8 @@ describe('every rule gives the bits of the graph it replaces', () => {
       it(`${name} (${dtype})`, () => {
         builds.forEach((build, i) => {
           // unknown lengths, so that shapes are symbolic as they are in gradients of batched models
-          const x = placeholder('x', [name === 'like-to-same-shape' && i === 1 ? 8 : null], dtype);
-          const y = placeholder('y', [8], dtype);
+          const x = placeholder('x', [name === 'like-to-same-shape' && i === 1 ? 8 : null], { dtype: dtype });
+          const y = placeholder('y', [8], { dtype: dtype });
           const original = build(x, y, (v) => constant(v, { dtype }));
           const rw = new Rewriter();
           const [rewritten] = rw.simplifyAll([original], new Set([x, y]));

@@ -42,7 +42,7 @@ describe('expression swell', () => {
   // The logistic map l_{n+1} = 4 l_n (1 - l_n), l_0 = x: the naive derivative of l_n grows by a factor
   // of more than 2 per level (about n 2^n), while dagrad's gradient graph grows by a constant number of nodes.
   const levels = (n: number) => {
-    const x0 = placeholder('x', [], 'float64');
+    const x0 = placeholder('x', [], { dtype: 'float64' });
     let l = x0;
     const out = [];
     for (let k = 1; k <= n; k++) {
@@ -77,7 +77,7 @@ describe('expression swell', () => {
 
 describe('fromNode', () => {
   it('turns a scalar graph into a tree, copying shared nodes', () => {
-    const a = placeholder('a', [], 'float64');
+    const a = placeholder('a', [], { dtype: 'float64' });
     const b = tanh(a);
     const e = fromNode(mul(sigmoid(b), b));
     expect(formatExpr(e)).toBe('sigmoid(tanh(a)) * tanh(a)');
@@ -85,7 +85,7 @@ describe('fromNode', () => {
   });
 
   it('names the op it cannot express', () => {
-    const v = placeholder('v', [2], 'float64');
+    const v = placeholder('v', [2], { dtype: 'float64' });
     expect(() => fromNode(gradients(mul(v, v), [v], undefined, { simplify: false })[0])).toThrow(/op 'onesLike' has no expression form/);
   });
 });

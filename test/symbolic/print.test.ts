@@ -18,7 +18,7 @@ import { mean } from '../../src/ops/mean.js';
 import { sigmoidCrossEntropyWithLogits } from '../../src/ops/crossEntropy.js';
 import { tanh } from '../../src/ops/tanh.js';
 
-const s = (name: string) => placeholder(name, [], 'float64');
+const s = (name: string) => placeholder(name, [], { dtype: 'float64' });
 
 function founding() {
   const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map(s);
@@ -43,9 +43,9 @@ describe('toExpression', () => {
   });
 
   it('shows attributes other than defaults, and hides shape-only ops', () => {
-    const v = placeholder('v', [3], 'float64');
-    const m = placeholder('m', [2, 3], 'float64');
-    expect(toExpression(sum(v, 0, { keepDims: true }))).toBe('sum(v, axes=[0], keepDims=true)');
+    const v = placeholder('v', [3], { dtype: 'float64' });
+    const m = placeholder('m', [2, 3], { dtype: 'float64' });
+    expect(toExpression(sum(v, { axes: 0, keepDims: true }))).toBe('sum(v, axes=[0], keepDims=true)');
     expect(toExpression(matmul(m, m, { transposeB: true }))).toBe('m·mᵀ');
     expect(toExpression(matmul(add(m, m), m, { transposeA: true }))).toBe('(m + m)ᵀ·m');
     expect(toExpression(gradients(sum(mul(v, v)), [v], undefined, { simplify: false })[0])).toBe('1 * v + 1 * v');
@@ -70,15 +70,15 @@ describe('toExpression', () => {
   });
 
   it('prints the simplified forms as the math reads: the mean 1/N, matrix products, -2 tanh(c)', () => {
-    const x = placeholder('x', [8, 3], 'float32');
-    const y = placeholder('y', [8, 1], 'float32');
-    const w = placeholder('w', [3, 1], 'float32');
-    const b = placeholder('b', [1], 'float32');
-    const loss = mean(sigmoidCrossEntropyWithLogits(y, add(matmul(x, w), b)));
+    const x = placeholder('x', [8, 3], { dtype: 'float32' });
+    const y = placeholder('y', [8, 1], { dtype: 'float32' });
+    const w = placeholder('w', [3, 1], { dtype: 'float32' });
+    const b = placeholder('b', [1], { dtype: 'float32' });
+    const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits: add(matmul(x, w), b) }));
     const [dw, db] = gradients(loss, [w, b]);
     expect(toExpression(dw)).toBe('xᵀ·(1/8 * (sigmoid(x·w + b) - y))');
     expect(toExpression(db)).toBe('sum(1/8 * (sigmoid(x·w + b) - y), axes=[0])');
-    const c = placeholder('c', [], 'float64');
+    const c = placeholder('c', [], { dtype: 'float64' });
     expect(toExpression(derivative(sum(tanh(c)), c, 2))).toBe('-2 * tanh(c) * (1 - tanh(c)^2)');
     expect(toExpression(mul(c, constant(1 / 3, { dtype: 'float64' })))).toBe('c * (1/3)');
     expect(toExpression(mul(c, constant(0.5, { dtype: 'float64' })))).toBe('c * 0.5');

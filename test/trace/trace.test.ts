@@ -14,8 +14,8 @@ import { adjointTrace, forwardTrace, tangentTrace, type Trace } from '../../src/
 
 /** f = 1 / (1 + exp(-(w0 + w1*x1 + w2*x2))) at a fixed point. */
 function founding() {
-  const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], 'float64'));
-  const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), 'f');
+  const [w0, w1, w2, x1, x2] = ['w0', 'w1', 'w2', 'x1', 'x2'].map((n) => placeholder(n, [], { dtype: 'float64' }));
+  const f = div(1, add(1, exp(neg(add(add(w0, mul(w1, x1)), mul(w2, x2))))), { name: 'f' });
   const p = { w0: 0.5, w1: -1.2, w2: 0.8, x1: 2, x2: 1.5 };
   return { w0, w1, w2, x1, x2, f, p };
 }
@@ -73,17 +73,17 @@ describe('traces of the founding example', () => {
 
 describe('traces of other graphs', () => {
   it('number given inputs in the given order and refuse a node outside the graph', () => {
-    const a = placeholder('a', [], 'float64');
-    const b = placeholder('b', [], 'float64');
+    const a = placeholder('a', [], { dtype: 'float64' });
+    const b = placeholder('b', [], { dtype: 'float64' });
     const y = mul(a, b);
     expect(forwardTrace(y, { a: 2, b: 3 }, { inputs: [b, a] }).rows.map((r) => `${r.label} = ${r.definition}`)).toEqual([
       'v₋₁ = b', 'v₀ = a', 'v₁ = v₀ * v₋₁',
     ]);
-    expect(() => forwardTrace(y, { a: 2, b: 3 }, { inputs: [placeholder('c', [], 'float64')] })).toThrow(/placeholder 'c' is not part of the graph/);
+    expect(() => forwardTrace(y, { a: 2, b: 3 }, { inputs: [placeholder('c', [], { dtype: 'float64' })] })).toThrow(/placeholder 'c' is not part of the graph/);
   });
 
   it('sum fan-out contributions in the adjoint of an input used twice', () => {
-    const x = placeholder('x', [], 'float64');
+    const x = placeholder('x', [], { dtype: 'float64' });
     const y = add(mul(x, x), x); // dy/dx = 2x + 1
     const rows = adjointTrace(y, { x: 3 }).rows;
     expect(rows.at(-1)!.definition).toBe('v̄₂ + v̄₂ * v₀ + v̄₂ * v₀');
@@ -92,7 +92,7 @@ describe('traces of other graphs', () => {
 
   it('trace arrays and variables', () => {
     const w = variable('trace_w', { data: Float64Array.from([1, -2, 3]), shape: [3] });
-    const x = placeholder('x', [3], 'float64');
+    const x = placeholder('x', [3], { dtype: 'float64' });
     const y = sum(mul(w, x));
     const fwd = forwardTrace(y, { x: { data: Float64Array.from([4, 5, 6]), shape: [3] } });
     expect(toFlat(fwd.rows.find((r) => r.definition === 'v₋₁ * v₀')!.value!)).toEqual([4, -10, 18]);
@@ -104,8 +104,8 @@ describe('traces of other graphs', () => {
 
 describe('formatTrace', () => {
   it('prints an aligned table with a title', () => {
-    const x = placeholder('x', [], 'float64');
-    const y = add(mul(x, x), x, 'y');
+    const x = placeholder('x', [], { dtype: 'float64' });
+    const y = add(mul(x, x), x, { name: 'y' });
     expect(formatTrace(forwardTrace(y, { x: 3 }), { digits: 2 })).toBe(
       [
         'Forward evaluation trace of y',
@@ -119,8 +119,8 @@ describe('formatTrace', () => {
   });
 
   it('aligns labels with combining marks and subscripts by what the eye sees', () => {
-    const x = placeholder('x', [], 'float64');
-    const w = placeholder('w', [], 'float64');
+    const x = placeholder('x', [], { dtype: 'float64' });
+    const w = placeholder('w', [], { dtype: 'float64' });
     const lines = formatTrace(tangentTrace(mul(w, x), { x: 3, w: 2 }, [[x, 1]])).split('\n');
     expect(lines.slice(3)).toEqual([
       '  v̇₋₁ = 0         0.000000  placeholder',

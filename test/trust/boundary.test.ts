@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { add, assign, exp, gather, gradients, init, jvp, mul, placeholder, Session, sum, toFlat, variable, type Node } from '../../src/index.js';
 
 describe('int32 feeds', () => {
-  const i = placeholder('idx', [2], 'int32');
-  const table = placeholder('table', [3, 1], 'float64');
+  const i = placeholder('idx', [2], { dtype: 'int32' });
+  const table = placeholder('table', [3, 1], { dtype: 'float64' });
   const picked = gather(table, i);
   const rows = [[10], [20], [30]];
   it('reject non-integers and out-of-range values in every input form, naming the placeholder', () => {
@@ -16,7 +16,7 @@ describe('int32 feeds', () => {
     for (const bad of [[3e9, 0], { data: [3e9, 0], shape: [2] }]) {
       expect(() => s.run(picked, { idx: bad as never, table: rows })).toThrow("feed for placeholder 'idx': 3000000000 is outside the int32 range");
     }
-    const scalar = placeholder('k', [], 'int32');
+    const scalar = placeholder('k', [], { dtype: 'int32' });
     expect(() => new Session().run(add(scalar, 1), { k: 2.5 })).toThrow("feed for placeholder 'k': 2.5 is not an integer");
     expect(() => new Session().run(add(scalar, 1), { k: -3e9 })).toThrow("feed for placeholder 'k': -3000000000 is outside the int32 range");
     expect(toFlat(new Session().run(add(scalar, 1), { k: 4 }))).toEqual([5]);
@@ -72,10 +72,10 @@ describe('the graph', () => {
 
   it('names the op, the shape and the bytes when memory cannot be had', () => {
     const big = placeholder('huge', [1e6, 1e6]);
-    const y = exp(big, 'e');
+    const y = exp(big, { name: 'e' });
     expect(() => new Session().plan(y, { huge: { data: new Float32Array(0), shape: [1e6, 0] } })).toThrow("shape [1000000,0] does not match [1000000,1000000]");
     const z = placeholder('huge2', [null, 1e6]);
-    expect(() => new Session().plan(exp(z, 'e2'), new Map([[z, ndarray(new Float32Array(0), [1e6, 1e6], [0, 0])]]))).toThrow(
+    expect(() => new Session().plan(exp(z, { name: 'e2' }), new Map([[z, ndarray(new Float32Array(0), [1e6, 1e6], [0, 0])]]))).toThrow(
       /cannot allocate a plan of 8000000000000 bytes \(.*\); its largest buffer is (placeholder 'huge2'|exp 'e2') \[1000000,1000000\] float32, 4000000000000 bytes/,
     );
     expect(() => new Session().getValue(variable('hugev', init.zeros([1e6, 1e6])))).toThrow(

@@ -16,7 +16,7 @@ function custom(over: Partial<OpDef>, name = 'dbl'): OpDef {
     ...over,
   } as OpDef);
 }
-const f64 = (name: string, shape: (number | null)[] = [3]) => placeholder(name, shape, 'float64');
+const f64 = (name: string, shape: (number | null)[] = [3]) => placeholder(name, shape, { dtype: 'float64' });
 
 describe('backward rules are held to one entry per input', () => {
   it('refuses an empty list, a bare node, and two gradients for one input', () => {

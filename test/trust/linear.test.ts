@@ -40,7 +40,7 @@ afterEach(() => {
 
 /** A chain of n negations of a scalar placeholder, every edge counted. */
 function chain(n: number): { x: Node; y: Node } {
-  const x = placeholder(`cx${n}`, [], 'float64');
+  const x = placeholder(`cx${n}`, [], { dtype: 'float64' });
   let y = x;
   for (let i = 0; i < n; i++) y = new Node(takeId(), Neg, counted([y]), {}, [], 'float64', `n${i}`);
   return { x, y };
@@ -74,7 +74,7 @@ describe('on 100k-node graphs, work is linear', () => {
   });
 
   it('the first run of an addN over 100k placeholders (the feed look-up)', () => {
-    const xs = Array.from({ length: N }, (_, i) => placeholder(`p${i}`, [], 'float64'));
+    const xs = Array.from({ length: N }, (_, i) => placeholder(`p${i}`, [], { dtype: 'float64' }));
     const total = new Node(takeId(), AddN, counted(xs), {}, [], 'float64', 'total');
     const feeds = new Map(xs.map((p, i) => [p, i] as const));
     const w = measure(() => new Session().run(total, feeds));

@@ -44,7 +44,7 @@ describe('numbers in CSV cells', () => {
 });
 
 describe('output paths', () => {
-  it('are checked before training', () => {
+  it('are checked before training', { timeout: 240_000 }, () => {
     const csv = file('ok.csv', rows);
     for (const [flag, path, why] of [
       ['--plot', join(tmp, 'missing', 'x.svg'), 'cannot write there: no such directory'],
@@ -70,7 +70,7 @@ describe('output paths', () => {
 });
 
 describe('predict', () => {
-  it('on a terminal says it is waiting for CSV on standard input', () => {
+  it('on a terminal says it is waiting for CSV on standard input', { timeout: 180_000 }, () => {
     const model = join(tmp, 'm.ckpt');
     expect(cli(['train', '--csv', file('t.csv', rows), '--epochs', '2', '--test-fraction', '0.25', '--save', model]).status).toBe(0);
     // `script` gives the command a terminal; its stdin (the terminal) gets end-of-input at once

@@ -16,16 +16,16 @@ const RUNS = Number(globalThis.process?.env.DAGRAD_PROPERTY_RUNS ?? 200);
 const B = 2;
 
 type Step = { readonly op: number; readonly a: number; readonly b: number };
-const UNARY: ((x: Node) => Node)[] = [tanh, sigmoid, softplus, (x) => mul(square(x), 0.5), neg, (x) => exp(mul(tanh(x), 0.5)), (x) => (x.rank ? sum(x, -1, { keepDims: true }) : neg(x)), (x) => (x.rank ? mean(x, 0) : square(x))];
+const UNARY: ((x: Node) => Node)[] = [tanh, sigmoid, softplus, (x) => mul(square(x), 0.5), neg, (x) => exp(mul(tanh(x), 0.5)), (x) => (x.rank ? sum(x, { axes: -1, keepDims: true }) : neg(x)), (x) => (x.rank ? mean(x, { axes: 0 }) : square(x))];
 const BINARY: ((x: Node, y: Node) => Node)[] = [add, sub, mul, (x, y) => div(x, add(square(y), 1)), (x, y) => mul(tanh(x), y)];
 const step = fc.record({ op: fc.nat(UNARY.length + BINARY.length - 1), a: fc.nat(), b: fc.nat() });
 const graph = fc.record({ steps: fc.array(step, { minLength: 1, maxLength: 10 }), seed: fc.nat() });
 
 /** The graph: inputs a [null,3], b [3], c [], then each step on earlier nodes (any of them, so nodes fan out). */
 function build(steps: readonly Step[]) {
-  const a = placeholder('a', [null, 3], 'float64');
-  const b = placeholder('b', [3], 'float64');
-  const c = placeholder('c', [], 'float64');
+  const a = placeholder('a', [null, 3], { dtype: 'float64' });
+  const b = placeholder('b', [3], { dtype: 'float64' });
+  const c = placeholder('c', [], { dtype: 'float64' });
   const nodes: Node[] = [a, b, c];
   for (const s of steps) {
     const x = nodes[s.a % nodes.length], y = nodes[s.b % nodes.length];

@@ -9,7 +9,7 @@ import { toDot } from '../../src/visualize/dot.js';
 describe('toDot', () => {
   const x = placeholder('x', [null, 2]);
   const w = variable('w_dot', [[1, 2]]);
-  const y = add(mul(x, w), 3, 'y');
+  const y = add(mul(x, w), 3, { name: 'y' });
 
   it('draws every ancestor once, with an edge per input and user names beside op names', () => {
     const dot = toDot(y);

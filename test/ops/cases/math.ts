@@ -16,10 +16,10 @@ export const cases: Row[] = [
   on(Sign, { name: 'sign(a) * a: nothing flows through sign, so the derivative is sign(a)', inputs: draw([[2, 3]], { avoid: [0] }), build: (a) => mul(sign(a), a) }),
   on(Floor, { name: 'zero gradient', inputs: draw([[2, 3]], { avoid: [-2, -1, 0, 1, 2] }), build: (a) => floor(a), zeroDerivative: true }),
   on(Round, { name: 'zero gradient', inputs: draw([[2, 3]], { avoid: [-1.5, -0.5, 0.5, 1.5] }), build: (a) => round(a), zeroDerivative: true }),
-  on(Cumsum, { name: 'axis 1 of [2,4]', inputs: draw([[2, 4]]), build: (a) => cumsum(a, 1) }),
-  on(Cumsum, { name: 'axis 0, exclusive, reverse, unknown batch', inputs: draw([[3, 2]]), staticShapes: [[null, 2]], build: (a) => cumsum(a, 0, { exclusive: true, reverse: true }) }),
+  on(Cumsum, { name: 'axis 1 of [2,4]', inputs: draw([[2, 4]]), build: (a) => cumsum(a, { axis: 1 }) }),
+  on(Cumsum, { name: 'axis 0, exclusive, reverse, unknown batch', inputs: draw([[3, 2]]), staticShapes: [[null, 2]], build: (a) => cumsum(a, { axis: 0, exclusive: true, reverse: true }) }),
   on(SparseSoftmaxCrossEntropyWithLogits, {
     name: 'labels [2,2] over logits [2,2,3]', inputs: draw([[2, 2], [2, 2, 3]], { values: [[[0, 2], [1, 1]], undefined] }), dtypes: ['int32', 'float64'],
-    build: (l, x) => sparseSoftmaxCrossEntropyWithLogits(l, x),
+    build: (l, x) => sparseSoftmaxCrossEntropyWithLogits({ labels: l, logits: x }),
   }),
 ];
