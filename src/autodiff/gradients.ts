@@ -36,10 +36,11 @@ export interface GradientsOptions {
 }
 
 /** A simplifier for one gradients/jvp call, or a pass-through when simplification is off. */
-function simplifierFor(graph: readonly Node[], on: boolean | undefined): { mark: () => void; simplify: (n: Node) => Node } {
-  if (on === false) return { mark: () => {}, simplify: (n) => n };
+function simplifierFor(graph: readonly Node[], on: boolean | undefined): { mark: () => void; simplify: (n: Node) => Node; same: (a: Node, b: Node) => boolean } {
+  if (on === false) return { mark: () => {}, simplify: (n) => n, same: () => false };
   const rw = new Rewriter(graph);
-  return { mark: () => rw.mark(), simplify: (n) => rw.simplify(n) };
+  // symbolic shapes that agree need no run-time check (shapes.ts)
+  return { mark: () => rw.mark(), simplify: (n) => rw.simplify(n), same: (a, b) => rw.shapes.same(a, b) };
 }
 
 /**
@@ -99,7 +100,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], gradY
           `gradients: ${describe(n)} gave a ${formatShape(gi.shape)} ${gi.dtype} gradient for input ${j} (${describe(input)}, ${formatShape(input.shape)} ${input.dtype})`,
         );
       }
-      push(input, checkedAtRunTime(gi, input, n, j));
+      push(input, s.same(gi, input) ? gi : checkedAtRunTime(gi, input, n, j));
     });
   }
   s.mark();
@@ -151,7 +152,7 @@ export function jvp(ys: Node | readonly Node[], xs: readonly Node[], tangents: r
     if (!compatible(dn.shape, n.shape) || dn.dtype !== n.dtype) {
       throw new GradientError(`jvp: ${describe(n)} gave a ${formatShape(dn.shape)} ${dn.dtype} tangent for a ${formatShape(n.shape)} ${n.dtype} output`);
     }
-    t.set(n, checkedAtRunTime(dn, n, n, -1));
+    t.set(n, s.same(dn, n) ? dn : checkedAtRunTime(dn, n, n, -1));
   }
   s.mark();
   return yl.map((y) => t.get(y) ?? s.simplify(zerosLike(y)));

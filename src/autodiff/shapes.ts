@@ -88,7 +88,8 @@ export class Shapes {
     const attrs = (n.attrs ?? {}) as { axes?: readonly number[]; shape?: readonly number[]; keepDims?: boolean; perm?: readonly number[]; transposeA?: boolean; transposeB?: boolean; axis?: number };
     if (n.op.broadcast || name === 'addN') return broadcastSym(ins);
     if (SAME_AS_FIRST.has(name) || (n.op.inplace && ins.length === 1)) return ins[0];
-    if (name === 'broadcastLike' || name === 'sumLike') return ins[1];
+    // runTimeShape (gradients.ts) checks when a plan is compiled that its first input has the second's shape
+    if (name === 'broadcastLike' || name === 'sumLike' || name === 'runTimeShape') return ins[1];
     if (REDUCTIONS.has(name) && Array.isArray(attrs.axes)) {
       const axes = attrs.axes;
       return attrs.keepDims ? ins[0].map((d, i) => (axes.includes(i) ? 1 : d)) : ins[0].filter((_, i) => !axes.includes(i));

@@ -76,6 +76,11 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: 'checked-shape-known',
+    why: "runTimeShape(d, target) is a view of d that checks d's run-time shape against target's: where the symbolic shapes show them equal, the check cannot fail and d itself is the value",
+    apply: (n, s) => (n.op.name === 'runTimeShape' && s.shapes.same(n.inputs[0], n.inputs[1]) ? n.inputs[0] : undefined),
+  },
+  {
     name: 'like-to-same-shape',
     why: 'sumLike, broadcastLike, broadcastTo to the shape the value already has are views of it',
     apply: (n, s) => {

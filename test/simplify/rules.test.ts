@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  add, addN, broadcastLike, broadcastTo, constant, div, expandDims, identity, mul, neg, onesLike, placeholder, Session,
+  add, addN, gradients, sum, broadcastLike, broadcastTo, constant, div, expandDims, identity, mul, neg, onesLike, placeholder, Session,
   size, squeeze, sub, sumTo, tanh, toFlat, topoSort, type Input, type Node,
 } from '../../src/index.js';
 import { Rewriter, RULES } from '../../src/autodiff/simplify.js';
@@ -19,6 +19,7 @@ const CASES: Record<string, Build[]> = {
   identity: [(x) => identity(tanh(x))],
   'rearrange-to-same-shape': [(x) => squeeze(expandDims(x, 0), { axes: 0 })],
   'rearrange-broadcast-scalar': [(x, _, k) => mul(squeeze(expandDims(broadcastTo(k(2.5), [8]), 0), { axes: 0 }), x)],
+  'checked-shape-known': [(x) => gradients(sum(tanh(x)), [x], undefined, { simplify: false })[0]],
   'like-to-same-shape': [(x) => sumTo(mul(x, x), x), (x, y) => broadcastLike(x, y), (_, y) => broadcastTo(y, [8])],
   'shape-not-value': [(x, y) => mul(onesLike(tanh(x)), y), (x) => div(x, size(tanh(x)))],
   'elementwise-reads-broadcast': [(_, y, k) => mul(broadcastTo(k(-3), [8]), y)],
