@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'mathjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  Adam, Rng, Session, add, adjointTrace, constant, div, equal, exp, forwardTrace, gradients, greater, init, jvp, matmul, mean, mul,
-  neg, placeholder, sigmoidCrossEntropyWithLogits, squeeze, toFlat, variable,
+  Adam, Rng, Session, add, adjointTrace, constant, div, equal, exp, forwardTrace, gradients, jvp, mul, neg, placeholder, toFlat,
 } from '../src/index.js';
 import { twoBlobs, type Points } from '../examples/browser/blobs.js';
+import { blobModel } from '../examples/browser/model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PAGE = join(ROOT, 'examples', 'playground');
@@ -89,15 +89,7 @@ function expectedTraining(steps = 400): { loss: string; accuracy: string; train:
   const rng = new Rng(7);
   const trainSet = twoBlobs(rng, 100);
   const testSet = twoBlobs(rng, 200);
-  const x = placeholder('x', [null, 2]);
-  const y = placeholder('y', [null]);
-  const w = variable('w', init.zeros([2, 1]));
-  const b = variable('b', init.zeros([1]));
-  const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
-  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
-  const accuracy = mean(equal(greater(logits, 0), y));
-  const step = new Adam({ learningRate: 0.05 }).minimize(loss);
-  const feeds = (p: Points) => new Map([[x, { data: p.x, shape: [p.rows, 2] }], [y, { data: p.y, shape: [p.rows] }]]);
+  const { w, b, loss, accuracy, step, feedsOf: feeds } = blobModel(new Adam({ learningRate: 0.05 }));
   const sess = new Session();
   for (let i = 0; i < steps; i++) sess.run({ loss, step }, feeds(trainSet));
   const end = sess.run({ loss, accuracy }, feeds(trainSet));

@@ -4,10 +4,10 @@
  * of training again. The page ends with #status 'done' (or 'error') for scripts/browser-smoke.ts.
  */
 import {
-  Adam, CheckpointError, Rng, Session, add, equal, greater, init, loadCheckpointBytes, matmul, mean, placeholder,
-  saveCheckpointBytes, sigmoid, sigmoidCrossEntropyWithLogits, squeeze, variable, type Node,
+  Adam, CheckpointError, Rng, Session, loadCheckpointBytes, mean, saveCheckpointBytes, sigmoid,
 } from '../../src/index.js';
 import { twoBlobs, type Points } from './blobs.js';
+import { blobModel } from './model.js';
 import { drawBoundary, drawLossCurve, gridOf, viewOf } from './draw.js';
 import { forgetBytes, KEY, loadBytes, saveBytes } from './store.js';
 
@@ -25,23 +25,10 @@ function byId<T extends HTMLElement | SVGSVGElement>(id: string): T {
 }
 const show = (id: string, text: string) => void (byId(id).textContent = text);
 
-// The graph: p(class 1 | x) = sigmoid(x . w + b), trained on the mean cross-entropy.
-const x = placeholder('x', [null, 2]);
-const y = placeholder('y', [null]);
-const w = variable('w', init.zeros([2, 1]));
-const b = variable('b', init.zeros([1]));
-const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
-const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
-const probability = sigmoid(logits);
-const accuracy = mean(equal(greater(logits, 0), y));
-const step = new Adam({ learningRate: LEARNING_RATE }).minimize(loss);
+// The graph: p(class 1 | x) = sigmoid(x . w + b), trained on the mean cross-entropy (./model.ts).
+const { x, w, b, loss, probability, accuracy, step, feedsOf } = blobModel(new Adam({ learningRate: LEARNING_RATE }));
 /** What is saved and restored: the model's parameters (not Adam's slots: the page does not train a restored model further). */
 const MODEL = [w, b];
-
-const feedsOf = (p: Points) => new Map<Node, { data: Float32Array; shape: number[] }>([
-  [x, { data: p.x, shape: [p.rows, 2] }],
-  [y, { data: p.y, shape: [p.rows] }],
-]);
 
 /** Shows what the model does now: metrics, parameters, the held-out predictions, the pictures. */
 function report(session: Session, train: Points, test: Points, redraw: () => void, source: string): void {

@@ -4,11 +4,11 @@
  * main thread only draws, so it stays responsive however long training takes.
  */
 import {
-  Adagrad, Adam, AdamW, RMSProp, Rng, SGD, Session, add, equal, greater, init, matmul, mean, placeholder, sigmoid,
-  sigmoidCrossEntropyWithLogits, squeeze, variable, type Node, type Optimizer,
+  Adagrad, Adam, AdamW, RMSProp, Rng, SGD, Session, type Optimizer,
 } from '../../src/index.js';
 import { twoBlobs, type Points } from '../browser/blobs.js';
 import { gridOf, viewOf } from '../browser/draw.js';
+import { blobModel } from '../browser/model.js';
 import type { OptimizerName, TrainRequest, WorkerMessage } from './protocol.js';
 
 /** Steps between reports: often enough for a live curve, rarely enough that messages cost little. */
@@ -38,16 +38,7 @@ async function train(req: TrainRequest): Promise<void> {
   const testSet = twoBlobs(rng, 200);
   post({ type: 'start', x: trainSet.x, y: trainSet.y, rows: trainSet.rows, where: typeof document === 'undefined' ? 'a Web Worker' : 'the main thread' });
 
-  const x = placeholder('x', [null, 2]);
-  const y = placeholder('y', [null]);
-  const w = variable('w', init.zeros([2, 1]));
-  const b = variable('b', init.zeros([1]));
-  const logits = squeeze(add(matmul(x, w), b), { axes: 1 });
-  const loss = mean(sigmoidCrossEntropyWithLogits({ labels: y, logits }));
-  const probability = sigmoid(logits);
-  const accuracy = mean(equal(greater(logits, 0), y));
-  const step = optimizerOf(req.optimizer, req.learningRate).minimize(loss);
-  const feedsOf = (p: Points) => new Map<Node, { data: Float32Array; shape: number[] }>([[x, { data: p.x, shape: [p.rows, 2] }], [y, { data: p.y, shape: [p.rows] }]]);
+  const { x, w, b, loss, probability, accuracy, step, feedsOf } = blobModel(optimizerOf(req.optimizer, req.learningRate));
   const feeds = feedsOf(trainSet);
   const grid = new Map([[x, { data: gridOf(viewOf(trainSet), req.grid), shape: [req.grid * req.grid, 2] }]]);
   const session = new Session();
