@@ -1,6 +1,7 @@
 /**
  * The one list of ops: every op definition, by name. The gradient-check table is checked against
- * it, so an op added here without a test case fails the suite.
+ * it, so an op added here without a test case fails the suite. An op file is one line here, its
+ * definitions and builders together; OPS is made from them.
  *
  * One calling convention for every builder (test/ops/convention.test.ts holds each to it):
  * 1. tensors positional: a Node or number (Operand), or one list of them (addN, concat, group);
@@ -13,157 +14,83 @@
  * softmaxCrossEntropyWithLogits({ labels, logits, axis?, name? }), so a swap cannot pass silently.
  */
 import type { OpDef } from '../graph/op.js';
-import { Abs } from './abs.js';
-import { Add } from './add.js';
-import { AddN } from './addN.js';
-import { Assign, AssignAdd, AssignSub } from './assign.js';
-import { BroadcastLike, BroadcastTo, SumLike } from './broadcast.js';
-import { Cast } from './cast.js';
-import { CheckNumerics } from './checkNumerics.js';
-import { Equal, Greater, GreaterEqual, Less, LessEqual } from './compare.js';
-import { Constant } from '../graph/constant.js';
-import { Div } from './div.js';
-import { Exp } from './exp.js';
-import { ExpandDims } from './expandDims.js';
-import { Group } from './group.js';
-import { Identity, StopGradient } from './identity.js';
-import { OnesLike, ZerosLike } from './like.js';
-import { Log } from './log.js';
-import { Matmul } from './matmul.js';
-import { Maximum } from './maximum.js';
-import { Minimum } from './minimum.js';
-import { Mul } from './mul.js';
-import { Neg } from './neg.js';
-import { Placeholder } from './placeholder.js';
-import { Pow } from './pow.js';
-import { Relu } from './relu.js';
-import { Reshape } from './reshape.js';
-import { Sigmoid } from './sigmoid.js';
-import { Softplus } from './softplus.js';
-import { Sqrt } from './sqrt.js';
-import { Square } from './square.js';
-import { Squeeze } from './squeeze.js';
-import { Sub } from './sub.js';
-import { Sum } from './sum.js';
-import { Tanh } from './tanh.js';
-import { Transpose } from './transpose.js';
-import { Variable } from './variable.js';
-import { Where } from './where.js';
-import { Argmax } from './argmax.js';
-import { Concat } from './concat.js';
-import { SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits } from './crossEntropy.js';
-import { Gather } from './gather.js';
-import { LogSoftmax } from './logSoftmax.js';
-import { Max } from './max.js';
-import { Mean } from './mean.js';
-import { Min } from './min.js';
-import { OneHot } from './oneHot.js';
-import { Pad } from './pad.js';
-import { ScatterAdd } from './scatterAdd.js';
-import { Size } from './size.js';
-import { Slice } from './slice.js';
-import { Softmax } from './softmax.js';
-import { Conv2d, Conv2dBackpropFilter, Conv2dTranspose } from './conv2d.js';
-import { DropoutMask, RandomDraw } from './random.js';
-import { Cos, Sin } from './trig.js';
-import { Erf } from './erf.js';
-import { Expm1, Log1p } from './log1p.js';
-import { Floor, Round, Sign } from './rounding.js';
-import { Cumsum } from './cumsum.js';
-import { SparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
-import { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect } from './pool.js';
+// The list below is this module's own exports: OPS is every op definition among them.
+import * as self from './index.js';
 
-export const OPS: readonly OpDef[] = [
-  // sources and state
-  Constant, Placeholder, Variable, Assign, AssignAdd, AssignSub, Group,
-  // elementwise
-  Add, Sub, Mul, Div, Neg, Exp, Log,
-  Pow, Sqrt, Square, Abs, Sigmoid, Tanh, Relu, Softplus, Maximum, Minimum, Where,
-  // comparisons (no gradient)
-  Greater, GreaterEqual, Less, LessEqual, Equal,
-  // linear algebra
-  Matmul, Transpose,
-  // reductions
-  Sum,
-  Mean, Max, Min, Argmax, Size,
-  // shape
-  Reshape, BroadcastTo, BroadcastLike, SumLike, ExpandDims, Squeeze,
-  Concat, Slice, Pad, Gather, ScatterAdd,
-  // neural networks
-  Softmax, LogSoftmax, SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, OneHot,
-  // convolution and pooling
-  Conv2d, Conv2dTranspose, Conv2dBackpropFilter, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, AvgPool2d, AvgPool2dBackprop,
-  // more elementwise, scans, sparse labels
-  Sin, Cos, Erf, Log1p, Expm1, Sign, Floor, Round, Cumsum, SparseSoftmaxCrossEntropyWithLogits,
-  // random (stateful)
-  RandomDraw, DropoutMask,
-  // dtype
-  Cast,
-  // structural
-  Identity, StopGradient, OnesLike, ZerosLike, AddN,
-  // debugging
-  CheckNumerics,
-];
-
-export { abs } from './abs.js';
-export { add } from './add.js';
-export { addN } from './addN.js';
-export { assign, assignAdd, assignSub } from './assign.js';
-export { broadcastLike, broadcastTo, sumTo } from './broadcast.js';
-export { cast } from './cast.js';
-export { checkNumerics } from './checkNumerics.js';
-export { equal, greater, greaterEqual, less, lessEqual } from './compare.js';
-export { constant } from '../graph/constant.js';
-export { div } from './div.js';
-export { exp } from './exp.js';
-export { expandDims } from './expandDims.js';
-export { group } from './group.js';
-export { identity, stopGradient } from './identity.js';
-export { onesLike, zerosLike } from './like.js';
-export { log } from './log.js';
-export { matmul } from './matmul.js';
-export { maximum } from './maximum.js';
-export { minimum } from './minimum.js';
-export { mul } from './mul.js';
-export { neg } from './neg.js';
-export { placeholder } from './placeholder.js';
-export { pow } from './pow.js';
-export { relu } from './relu.js';
-export { reshape } from './reshape.js';
-export { sigmoid } from './sigmoid.js';
-export { softplus } from './softplus.js';
-export { sqrt } from './sqrt.js';
-export { square } from './square.js';
-export { squeeze } from './squeeze.js';
-export { sub } from './sub.js';
-export { sum } from './sum.js';
-export { tanh } from './tanh.js';
-export { transpose } from './transpose.js';
-export { variable } from './variable.js';
-export { where } from './where.js';
-export { argmax } from './argmax.js';
-export { concat } from './concat.js';
-export { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from './crossEntropy.js';
-export { gather } from './gather.js';
-export { logSoftmax } from './logSoftmax.js';
-export { max } from './max.js';
-export { mean } from './mean.js';
-export { min } from './min.js';
-export { oneHot } from './oneHot.js';
-export { pad } from './pad.js';
-export { scatterAdd } from './scatterAdd.js';
-export { size } from './size.js';
-export { slice } from './slice.js';
-export { softmax } from './softmax.js';
-export { conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
-export { avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
-export { dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
+export { Abs, abs } from './abs.js';
+export { Add, add } from './add.js';
+export { AddN, addN } from './addN.js';
+export { Assign, AssignAdd, AssignSub, assign, assignAdd, assignSub } from './assign.js';
+export { BroadcastLike, BroadcastTo, SumLike, broadcastLike, broadcastTo, sumTo } from './broadcast.js';
+export { Cast, cast } from './cast.js';
+export { CheckNumerics, checkNumerics } from './checkNumerics.js';
+export { Equal, Greater, GreaterEqual, Less, LessEqual, equal, greater, greaterEqual, less, lessEqual } from './compare.js';
+export { Constant, constant } from '../graph/constant.js';
+export { Div, div } from './div.js';
+export { Exp, exp } from './exp.js';
+export { ExpandDims, expandDims } from './expandDims.js';
+export { Group, group } from './group.js';
+export { Identity, StopGradient, identity, stopGradient } from './identity.js';
+export { OnesLike, ZerosLike, onesLike, zerosLike } from './like.js';
+export { Log, log } from './log.js';
+export { Matmul, matmul } from './matmul.js';
+export { Maximum, maximum } from './maximum.js';
+export { Minimum, minimum } from './minimum.js';
+export { Mul, mul } from './mul.js';
+export { Neg, neg } from './neg.js';
+export { Placeholder, placeholder } from './placeholder.js';
+export { Pow, pow } from './pow.js';
+export { Relu, relu } from './relu.js';
+export { Reshape, reshape } from './reshape.js';
+export { Sigmoid, sigmoid } from './sigmoid.js';
+export { Softplus, softplus } from './softplus.js';
+export { Sqrt, sqrt } from './sqrt.js';
+export { Square, square } from './square.js';
+export { Squeeze, squeeze } from './squeeze.js';
+export { Sub, sub } from './sub.js';
+export { Sum, sum } from './sum.js';
+export { Tanh, tanh } from './tanh.js';
+export { Transpose, transpose } from './transpose.js';
+export { Variable, variable } from './variable.js';
+export { Where, where } from './where.js';
+export { Argmax, argmax } from './argmax.js';
+export { Concat, concat } from './concat.js';
+export { SigmoidCrossEntropyWithLogits, SoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from './crossEntropy.js';
+export { Gather, gather } from './gather.js';
+export { LogSoftmax, logSoftmax } from './logSoftmax.js';
+export { Max, max } from './max.js';
+export { Mean, mean } from './mean.js';
+export { Min, min } from './min.js';
+export { OneHot, oneHot } from './oneHot.js';
+export { Pad, pad } from './pad.js';
+export { ScatterAdd, scatterAdd } from './scatterAdd.js';
+export { Size, size } from './size.js';
+export { Slice, slice } from './slice.js';
+export { Softmax, softmax } from './softmax.js';
+export { Conv2d, Conv2dBackpropFilter, Conv2dTranspose, conv1d, conv2d, conv2dTranspose, type Conv1dOptions, type Conv2dOptions, type Padding } from './conv2d.js';
+export { AvgPool2d, AvgPool2dBackprop, MaxPool2d, MaxPool2dBackprop, MaxPool2dSelect, avgPool2d, globalAvgPool2d, maxPool2d, type Pool2dOptions } from './pool.js';
+export { DropoutMask, RandomDraw, dropout, randomNormal, randomUniform, type DropoutOptions, type RandomOptions } from './random.js';
 export { batchNormalization, layerNorm, moments } from './normalization.js';
-export { cos, sin } from './trig.js';
-export { erf } from './erf.js';
-export { expm1, log1p } from './log1p.js';
-export { floor, round, sign } from './rounding.js';
-export { cumsum } from './cumsum.js';
-export { sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
+export { Cos, Sin, cos, sin } from './trig.js';
+export { Erf, erf } from './erf.js';
+export { Expm1, Log1p, expm1, log1p } from './log1p.js';
+export { Floor, Round, Sign, floor, round, sign } from './rounding.js';
+export { Cumsum, cumsum } from './cumsum.js';
+export { SparseSoftmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 export { clip, elu, gelu, leakyRelu, selu } from './activations.js';
 export { argmin, logSumExp, norm } from './reductions.js';
+
+/** What defineOp returns: a frozen definition with a name and a shape rule. */
+const isOpDef = (v: unknown): v is OpDef =>
+  typeof v === 'object' && v !== null && Object.isFrozen(v) && typeof (v as OpDef).name === 'string' && typeof (v as OpDef).infer === 'function';
+
+/**
+ * Every op definition exported above, in order of op name (so that no loader's order of a
+ * namespace's keys shows through). The names are read without their values (Object.keys would read
+ * OPS itself, not defined yet), and OPS is skipped.
+ */
+export const OPS: readonly OpDef[] = Reflect.ownKeys(self)
+  .filter((k): k is string => typeof k === 'string' && k !== 'OPS')
+  .map((k) => (self as Record<string, unknown>)[k])
+  .filter(isOpDef)
+  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
