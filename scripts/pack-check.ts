@@ -4,7 +4,8 @@
  * project in a temporary folder, and there runs
  *   1. the README's fifteen-line example, unchanged, as a plain .mjs file, and a `dagrad/node`
  *      checkpoint round trip;
- *   2. a strict .ts consumer through `tsc --noEmit`, under NodeNext and under bundler resolution;
+ *   2. a strict .ts consumer through `tsc --noEmit`, under NodeNext and under bundler resolution, with
+ *      the repository's TypeScript 7 and, when tools/apidoc is installed, its TypeScript 5.9;
  *   3. when Chromium exists (CHROMIUM_PATH, default /usr/bin/chromium), a Vite-built page that runs
  *      the same example, a checkpoint round trip in bytes and the WebAssembly kernels, served with the Content-Security-Policy
  *      docs/browser.md states, and once more without 'unsafe-eval' to show that it is needed.
@@ -22,6 +23,8 @@ import { CHROMIUM, CHROMIUM_FLAGS, serveStatic } from './static-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** TypeScript 5.9 from tools/apidoc, when installed (npm ci --prefix tools/apidoc): consumers on TS 5 are checked too. */
+const TSC5 = join(ROOT, 'tools', 'apidoc', 'node_modules', 'typescript', 'bin', 'tsc');
 const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** The policy docs/browser.md gives; the page must run under it. */
@@ -170,9 +173,12 @@ async function main(): Promise<void> {
       ] as const) {
         const config = `tsconfig.${label.toLowerCase()}.json`;
         writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...strict, ...options }, files: ['consumer.ts'] }, null, 2));
-        attempt(`tsc --noEmit: a strict .ts consumer of dagrad and dagrad/node type-checks under ${label} resolution (lib ES2022 + DOM, skipLibCheck off)`, () => {
-          run(process.execPath, [TSC, '-p', config], app);
-        });
+        for (const tsc of [TSC, TSC5].filter((t) => existsSync(t))) {
+          const version = run(process.execPath, [tsc, '--version'], app).trim();
+          attempt(`tsc --noEmit (${version}): a strict .ts consumer of dagrad and dagrad/node type-checks under ${label} resolution (lib ES2022 + DOM, skipLibCheck off)`, () => {
+            run(process.execPath, [tsc, '-p', config], app);
+          });
+        }
       }
 
       if (!existsSync(CHROMIUM)) {
