@@ -41,7 +41,10 @@ export function noteOrigin(n: Node, origin: Origin): void {
 
 export const originOf = (n: Node): Origin | undefined => origins.get(n);
 
-const SRC = new URL('..', import.meta.url).href.replace(/^file:\/\//, '');
+// dagrad's own folder (src/ or dist/), by string: a `new URL('..', import.meta.url)` would make
+// bundlers (vite) copy the folder's index file into the build as an asset
+const here = import.meta.url.replace(/^file:\/\//, '');
+const SRC = here.slice(0, here.lastIndexOf('/graph/') + 1);
 const cwd = (globalThis as { process?: { cwd?: () => string } }).process?.cwd?.();
 
 function userFrame(stack: string): string | undefined {
