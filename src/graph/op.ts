@@ -93,3 +93,7 @@ export interface OnnxEmitter {
 export function defineOp<A = Record<string, never>>(def: OpDef<A>): OpDef<A> {
   return Object.freeze(def);
 }
+
+/** Whether a value is what defineOp returns: a frozen definition with a name and a shape rule. */
+export const isOpDef = (v: unknown): v is OpDef =>
+  typeof v === 'object' && v !== null && Object.isFrozen(v) && typeof (v as OpDef).name === 'string' && typeof (v as OpDef).infer === 'function';

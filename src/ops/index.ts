@@ -13,7 +13,7 @@
  * Ops whose two same-typed tensors are easy to swap take one named-arguments object instead:
  * softmaxCrossEntropyWithLogits({ labels, logits, axis?, name? }), so a swap cannot pass silently.
  */
-import type { OpDef } from '../graph/op.js';
+import { isOpDef, type OpDef } from '../graph/op.js';
 // The list below is this module's own exports: OPS is every op definition among them.
 import * as self from './index.js';
 
@@ -79,10 +79,6 @@ export { Cumsum, cumsum } from './cumsum.js';
 export { SparseSoftmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 export { clip, elu, gelu, leakyRelu, selu } from './activations.js';
 export { argmin, logSumExp, norm } from './reductions.js';
-
-/** What defineOp returns: a frozen definition with a name and a shape rule. */
-const isOpDef = (v: unknown): v is OpDef =>
-  typeof v === 'object' && v !== null && Object.isFrozen(v) && typeof (v as OpDef).name === 'string' && typeof (v as OpDef).infer === 'function';
 
 /**
  * Every op definition exported above, in order of op name (so that no loader's order of a

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import * as opsIndex from '../../src/ops/index.js';
 import { OPS } from '../../src/ops/index.js';
-import type { OpDef } from '../../src/graph/op.js';
+import { isOpDef, type OpDef } from '../../src/graph/op.js';
 
 const SRC = path.resolve(__dirname, '../../src');
 /** Every file that may define ops, relative to src/. */
@@ -20,9 +20,6 @@ const FILES = [
   'graph/constant.ts',
 ];
 
-/** What defineOp returns: a frozen definition with a name and a shape rule. */
-const isOpDef = (v: unknown): v is OpDef =>
-  typeof v === 'object' && v !== null && Object.isFrozen(v) && typeof (v as OpDef).name === 'string' && typeof (v as OpDef).infer === 'function';
 
 const lowerFirst = (s: string): string => s[0].toLowerCase() + s.slice(1);
 
