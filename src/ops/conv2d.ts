@@ -91,6 +91,12 @@ const rank4 = (t: TensorType, what: string): void => {
 };
 
 /** Kernel plumbing shared by the three ops: bound once per plan, or made afresh for a one-off call. */
+/** The tangent of an op linear in each of its two inputs (the three convolutions): op(da, b) + op(a, db). */
+function bilinearJvp<A>([da, db]: readonly (Node | null)[], n: Node<A>): Node | null {
+  const [a, b] = n.inputs;
+  return addTangents(da && apply(n.op, [da, b], n.attrs), db && apply(n.op, [a, db], n.attrs));
+}
+
 const kernelOf = <A extends ConvAttrs>(make: (a: NdArray, b: NdArray, out: NdArray, attrs: A) => ConvKernel): Pick<OpDef<A>, 'forward' | 'bind'> => ({
   forward: ([a, b], out, attrs) => make(a, b, out, attrs)(a, b, out),
   bind: ([a, b], out, attrs) => {
@@ -118,8 +124,7 @@ export const Conv2d: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     conv2dBackpropInput(grad, f, attrs, spatial(x)),
     conv2dBackpropFilter(x, grad, attrs, [f.shape[0]!, f.shape[1]!]),
   ],
-  jvp: ([dx, df], { inputs: [x, f], attrs }) =>
-    addTangents(dx && apply(Conv2d, [dx, f], attrs), df && apply(Conv2d, [x, df], attrs)),
+  jvp: bilinearJvp,
 });
 
 export interface Conv2dTransposeAttrs extends ConvAttrs {
@@ -152,8 +157,7 @@ export const Conv2dTranspose: OpDef<Conv2dTransposeAttrs> = defineOp<Conv2dTrans
     apply(Conv2d, [grad, f], convAttrs(attrs)),
     conv2dBackpropFilter(grad, dy, attrs, [f.shape[0]!, f.shape[1]!]),
   ],
-  jvp: ([ddy, df], { inputs: [dy, f], attrs }) =>
-    addTangents(ddy && apply(Conv2dTranspose, [ddy, f], attrs), df && apply(Conv2dTranspose, [dy, df], attrs)),
+  jvp: bilinearJvp,
 });
 
 export interface Conv2dFilterAttrs extends ConvAttrs {
@@ -186,8 +190,7 @@ export const Conv2dBackpropFilter: OpDef<Conv2dFilterAttrs> = defineOp<Conv2dFil
     conv2dBackpropInput(dy, grad, attrs, spatial(x)),
     apply(Conv2d, [x, grad], convAttrs(attrs)),
   ],
-  jvp: ([dx, ddy], { inputs: [x, dy], attrs }) =>
-    addTangents(dx && apply(Conv2dBackpropFilter, [dx, dy], attrs), ddy && apply(Conv2dBackpropFilter, [x, ddy], attrs)),
+  jvp: bilinearJvp,
 });
 
 const convAttrs = ({ strides, dilations, pads, groups }: ConvAttrs): ConvAttrs => ({ strides, dilations, pads, groups });
