@@ -7,13 +7,17 @@
  * - filter gradient: cols^T times dy, summed over the batch.
  * Groups are separate products on column blocks of the filter and of dy. Images are taken in chunks
  * so that the cols buffer stays under COLS_BUDGET elements; a kernel bound to a plan allocates its
- * scratch once, when it is bound, and nothing per run.
+ * scratch once, on its first JavaScript run, and nothing per run.
+ * In float32 with WebAssembly SIMD on, the three products run instead as direct convolutions in
+ * WebAssembly (src/wasm/conv.ts), which read the taps from a padded copy of the input and never
+ * build cols; `useWasm: false` in the options keeps the JavaScript path (the tests' reference).
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate, dtypeOfArray, type DType, type TypedArray } from '../graph/dtype.js';
 import type { Data, Mat } from '../graph/layout.js';
 import { sizeOf } from '../graph/shape.js';
 import { copyInto, isContiguous } from '../graph/tensor.js';
+import { wasmConv2d, wasmConv2dFilter, wasmConv2dTranspose } from '../wasm/conv.js';
 import { gemm } from './matmul.js';
 
 /** Normalised convolution attributes (builders resolve 'same' and 'valid' to explicit pads). */
@@ -144,19 +148,37 @@ function col2im(cols: Data, g: ConvGeometry, n0: number, imgs: number, dx: Data,
 
 export type ConvKernel = (a: NdArray, b: NdArray, out: NdArray) => void;
 
-const scratch = (dtype: DType, n: number): TypedArray => allocate(dtype, n);
+/** A buffer allocated on first use: kernels whose runs all take the WebAssembly path never need it. */
+function lazy(dtype: DType, n: number): () => TypedArray {
+  let a: TypedArray | undefined;
+  return () => (a ??= allocate(dtype, n));
+}
+
+export interface ConvKernelOptions {
+  /** Let float32 products run in WebAssembly SIMD when it is enabled (default true). */
+  readonly useWasm?: boolean;
+}
+
+/**
+ * Whether the WebAssembly kernel suits this geometry: its tiles are 8 output channels wide, so
+ * groups with fewer than 4 output channels each (depthwise) would waste most of every tile.
+ */
+const wasmSuits = (outPerGroup: number, opts?: ConvKernelOptions): boolean => (opts?.useWasm ?? true) && outPerGroup >= 4;
 const dtypeOf = (a: NdArray): DType => dtypeOfArray(a.data) ?? 'float64';
 
 /** y = conv2d(x, f): a kernel for these arrays' shapes and layouts, scratch allocated now. */
-export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttrs): ConvKernel {
+export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttrs, opts?: ConvKernelOptions): ConvKernel {
   const g = geometry(x.shape, f.shape, y.shape, attrs);
   const { imgs, cols: size } = chunking(g);
-  const cols = scratch(dtypeOf(y), size);
+  const colsOf = lazy(dtypeOf(y), size);
   const readX = denseReader(x), readF = denseReader(f);
   const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW;
+  const simd = wasmSuits(g.Og, opts);
   return (xa, fa, out) => {
     const X = readX(xa), F = readF(fa);
     const o = out.data as Data;
+    if (simd && wasmConv2d(g, X as never, F as never, { data: o as never, off: out.offset })) return;
+    const cols = colsOf();
     for (let n0 = 0; n0 < g.N; n0 += imgs) {
       const m = Math.min(imgs, g.N - n0), rows = m * pix;
       im2col(X.data, X.off, g, n0, m, cols);
@@ -171,15 +193,18 @@ export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttr
 }
 
 /** dx = conv2dTranspose(dy, f), the adjoint of conv2d in x: dx has shape `out`. */
-export function conv2dTransposeKernel(dy: NdArray, f: NdArray, dx: NdArray, attrs: ConvAttrs): ConvKernel {
+export function conv2dTransposeKernel(dy: NdArray, f: NdArray, dx: NdArray, attrs: ConvAttrs, opts?: ConvKernelOptions): ConvKernel {
   const g = geometry(dx.shape, f.shape, dy.shape, attrs);
   const { imgs, cols: size } = chunking(g);
-  const cols = scratch(dtypeOf(dx), size);
+  const colsOf = lazy(dtypeOf(dx), size);
   const readY = denseReader(dy), readF = denseReader(f);
   const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW, image = g.H * g.W * g.C;
+  const simd = wasmSuits(g.Cg, opts);
   return (dya, fa, out) => {
     const Y = readY(dya), F = readF(fa);
     const o = out.data as Data;
+    if (simd && wasmConv2dTranspose(g, Y as never, F as never, { data: o as never, off: out.offset })) return;
+    const cols = colsOf();
     for (let n0 = 0; n0 < g.N; n0 += imgs) {
       const m = Math.min(imgs, g.N - n0), rows = m * pix;
       for (let gi = 0; gi < g.groups; gi++) {
@@ -196,17 +221,20 @@ export function conv2dTransposeKernel(dy: NdArray, f: NdArray, dx: NdArray, attr
 }
 
 /** df = the filter gradient of conv2d from x and dy: cols^T dy, summed over chunks of images. */
-export function conv2dFilterKernel(x: NdArray, dy: NdArray, df: NdArray, attrs: ConvAttrs): ConvKernel {
+export function conv2dFilterKernel(x: NdArray, dy: NdArray, df: NdArray, attrs: ConvAttrs, opts?: ConvKernelOptions): ConvKernel {
   const g = geometry(x.shape, df.shape, dy.shape, attrs);
   const { imgs, cols: size } = chunking(g);
   const dtype = dtypeOf(df);
-  const cols = scratch(dtype, size);
+  const colsOf = lazy(dtype, size);
   const Kg = g.KH * g.KW * g.Cg, pix = g.OH * g.OW;
-  const part = imgs < g.N ? scratch(dtype, Kg * g.Og) : null;
+  const partOf = lazy(dtype, imgs < g.N ? Kg * g.Og : 0);
   const readX = denseReader(x), readY = denseReader(dy);
+  const simd = wasmSuits(g.Og, opts);
   return (xa, dya, out) => {
     const X = readX(xa), Y = readY(dya);
     const o = out.data as Data;
+    if (simd && isContiguous(out) && wasmConv2dFilter(g, X as never, Y as never, { data: o as never, off: out.offset })) return;
+    const cols = colsOf(), part = imgs < g.N ? partOf() : null;
     if (g.N === 0) for (let i = 0, n = out.size; i < n; i++) o[out.offset + i] = 0;
     for (let n0 = 0; n0 < g.N; n0 += imgs) {
       const m = Math.min(imgs, g.N - n0), rows = m * pix;

@@ -35,6 +35,10 @@ export interface Kernels {
   gemm_f64(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
   gemv_f32(M: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
   gevm_f32(N: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
+  conv_f32(xp: Ptr, Hp: number, Wp: number, C: number, c0: number, Cg: number, imgs: number, OH: number, OW: number,
+    sh: number, sw: number, dh: number, dw: number, KH: number, KW: number, bp: Ptr, O: number, y: Ptr, ldy: number, edge: Ptr): void;
+  convFilter_f32(xp: Ptr, Hp: number, Wp: number, C: number, c0: number, Cg: number, imgs: number, OH: number, OW: number,
+    sh: number, sw: number, dh: number, dw: number, KH: number, KW: number, dy: Ptr, ldd: number, O: number, df: Ptr, ldf: number, acc: number, edge: Ptr): void;
 }
 
 const PAGE = 65536;
@@ -75,7 +79,7 @@ function readEnv(): boolean {
 let enabled = readEnv();
 
 /** Calls that ran in WebAssembly, by kernel family: lets tests and benchmarks see which path ran. */
-export const wasmCalls = { matmul: 0, elementwise: 0 };
+export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0 };
 
 /** Turns the WebAssembly kernels on or off (off: every kernel runs its JavaScript path). */
 export function setWasmEnabled(on: boolean): void {
