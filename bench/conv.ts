@@ -1,20 +1,26 @@
 /**
- * Convolution benchmarks (issue 13), apart from the main suite: conv2d forward at batch 32 and a
- * small CNN's training step, dagrad against TensorFlow.js's cpu and wasm backends in one process.
- * Each comparison alternates blocks of the two sides for several rounds and reports the median
- * ratio (>1x: dagrad faster) with the spread over rounds, since the machine is shared.
+ * Convolution benchmarks (issue 13): conv2d forward at batch 32 and a small CNN's training step,
+ * dagrad against TensorFlow.js's cpu and wasm backends in one process. Each comparison alternates
+ * blocks of the two sides for several rounds and reports the median ratio (>1x: dagrad faster)
+ * with the spread over rounds, since the machine is shared. It is the `conv` workload of the suite:
+ *
+ *   npm run bench -- conv --out=/tmp/conv.json
+ *
+ * and runs alone too, printing one line per comparison:
  *
  *   node --expose-gc --import tsx bench/conv.ts [--rounds=5] [--quick]
  *
  * As in bench/run.ts, dagrad-js (WebAssembly off) is compared with tfjs-cpu and dagrad with tfjs-wasm,
- * and every JavaScript phase runs before tfjs-wasm starts.
+ * and every JavaScript phase runs before tfjs-wasm starts. tfjs-wasm 4.22 has no
+ * Conv2DBackpropFilter kernel: whether it can train the CNN is tried at run time, and said.
  */
 import { Adam, Session, conv2d, placeholder, setWasmEnabled, variable, init, oneHot, softmaxCrossEntropyWithLogits, mean, group } from '../src/index.js';
 import { buildModel } from '../examples/cnn/cnn.js';
-import { median } from './harness.js';
+import { median, type Rows } from './harness.js';
 import { tf, useBackend, type Backend } from './tfjs.js';
 
-const args = process.argv.slice(2);
+const standalone = process.argv[1]?.endsWith('conv.ts') ?? false;
+const args = standalone ? process.argv.slice(2) : [];
 const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 5);
 const quick = args.includes('--quick');
 
@@ -106,29 +112,59 @@ const jsOnly = (fn: () => unknown) => () => {
   }
 };
 
-async function phase(backend: Backend): Promise<void> {
+/** Adds a phase's spread to a row's note (the table shows medians only). */
+function note(rows: Rows | undefined, group: string, name: string, text: string): void {
+  if (!rows) return;
+  const r = rows.row(group, name, 'ms', false);
+  Object.assign(r, { note: r.note ? `${r.note}; ${text}` : text });
+}
+
+/**
+ * One phase: every case with dagrad-js against tfjs-cpu, or dagrad against tfjs-wasm; into `rows`
+ * (the suite's table) when given, and one printed line per comparison.
+ */
+export async function convBench(rows: Rows | undefined, backend: Backend): Promise<void> {
   if (!(await useBackend(backend))) {
     console.log(`tfjs-${backend}: backend unavailable`);
     return;
   }
   const me = backend === 'cpu' ? 'dagrad-js' : 'dagrad';
+  const say = (line: string) => (rows ? process.stderr.write(`  ${line}\n`) : console.log(line));
   for (const c of CASES) {
     const r = ratios(backend === 'cpu' ? jsOnly(dagradConv(c)) : dagradConv(c), tfConv(c));
-    console.log(`conv2d fwd b${B} ${c.hw}x${c.hw} ${c.k}x${c.k} ${c.cin}->${c.cout}  ${me} ${r.a.toFixed(2)} ms  tfjs-${backend} ${r.b.toFixed(2)} ms  ratio ${fmtRatio(r.ratios)}`);
+    const name = `fwd b${B} ${c.hw}x${c.hw} ${c.k}x${c.k} ${c.cin}->${c.cout}`;
+    say(`conv2d ${name}  ${me} ${r.a.toFixed(2)} ms  tfjs-${backend} ${r.b.toFixed(2)} ms  ratio ${fmtRatio(r.ratios)}`);
+    if (rows) {
+      const row = rows.row('conv2d', name, 'ms', false);
+      row.values[me] = r.a;
+      row.values[`tfjs-${backend}`] = r.b;
+      note(rows, 'conv2d', name, `vs tfjs-${backend} over rounds ${fmtRatio(r.ratios)}`);
+    }
   }
+  const stepName = `training step b${B} (examples/cnn model, Adam)`;
   let tfs: () => unknown;
   try {
     tfs = tfStep();
     tfs();
   } catch (e) {
-    console.log(`CNN training step b${B}: tfjs-${backend} cannot train it: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    say(`CNN ${stepName}: tfjs-${backend} cannot train it: ${why}`);
+    note(rows, 'cnn', stepName, `tfjs-${backend} cannot train it (checked now): ${why}`);
     return;
   }
   const r = ratios(backend === 'cpu' ? jsOnly(dagradStep()) : dagradStep(), tfs);
-  console.log(`CNN training step b${B} (examples/cnn model, Adam)  ${me} ${r.a.toFixed(1)} ms  tfjs-${backend} ${r.b.toFixed(1)} ms  ratio ${fmtRatio(r.ratios)}`);
+  say(`CNN ${stepName}  ${me} ${r.a.toFixed(1)} ms  tfjs-${backend} ${r.b.toFixed(1)} ms  ratio ${fmtRatio(r.ratios)}`);
+  if (rows) {
+    const row = rows.row('cnn', stepName, 'ms', false);
+    row.values[me] = r.a;
+    row.values[`tfjs-${backend}`] = r.b;
+    note(rows, 'cnn', stepName, `vs tfjs-${backend} over rounds ${fmtRatio(r.ratios)}`);
+  }
 }
 
-const { cpus, loadavg } = await import('node:os');
-console.log(`${cpus().length} cores, load ${loadavg().map((v) => v.toFixed(1)).join(' ')}; ${rounds} rounds; ratio = tfjs ms / dagrad ms (median, min-max over rounds)`);
-await phase('cpu');
-await phase('wasm');
+if (standalone) {
+  const { cpus, loadavg } = await import('node:os');
+  console.log(`${cpus().length} cores, load ${loadavg().map((v) => v.toFixed(1)).join(' ')}; ${rounds} rounds; ratio = tfjs ms / dagrad ms (median, min-max over rounds)`);
+  await convBench(undefined, 'cpu');
+  await convBench(undefined, 'wasm');
+}

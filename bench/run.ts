@@ -4,7 +4,7 @@
  * targets of issue 5, and writes bench/results/latest.json.
  *
  *   npm run bench                      everything (about 3-5 minutes on 2 cores)
- *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile)
+ *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile conv)
  *   npm run bench -- matmul --sizes=64,512
  *   npm run bench -- --out=bench/results/other.json
  *
@@ -20,6 +20,7 @@ import { memoryBench } from './memory.js';
 import { logisticBench, mlpBench } from './models.js';
 import { addBench, overheadBench } from './ops.js';
 import { adamBench, adamMlpBench, compileBench } from './fast.js';
+import { convBench } from './conv.js';
 import { BACKENDS, tfjsVersion, type Backend } from './tfjs.js';
 
 const args = process.argv.slice(2);
@@ -37,6 +38,7 @@ const WORKLOADS: Record<string, (rows: Rows, backend: Backend) => Promise<void>>
   adam: adamBench,
   adammlp: adamMlpBench,
   compile: compileBench,
+  conv: convBench,
 };
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in WORKLOADS));
@@ -100,6 +102,16 @@ function targets(rows: readonly Row[]): Target[] {
     const v = heap.values.dagrad;
     check('memory: no heap growth over 1000 runs', [v < 256], `${v.toFixed(0)} KB`);
   }
+  const convs = rows.filter((r) => r.group === 'conv2d');
+  if (convs.length > 0) {
+    const w = convs.map((r) => speedup(r, 'dagrad', 'tfjs-wasm'));
+    check('conv2d forward b32 (issue 13): >= tfjs-wasm in every case', w.map((v) => (v === undefined ? undefined : v >= 1)), w.map(x).join(' / '));
+  }
+  const cnn = rows.find((r) => r.group === 'cnn');
+  if (cnn) {
+    const c = speedup(cnn, 'dagrad-js', 'tfjs-cpu');
+    check('CNN training step, pure JS (issue 13): >= 10x tfjs-cpu', [c === undefined ? undefined : c >= 10], x(c));
+  }
   return out;
 }
 
@@ -124,7 +136,7 @@ console.log('figures are medians after warm-up; "vs" columns are speed-ups (>1x:
 console.log(table(rows));
 for (const r of rows.filter((r) => r.note)) console.log(`  ${`${r.group} ${r.name}`.trim()}: ${r.note}`);
 if (met.length > 0) {
-  console.log('\ntargets (issue 5)');
+  console.log('\ntargets (issues 5 and 13)');
   for (const t of met) console.log(`  [${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}] ${t.target}: ${t.figure}`);
 }
 

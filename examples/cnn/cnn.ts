@@ -15,6 +15,10 @@ export interface CnnConfig {
   dropout: number;
   /** A dropout rate after each conv + pool block (0: none). */
   convDropout?: number;
+  /** Filters of the two convolutions (default 16 and 32). */
+  filters?: readonly [number, number];
+  /** Units of the dense hidden layer (default 64). */
+  units?: number;
   /** Train on only this many of the training examples (a quick run); all by default. */
   limit?: number;
   progress?: 'auto' | 'none';
@@ -58,7 +62,7 @@ function cpuMicros(): number {
   return u ? u.user + u.system : 0;
 }
 
-export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convDropout = 0): nn.Sequential {
+export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convDropout = 0, filters: readonly [number, number] = [16, 32], units = 64): nn.Sequential {
   const block = (filters: number) => [
     new nn.Conv2D(filters, 3, { padding: 'same', activation: batchNorm ? undefined : 'relu', useBias: !batchNorm }),
     ...(batchNorm ? [new nn.BatchNorm(), new nn.ActivationLayer('relu')] : []),
@@ -66,8 +70,8 @@ export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convD
     ...(convDropout > 0 ? [new nn.Dropout(convDropout)] : []),
   ];
   const model = nn.sequential([
-    ...block(16), ...block(32),
-    new nn.Flatten(), new nn.Dense(64, { activation: 'relu' }), new nn.Dropout(dropout), new nn.Dense(10),
+    ...block(filters[0]), ...block(filters[1]),
+    new nn.Flatten(), new nn.Dense(units, { activation: 'relu' }), new nn.Dropout(dropout), new nn.Dense(10),
   ], { name: 'cnn' });
   model.build(placeholder('images', [null, 28, 28, 1]));
   return model;
@@ -86,7 +90,7 @@ export interface CnnResult {
 }
 
 export function trainCnn(config: CnnConfig, split = loadSplit(config.seed), log: (line: string) => void = () => {}): CnnResult {
-  const model = buildModel(config.batchNorm, config.dropout, config.convDropout ?? 0);
+  const model = buildModel(config.batchNorm, config.dropout, config.convDropout ?? 0, config.filters, config.units);
   log(model.summary() + '\n');
   const session = new Session({ seed: config.seed });
   const n = config.limit === undefined ? split.train.y.data.length : Math.min(config.limit, split.train.y.data.length);

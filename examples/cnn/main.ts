@@ -1,7 +1,7 @@
 /**
  * Trains the small CNN of cnn.ts on MNIST digits and reports held-out accuracy and the confusion
  * matrix; saves the weights as a dagrad checkpoint. See docs/cnn.md.
- *   npm run example:cnn -- [--epochs N] [--batch-size N] [--lr X] [--seed N] [--batchnorm] [--dropout RATE] [--conv-dropout RATE] [--save FILE]
+ *   npm run example:cnn -- [--epochs N] [--batch-size N] [--lr X] [--seed N] [--batchnorm] [--dropout RATE] [--conv-dropout RATE] [--filters A,B] [--units N] [--save FILE]
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,12 @@ function parse(argv: string[]): { config: CnnConfig; save: string } {
     else if (flag === '--dropout') config.dropout = Number(value());
     else if (flag === '--conv-dropout') config.convDropout = Number(value());
     else if (flag === '--save') save = value();
-    else throw new Error(`unknown flag ${flag} (flags: --epochs --batch-size --lr --seed --limit --batchnorm --dropout --conv-dropout --save)`);
+    else if (flag === '--filters') {
+      const fs = value().split(',').map(Number);
+      if (fs.length !== 2 || !fs.every((v) => Number.isInteger(v) && v >= 1)) throw new Error(`${flag} needs two integers >= 1, as 32,64`);
+      config.filters = [fs[0], fs[1]];
+    } else if (flag === '--units') config.units = int();
+    else throw new Error(`unknown flag ${flag} (flags: --epochs --batch-size --lr --seed --limit --batchnorm --dropout --conv-dropout --filters --units --save)`);
   }
   return { config, save };
 }
