@@ -3,10 +3,13 @@
  * contiguous. Windows are clipped to the image: padding never takes part in a max or in an
  * average's count (TensorFlow's convention). The max of a window is its first largest element (a
  * NaN wins), and the same choice routes gradients, so the max kernels agree. The max kernels
- * keep scratch of one pixel's channels, made when they are bound.
+ * keep scratch of one pixel's channels, made when they are bound. When every array of a max kernel
+ * is dense (the usual case in a plan) it scans through `scanMaxDense`, which records each max by its
+ * position in the image, the same in x, h and dx, and spares the per-axis index arithmetic.
  */
 import type { NdArray } from 'ndarray';
 import type { Data } from '../graph/layout.js';
+import { isContiguous } from '../graph/tensor.js';
 
 /** Normalised pooling attributes. */
 export interface PoolAttrs {
@@ -69,15 +72,57 @@ function scanMax(x: NdArray, g: Geometry, best: Float64Array, hs: Int32Array, ws
   }
 }
 
+/**
+ * scanMax for a dense x: `at[c]` is the max's element index in x less x.offset, which is also its
+ * index in any dense array shaped like x. Same choice of max (first largest, or first NaN).
+ */
+function scanMaxDense(x: NdArray, g: Geometry, best: Float64Array, at: Int32Array, each: (n: number, oh: number, ow: number) => void): void {
+  const d = x.data as Data, xo = x.offset, { C, H, W, OH, OW, sh, sw, pt, pl, KH, KW } = g;
+  for (let n = 0; n < g.N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const hs = oh * sh - pt, h0 = Math.max(hs, 0), h1 = Math.min(hs + KH, H);
+      for (let ow = 0; ow < OW; ow++) {
+        const ws = ow * sw - pl, w0 = Math.max(ws, 0), w1 = Math.min(ws + KW, W);
+        const first = ((n * H + h0) * W + w0) * C;
+        for (let c = 0; c < C; c++) {
+          best[c] = d[xo + first + c];
+          at[c] = first + c;
+        }
+        for (let h = h0; h < h1; h++) {
+          for (let w = w0; w < w1; w++) {
+            const q = ((n * H + h) * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = d[xo + q + c], m = best[c];
+              if (v > m || (v !== v && m === m)) {
+                best[c] = v;
+                at[c] = q + c;
+              }
+            }
+          }
+        }
+        each(n, oh, ow);
+      }
+    }
+  }
+}
+
 export type PoolKernel = (ins: readonly NdArray[], out: NdArray) => void;
 
 /** out = the max of each window. */
 export function maxPoolKernel(x: NdArray, out: NdArray, a: PoolAttrs): PoolKernel {
   const g = geometry(x.shape, out.shape, a);
   const best = new Float64Array(g.C), hs = new Int32Array(g.C), ws = new Int32Array(g.C);
+  const dense = isContiguous(x);
   return ([x], out) => {
     const od = out.data as Data;
     let o = out.offset;
+    if (dense) {
+      scanMaxDense(x, g, best, hs, () => {
+        for (let c = 0; c < g.C; c++) od[o + c] = best[c];
+        o += g.C;
+      });
+      return;
+    }
     scanMax(x, g, best, hs, ws, () => {
       for (let c = 0; c < g.C; c++) od[o + c] = best[c];
       o += g.C;
@@ -92,6 +137,13 @@ export function maxPoolSelectKernel(x: NdArray, out: NdArray, a: PoolAttrs): Poo
   return ([x, h], out) => {
     const od = out.data as Data, hd = h.data as Data, [t0, t1, t2, t3] = h.stride;
     let o = out.offset;
+    if (isContiguous(x) && isContiguous(h)) {
+      scanMaxDense(x, g, best, hs, () => {
+        for (let c = 0; c < g.C; c++) od[o + c] = hd[h.offset + hs[c]];
+        o += g.C;
+      });
+      return;
+    }
     scanMax(x, g, best, hs, ws, (n) => {
       for (let c = 0; c < g.C; c++) od[o + c] = hd[h.offset + n * t0 + hs[c] * t1 + ws[c] * t2 + c * t3];
       o += g.C;
@@ -107,6 +159,14 @@ export function maxPoolBackpropKernel(x: NdArray, dx: NdArray, a: PoolAttrs, gra
     const gd = grad.data as Data, dd = dx.data as Data, [t0, t1, t2, t3] = grad.stride;
     const [d0, d1, d2, d3] = dx.stride;
     for (let i = 0, n = dx.size; i < n; i++) dd[dx.offset + i] = 0;
+    if (isContiguous(x) && isContiguous(grad) && isContiguous(dx)) {
+      let b = grad.offset;
+      scanMaxDense(x, g, best, hs, () => {
+        for (let c = 0; c < g.C; c++) dd[dx.offset + hs[c]] += gd[b + c];
+        b += g.C;
+      });
+      return;
+    }
     scanMax(x, g, best, hs, ws, (n, oh, ow) => {
       const base = grad.offset + n * t0 + oh * t1 + ow * t2;
       for (let c = 0; c < g.C; c++) dd[dx.offset + n * d0 + hs[c] * d1 + ws[c] * d2 + c * d3] += gd[base + c * t3];
