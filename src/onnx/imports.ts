@@ -191,7 +191,8 @@ export const IMPORTS: Readonly<Record<string, Import>> = {
   MaxPool: (c, ins, attrs, name) => {
     const x = c.node(ins[0]);
     const p = poolOf(x, attrs, 'MaxPool');
-    return one(nchw(maxPool2d(nhwc(x, 'MaxPool'), p.window, { strides: p.strides, padding: padding(p.pads) }), name));
+    const indices: Value = { lazy: () => { throw new Error(`MaxPool '${name}': its Indices output is not supported (dagrad's max-pool gradient needs no indices)`); } };
+    return [{ node: nchw(maxPool2d(nhwc(x, 'MaxPool'), p.window, { strides: p.strides, padding: padding(p.pads) }), name) }, indices];
   },
   // count_include_pad 0 (the default) is dagrad's mean over the in-image elements; 1 pads with zeros first.
   AveragePool: (c, ins, attrs, name) => {

@@ -107,17 +107,27 @@ describe('a CNN written by another exporter (NCHW), read by fromOnnx', () => {
     for (const k of ['out', 't']) expectClose(got[k], want[k], 1e-5, k);
   });
 
-  it('names what it cannot read: ceil_mode, dilated pools, a rank-3 Conv', () => {
+  it('names what it cannot read: ceil_mode, dilated pools, a rank-3 Conv, MaxPool\'s Indices, Dropout in training mode', () => {
     const one = (node: NodeProto, shape: number[]) => onnx.ModelProto.encode({
       irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
       graph: {
-        name: 'g', node: [node], initializer: [tensor('w', new Array(9).fill(0.1), 'float32', [1, 1, 9])],
+        name: 'g', node: [node],
+        initializer: [tensor('w', new Array(9).fill(0.1), 'float32', [1, 1, 9]), tensor('ratio', [0.5], 'float32', []), tensor('train', [1], 'bool', [])],
         input: [valueInfo('x', 'float32', shape)], output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
       },
     }).finish();
     expect(() => fromOnnx(one(n('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], ceil_mode: 1 }), [1, 1, 5, 5]))).toThrow(/^fromOnnx: MaxPool 'y': MaxPool with ceil_mode 1 is not supported/);
     expect(() => fromOnnx(one(n('AveragePool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] }), [1, 1, 5, 5]))).toThrow(/AveragePool with dilations \[2,2\] is not supported/);
     expect(() => fromOnnx(one(n('Conv', ['x', 'w'], ['y']), [1, 1, 20]))).toThrow(OnnxImportError);
+    const withIndices = onnx.ModelProto.encode({
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g', node: [n('MaxPool', ['x'], ['p', 'i'], { kernel_shape: [2, 2] }), n('Cast', ['i'], ['y'], { to: 1 })],
+        input: [valueInfo('x', 'float32', [1, 1, 4, 4])], output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+      },
+    }).finish();
+    expect(() => fromOnnx(withIndices)).toThrow(/^fromOnnx: Cast 'y': MaxPool 'p': its Indices output is not supported/);
+    expect(() => fromOnnx(one(n('Dropout', ['x', 'ratio', 'train'], ['y']), [1, 4]))).toThrow(/Dropout with training_mode 1 is not supported/);
     expect(() => fromOnnx(one(n('Conv', ['x', 'w'], ['y']), [1, 1, 20]))).toThrow(/Conv weight 'w' \[1,1,9\] must be rank 4/);
   });
 });
