@@ -61,9 +61,6 @@ function nearZero(b: Builder, x: string, n: Node, far: (b: Builder) => string, n
   return b.node('Where', [small, exact, far(b)]);
 }
 
-/** Ops of OPS that have no ONNX form yet, with the reason an export names (none today). */
-export const NOT_YET: Readonly<Record<string, string>> = {};
-
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   ...CONV_LOWERINGS,
   ...RANDOM_LOWERINGS,

@@ -7,7 +7,7 @@
  */
 import { OPS, Session, topoSort, type DType, type Fetches, type Node, type OpDef } from '../index.js';
 import type { OnnxAttr } from '../graph/op.js';
-import { LOWERINGS, NOT_YET, type Builder, type Lowering } from './lowerings.js';
+import { LOWERINGS, type Builder, type Lowering } from './lowerings.js';
 import { attribute, onnx, tensor, valueInfo, type NodeProto, type TensorProto, type ValueInfoProto } from './proto.js';
 import { encodeMeta, META_KEY, type MetaNode, type Meta } from './meta.js';
 
@@ -89,11 +89,6 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
   const variablesAs = opts.variables ?? (assigns.length > 0 ? 'inputs' : 'initializers');
   const target = opts.target ?? 'onnxruntime';
 
-  const notYet = order.filter((n) => BUILTIN.has(n.op) && n.op.name in NOT_YET);
-  if (notYet.length > 0) {
-    const ops = [...new Set(notYet.map((n) => n.op.name))];
-    throw new Error(`toOnnx: no ONNX form yet for ${ops.map((o) => `${o} (${NOT_YET[o]}; node${notYet.filter((n) => n.op.name === o).length > 1 ? 's' : ''} ${notYet.filter((n) => n.op.name === o).map((n) => `'${n.name}'`).join(', ')})`).join(', ')}`);
-  }
   const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !loweringOf(n.op));
   if (target === 'onnxruntime' && missingLowering.length > 0) {
     const ops = [...new Set(missingLowering.map((n) => n.op.name))];

@@ -138,6 +138,7 @@ export const CASES: OnnxCase[] = [
   { op: op('maxPool2d'), name: "window 3, stride 2, 'same'", shapes: [[2, 5, 5, 3]], build: ([x]) => maxPool2d(x, 3, { strides: 2, padding: 'same' }) },
   { op: op('maxPool2d'), name: 'window [2,3], valid', shapes: [[2, 4, 6, 2]], build: ([x]) => maxPool2d(x, [2, 3]) },
   { op: op('maxPool2dBackprop'), name: 'overlapping windows accumulate', shapes: [[2, 4, 4, 2], [2, 4, 4, 2]], build: ([x, g]) => apply(op('maxPool2dBackprop'), [x, g], { window: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }) },
+  { op: op('maxPool2dBackprop'), name: 'windows that tile the image but for a row and a column', shapes: [[2, 5, 7, 2], [2, 2, 3, 2]], build: ([x, g]) => apply(op('maxPool2dBackprop'), [x, g], { window: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }) },
   { op: op('maxPool2dSelect'), name: 'window 2', shapes: [[2, 4, 4, 2], [2, 4, 4, 2]], build: ([x, h]) => apply(op('maxPool2dSelect'), [x, h], { window: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }) },
   { op: op('avgPool2d'), name: "window 3, stride 2, 'same' (clipped counts)", shapes: [[2, 5, 5, 3]], build: ([x]) => avgPool2d(x, 3, { strides: 2, padding: 'same' }) },
   { op: op('avgPool2d'), name: 'window [2,3], explicit pads', shapes: [[2, 4, 5, 2]], build: ([x]) => avgPool2d(x, [2, 3], { strides: 1, padding: [[1, 0], [0, 2]] }) },

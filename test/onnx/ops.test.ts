@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradients, mul, OPS, placeholder, Rng, Session, sum, topoSort, type Node } from '../../src/index.js';
 import { initialState, toOnnx } from '../../src/onnx/index.js';
-import { LOWERINGS, NOT_YET } from '../../src/onnx/lowerings.js';
+import { LOWERINGS } from '../../src/onnx/lowerings.js';
 import { onnx } from '../../src/onnx/proto.js';
 import { readFileSync } from 'node:fs';
 import { CASES, type OnnxCase } from './cases.js';
@@ -88,9 +88,9 @@ async function check(c: OnnxCase, dynamic: boolean): Promise<void> {
 describe('every op of OPS in onnxruntime-node', () => {
   it('has a lowering or a source form for every op, and a case for every op', () => {
     const sources = new Set(['placeholder', 'variable', 'constant', 'group']);
-    expect(OPS.filter((op) => !sources.has(op.kind ?? 'op') && !(op.name in LOWERINGS) && !(op.name in NOT_YET)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !sources.has(op.kind ?? 'op') && !(op.name in LOWERINGS)).map((op) => op.name)).toEqual([]);
     const covered = new Set(CASES.map((c) => c.op));
-    expect(OPS.filter((op) => !covered.has(op) && !(op.name in NOT_YET)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !covered.has(op)).map((op) => op.name)).toEqual([]);
   });
 
   for (const c of CASES) {
@@ -100,8 +100,8 @@ describe('every op of OPS in onnxruntime-node', () => {
 
   it('ran every op of OPS with static shapes and with unknown dims (sumLike and size exist only with unknown dims)', () => {
     const dynamicOnly = new Set(['sumLike', 'size']);
-    expect(OPS.filter((op) => !dynamicOnly.has(op.name) && !(op.name in NOT_YET) && !seen.static.has(op.name)).map((op) => op.name)).toEqual([]);
-    expect(OPS.filter((op) => !(op.name in NOT_YET) && !seen.dynamic.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !dynamicOnly.has(op.name) && !seen.static.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !seen.dynamic.has(op.name)).map((op) => op.name)).toEqual([]);
   });
 
   it('docs/onnx.md lists, for every op, exactly the ONNX ops the export writes for it', () => {
