@@ -6,10 +6,11 @@
  * on the same bytes, its gradients equal central differences, and it exports again.
  */
 import { describe, expect, it } from 'vitest';
-import { gradcheck, mean, mul, Rng, Session, square, sum, topoSort, type Node } from '../../src/index.js';
+import { avgPool2d, conv2d, conv2dTranspose, gradients, gradcheck, init, maxPool2d, mean, mul, placeholder, relu, Rng, Session, square, sum, topoSort, variable } from '../../src/index.js';
 import { fromOnnx, OnnxImportError, toOnnx } from '../../src/onnx/index.js';
 import { attribute, onnx, tensor, valueInfo, type NodeProto } from '../../src/onnx/proto.js';
 import type { OnnxAttr } from '../../src/graph/op.js';
+import type { Node } from '../../src/index.js';
 import { expectClose, fromNd, runOrt, toInput, type Value } from './harness.js';
 
 const n = (opType: string, input: string[], output: string[], attrs: Record<string, OnnxAttr> = {}): NodeProto => ({
@@ -62,6 +63,11 @@ const batch = (rows: number, seed: number): Value => {
   return { data: Array.from({ length: rows * 3 * 49 }, () => Math.fround(rng.uniform(-1, 1))), shape: [rows, 3, 7, 7], dtype: 'float32' };
 };
 
+const batchNhwc = (rows: number): Value => {
+  const rng = new Rng(rows);
+  return { data: Array.from({ length: rows * 72 }, () => Math.fround(rng.uniform(-1, 1))), shape: [rows, 6, 6, 2], dtype: 'float32' };
+};
+
 describe('a CNN written by another exporter (NCHW), read by fromOnnx', () => {
   it('runs as ONNX Runtime runs the same bytes (unknown batch, fed 2 and 5 rows), to 1e-5', async () => {
     const bytes = cnn('float32');
@@ -105,6 +111,23 @@ describe('a CNN written by another exporter (NCHW), read by fromOnnx', () => {
     const want = await runOrt(bytes, { x });
     const got = await runOrt(again, { x });
     for (const k of ['out', 't']) expectClose(got[k], want[k], 1e-5, k);
+  });
+
+  it("reads dagrad's own export op by op (ignoreRecord): the same outputs and gradients as the graph that wrote it", () => {
+    const x = placeholder('own/x', [null, 6, 6, 2]);
+    const f = variable('own/f', init.glorotUniform([3, 3, 2, 4]));
+    const t = variable('own/t', init.glorotUniform([2, 2, 3, 4]));
+    const h = maxPool2d(relu(conv2d(x, f, { strides: 2, padding: 'same' })), 2, { strides: 1, padding: 'same' });
+    const y = avgPool2d(conv2dTranspose(h, t, { strides: 2 }), 3, { strides: 2, padding: [[1, 0], [0, 1]] });
+    const session = new Session();
+    const g = fromOnnx(toOnnx({ y }, { session }), { ignoreRecord: true });
+    expect(topoSort([g.outputs.y]).map((k) => k.op.name)).toContain('conv2dTranspose');
+    const xv = toInput(batchNhwc(3));
+    const loss = (out: Node, vs: Node[]) => gradients(sum(square(out)), vs);
+    const want = session.run([y, ...loss(y, [x, f, t])], [[x, xv]]);
+    const gx = g.inputs['own/x'];
+    const got = new Session().run([g.outputs.y, ...loss(g.outputs.y, [gx, g.variables['own/f'], g.variables['own/t']])], [[gx, xv]]);
+    want.forEach((w, i) => expectClose(fromNd(got[i], 'float32'), fromNd(w, 'float32'), 1e-6, `output ${i}`));
   });
 
   it('names what it cannot read: ceil_mode, dilated pools, a rank-3 Conv, MaxPool\'s Indices, Dropout in training mode', () => {
