@@ -66,7 +66,7 @@ export function layersOf(outputs: Node | readonly Node[]): LayerRecord[] {
 export const updatesOf = (outputs: Node | readonly Node[]): Node[] => layersOf(outputs).flatMap((r) => r.updates);
 
 /** The training flags layers made for `outputs` (each a float32 scalar variable, 0 unless set). */
-export const trainingFlagsOf = (outputs: Node | readonly Node[]): Node[] => layersOf(outputs).flatMap((r) => r.flags);
+export const trainingFlagsOf = (outputs: Node | readonly Node[]): Node[] => [...new Set(layersOf(outputs).flatMap((r) => r.flags))];
 
 /**
  * A training flag to share between layers: a float32 scalar variable, 0 (inference) until a session
@@ -134,8 +134,12 @@ const lastDim = (x: Node, kind: string): number => {
   return d;
 };
 
-/** A flag for a layer with a training mode: the one given, or one of the layer's own (0 until fit sets it). */
+/**
+ * A flag for a layer with a training mode: the one given, or one of the layer's own (0 until fit sets
+ * it). A flag that is a variable is recorded, so fit sets it; a placeholder flag is the caller's to feed.
+ */
 function flagFor(training: boolean | Node | undefined, flags: Node[]): boolean | Node {
+  if (training instanceof Node && isVariable(training)) flags.push(training);
   if (training !== undefined) return training;
   const f = trainingFlag('training');
   flags.push(f);
