@@ -18,10 +18,23 @@ import * as init from '../init/initializers.js';
 import type { Initializer } from '../init/initializers.js';
 import {
   add, assign, batchNormalization, cast, conv2d as conv2dOp, dropout as dropoutOp, gather, identity, layerNorm as layerNormOp,
-  matmul, moments, mul, reshape, sub, variable, type Padding,
+  matmul, moments, mul, relu, reshape, sigmoid, softmax, sub, tanh, variable, type Padding,
 } from '../ops/index.js';
 import { isVariable } from '../ops/variable.js';
-import { activate, type Activation } from './layers.js';
+
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | ((x: Node) => Node);
+
+export function activate(x: Node, a: Activation | undefined): Node {
+  if (a === undefined || a === 'linear') return x;
+  if (typeof a === 'function') return a(x);
+  switch (a) {
+    case 'relu': return relu(x);
+    case 'sigmoid': return sigmoid(x);
+    case 'tanh': return tanh(x);
+    case 'softmax': return softmax(x);
+  }
+  throw new TypeError(`unknown activation ${JSON.stringify(a)}`);
+}
 
 /** What a layer function leaves on the graph: read by summary, fit and updatesOf. */
 export interface LayerRecord {

@@ -1,11 +1,11 @@
 /** Layers (as functions and as classes), a sequential model, a summary and the training loop. */
 export {
-  dense, conv2d, batchNorm, layerNorm, dropout, embedding, chain, trainingFlag, layerOf, layersOf, updatesOf, trainingFlagsOf,
-  type BatchNormLayerOptions, type Conv2dLayerFnOptions, type DenseLayerOptions, type LayerRecord,
+  dense, conv2d, batchNorm, layerNorm, dropout, embedding, chain, trainingFlag, layerOf, layersOf, updatesOf, trainingFlagsOf, activate,
+  type Activation, type BatchNormLayerOptions, type Conv2dLayerFnOptions, type DenseLayerOptions, type LayerRecord,
 } from './functional.js';
 export {
   Layer, Dense, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, Flatten, Dropout, BatchNorm, LayerNorm, Embedding, ActivationLayer,
-  activate, type Activation, type CallContext, type DenseOptions, type Conv2dLayerOptions, type BatchNormOptions,
+  type CallContext, type DenseOptions, type Conv2dLayerOptions, type BatchNormOptions,
 } from './layers.js';
 export { Sequential, sequential } from './sequential.js';
 export { summary } from './summary.js';

@@ -11,28 +11,14 @@ import { formatShape, ShapeError, sizeOf } from '../graph/shape.js';
 import * as init from '../init/initializers.js';
 import type { Initializer } from '../init/initializers.js';
 import {
-  add, avgPool2d, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul, maxPool2d, relu, reshape, sigmoid, softmax, tanh, variable,
+  add, avgPool2d, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul, maxPool2d, reshape, variable,
   type Padding,
 } from '../ops/index.js';
-import { batchNormWith, channelAxis } from './functional.js';
+import { activate, batchNormWith, channelAxis, type Activation } from './functional.js';
 
 /** What a layer's call needs besides its input: the model's training flag (a scalar float variable, 1 while training). */
 export interface CallContext {
   readonly training: Node;
-}
-
-export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | ((x: Node) => Node);
-
-export function activate(x: Node, a: Activation | undefined): Node {
-  if (a === undefined || a === 'linear') return x;
-  if (typeof a === 'function') return a(x);
-  switch (a) {
-    case 'relu': return relu(x);
-    case 'sigmoid': return sigmoid(x);
-    case 'tanh': return tanh(x);
-    case 'softmax': return softmax(x);
-  }
-  throw new TypeError(`unknown activation ${JSON.stringify(a)}`);
 }
 
 export abstract class Layer {
