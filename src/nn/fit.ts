@@ -58,8 +58,9 @@ function view(model: Model, where: string): View {
   const flags = new Set(trainingFlagsOf(output));
   const owned = new Set(layers.flatMap((l) => l.variables));
   // every trainable variable (made by a layer or by hand) and every layer's own state (moving averages)
-  const variables = topoSort([output]).filter((n) => isVariable(n) && !flags.has(n) && (n.attrs.trainable || owned.has(n)));
-  if (!topoSort([output]).includes(input)) throw new TypeError(`${where}: the model's output ${output} does not depend on its input ${input}`);
+  const graph = topoSort([output]);
+  if (!graph.includes(input)) throw new TypeError(`${where}: the model's output ${output} does not depend on its input ${input}`);
+  const variables = graph.filter((n) => isVariable(n) && !flags.has(n) && (n.attrs.trainable || owned.has(n)));
   return { name: model.name ?? 'model', input, output, variables, updates: updatesOf(output), flags: [...flags] };
 }
 

@@ -236,5 +236,8 @@ describe('fit, evaluate and predict on a functional model', () => {
     expect(h.epochs[0].loss).toBeCloseTo((expected[0] * 2 + expected[1]) / 3, 6);
     expect(h.epochs[0].accuracy).toBeUndefined();
     expect(() => nn.fit(s, { input: x, output: y }, data, { loss: { loss: y, labels: targets }, optimizer: new SGD({ learningRate: 0.01 }) })).toThrow('fit: a custom loss is a scalar node');
+    expect(() => nn.predict(s, { input: w, output: y }, data.x)).toThrow("predict: the model's input variable 'dense/kernel' [2,1] float32 must be a placeholder");
+    expect(() => nn.evaluate(s, { input: targets, output: y }, data)).toThrow("evaluate: the model's output add '");
+    expect(() => nn.evaluate(s, { input: targets, output: y }, data)).toThrow("does not depend on its input placeholder 't' [null,1] float32");
   });
 });
