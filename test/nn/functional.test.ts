@@ -241,3 +241,20 @@ describe('fit, evaluate and predict on a functional model', () => {
     expect(() => nn.evaluate(s, { input: targets, output: y }, data)).toThrow("does not depend on its input placeholder 't' [null,1] float32");
   });
 });
+
+describe('docs/layers.md', () => {
+  it('prints the functional summary the page shows', async () => {
+    const { readFileSync } = await import('node:fs');
+    const page = readFileSync(new URL('../../docs/layers.md', import.meta.url), 'utf8');
+    const shown = page.split('prints (and returns)\n\n```\n')[1].split('\n```')[0];
+    const x = placeholder('x', [null, 4]);
+    const logits = scope('mlp', () => nn.chain(x, [
+      (h) => nn.dense(h, 16, { activation: 'relu' }),
+      (h) => nn.batchNorm(h),
+      (h) => nn.dropout(h, 0.2),
+      (h) => nn.dense(h, 3),
+    ]));
+    expect(nn.summary({ input: x, output: logits, name: 'mlp' }, quiet)).toBe(shown);
+    for (const v of nn.layersOf(logits).flatMap((l) => l.variables)) expect(page).toContain(`\`${v.name}\``);
+  });
+});
