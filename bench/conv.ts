@@ -74,7 +74,7 @@ function tfConv(c: ConvCase): () => unknown {
 
 /** One training step of examples/cnn's model (no dropout randomness difference matters for speed). */
 function dagradStep(): () => unknown {
-  const m = buildModel(false);
+  const m = buildModel(false, 0.25, 0, [16, 32], 64); // the layers of tfStep below
   const labels = placeholder('labels', [null], { dtype: 'int32' });
   const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(labels, 10), logits: m.output }));
   const step = group([new Adam({ learningRate: 0.001 }).minimize(loss)]);

@@ -26,7 +26,7 @@ export interface CnnConfig {
   validate?: boolean;
 }
 
-export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.003, seed: 1, batchNorm: false, dropout: 0.25 };
+export const DEFAULTS: CnnConfig = { epochs: 10, batchSize: 64, learningRate: 0.003, seed: 1, batchNorm: false, dropout: 0.25, filters: [32, 64], units: 128 };
 
 export interface Split {
   train: { x: { data: Float32Array; shape: number[] }; y: { data: Int32Array; shape: number[] } };
@@ -62,7 +62,7 @@ function cpuMicros(): number {
   return u ? u.user + u.system : 0;
 }
 
-export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convDropout = 0, filters: readonly [number, number] = [16, 32], units = 64): nn.Sequential {
+export function buildModel(batchNorm: boolean, dropout = DEFAULTS.dropout, convDropout = 0, filters = DEFAULTS.filters!, units = DEFAULTS.units!): nn.Sequential {
   const block = (filters: number) => [
     new nn.Conv2D(filters, 3, { padding: 'same', activation: batchNorm ? undefined : 'relu', useBias: !batchNorm }),
     ...(batchNorm ? [new nn.BatchNorm(), new nn.ActivationLayer('relu')] : []),
