@@ -177,7 +177,7 @@ export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttr
   return (xa, fa, out) => {
     const X = readX(xa), F = readF(fa);
     const o = out.data as Data;
-    if (simd && wasmConv2d(g, X as never, F as never, { data: o as never, off: out.offset })) return;
+    if (simd && wasmConv2d(g, X, F, { data: o, off: out.offset })) return;
     const cols = colsOf();
     for (let n0 = 0; n0 < g.N; n0 += imgs) {
       const m = Math.min(imgs, g.N - n0), rows = m * pix;
@@ -203,7 +203,7 @@ export function conv2dTransposeKernel(dy: NdArray, f: NdArray, dx: NdArray, attr
   return (dya, fa, out) => {
     const Y = readY(dya), F = readF(fa);
     const o = out.data as Data;
-    if (simd && wasmConv2dTranspose(g, Y as never, F as never, { data: o as never, off: out.offset })) return;
+    if (simd && wasmConv2dTranspose(g, Y, F, { data: o, off: out.offset })) return;
     const cols = colsOf();
     for (let n0 = 0; n0 < g.N; n0 += imgs) {
       const m = Math.min(imgs, g.N - n0), rows = m * pix;
@@ -233,7 +233,7 @@ export function conv2dFilterKernel(x: NdArray, dy: NdArray, df: NdArray, attrs: 
   return (xa, dya, out) => {
     const X = readX(xa), Y = readY(dya);
     const o = out.data as Data;
-    if (simd && isContiguous(out) && wasmConv2dFilter(g, X as never, Y as never, { data: o as never, off: out.offset })) return;
+    if (simd && isContiguous(out) && wasmConv2dFilter(g, X, Y, { data: o, off: out.offset })) return;
     const cols = colsOf(), part = imgs < g.N ? partOf() : null;
     if (g.N === 0) for (let i = 0, n = out.size; i < n; i++) o[out.offset + i] = 0;
     for (let n0 = 0; n0 < g.N; n0 += imgs) {

@@ -20,7 +20,9 @@ export interface ConvSizes {
   readonly groups: number; readonly Cg: number; readonly Og: number;
 }
 
-type F32 = { data: Float32Array; off: number };
+/** A dense array and where it starts; the kernels run on float32 only, and decline anything else. */
+export type Dense = { readonly data: ArrayLike<number>; readonly off: number };
+type F32 = { readonly data: Float32Array; readonly off: number };
 
 const align = (n: number): number => (n + 3) & ~3;
 
@@ -48,11 +50,15 @@ function ready(bytes: number): Scratch | undefined {
   return s;
 }
 
-const is32 = (...xs: { data: unknown }[]): boolean => xs.every((x) => x.data instanceof Float32Array);
+const is32 = (...xs: Dense[]): boolean => xs.every((x) => x.data instanceof Float32Array);
 
 /** y = conv2d(x, f), x [N, H, W, C], f [KH, KW, Cg, O], y [N, OH, OW, O], all dense. */
-export function wasmConv2d(g: ConvSizes, x: F32, f: F32, y: F32): boolean {
+export function wasmConv2d(g: ConvSizes, x: Dense, f: Dense, y: Dense): boolean {
   if (!is32(x, f, y) || g.N === 0) return false;
+  return conv(g, x as F32, f as F32, y as F32);
+}
+
+function conv(g: ConvSizes, x: F32, f: F32, y: F32): boolean {
   const { N, C, OH, OW, O, KH, KW, sh, sw, dh, dw, Cg, Og } = g;
   const Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1;
   const K = KH * KW * Cg, M = N * OH * OW;
@@ -77,8 +83,12 @@ export function wasmConv2d(g: ConvSizes, x: F32, f: F32, y: F32): boolean {
  * of dy padded by (KH-1)*dh - pt on top with the filter turned around. Not for strides > 1, or for
  * pads larger than the dilated window (which would need a negative padding).
  */
-export function wasmConv2dTranspose(g: ConvSizes, dy: F32, f: F32, dx: F32): boolean {
+export function wasmConv2dTranspose(g: ConvSizes, dy: Dense, f: Dense, dx: Dense): boolean {
   if (!is32(dy, f, dx) || g.N === 0 || g.sh !== 1 || g.sw !== 1) return false;
+  return transpose(g, dy as F32, f as F32, dx as F32);
+}
+
+function transpose(g: ConvSizes, dy: F32, f: F32, dx: F32): boolean {
   const { N, H, W, C, OH, OW, O, KH, KW, dh, dw, Cg, Og } = g;
   const top = (KH - 1) * dh - g.pt, left = (KW - 1) * dw - g.pl;
   if (top < 0 || left < 0) return false;
@@ -114,8 +124,12 @@ export function wasmConv2dTranspose(g: ConvSizes, dy: F32, f: F32, dx: F32): boo
 }
 
 /** df = the filter gradient of y = conv2d(x, f): df [KH, KW, Cg, O] from x and dy [N, OH, OW, O]. */
-export function wasmConv2dFilter(g: ConvSizes, x: F32, dy: F32, df: F32): boolean {
+export function wasmConv2dFilter(g: ConvSizes, x: Dense, dy: Dense, df: Dense): boolean {
   if (!is32(x, dy, df) || g.N === 0) return false;
+  return filter(g, x as F32, dy as F32, df as F32);
+}
+
+function filter(g: ConvSizes, x: F32, dy: F32, df: F32): boolean {
   const { N, C, OH, OW, O, KH, KW, sh, sw, dh, dw, Cg, Og } = g;
   const Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1;
   const K = KH * KW * Cg, M = N * OH * OW;
