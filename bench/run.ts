@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasmEnabled } from '../src/wasm/runtime.js';
 import { machine, progress, Rows, speedup, table, type Row } from './harness.js';
-import { matmulBench, MATMUL_SIZES } from './matmul.js';
+import { matmulBench, MATMUL_SIZES, narrowFractions } from './matmul.js';
 import { memoryBench } from './memory.js';
 import { logisticBench, mlpBench } from './models.js';
 import { addBench, overheadBench } from './ops.js';
@@ -71,6 +71,13 @@ function targets(rows: readonly Row[]): Target[] {
     const c = mm.map((r) => speedup(r, 'dagrad-js', 'tfjs-cpu'));
     check('matmul f32 n=512: >= tfjs-wasm in all four transpose combinations', w.map((v) => (v === undefined ? undefined : v >= 1)), w.map(x).join(' / '));
     check('matmul f32 n=512, pure JS: >= 4x tfjs-cpu', c.map((v) => (v === undefined ? undefined : v >= 4)), c.map(x).join(' / '));
+  }
+  if (narrowFractions.size > 0) {
+    for (const dtype of ['f32', 'f64']) {
+      const fr = [...narrowFractions].filter(([k]) => k.startsWith(dtype));
+      const worst = fr.reduce((w, e) => (e[1] < w[1] ? e : w), fr[0]);
+      if (worst) check(`matmul ${dtype} narrow (M or N <= 16): >= 60% of square n=512 GFLOP/s, every shape and transpose`, [worst[1] >= 0.6], `worst ${(100 * worst[1]).toFixed(0)}% (${worst[0].slice(4)})`);
+    }
   }
   const lr = row('logistic', 'N=10000 D=20 200 steps');
   if (lr) {
