@@ -4,7 +4,7 @@
  * targets of issue 5, and writes bench/results/latest.json.
  *
  *   npm run bench                      everything (about 3-5 minutes on 2 cores)
- *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile)
+ *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile softmax)
  *   npm run bench -- matmul --sizes=64,512
  *   npm run bench -- --out=bench/results/other.json
  *
@@ -20,6 +20,7 @@ import { memoryBench } from './memory.js';
 import { logisticBench, mlpBench } from './models.js';
 import { addBench, overheadBench } from './ops.js';
 import { adamBench, adamMlpBench, compileBench } from './fast.js';
+import { softmaxBench, SOFTMAX_ROW } from './softmax.js';
 import { BACKENDS, tfjsVersion, type Backend } from './tfjs.js';
 
 const args = process.argv.slice(2);
@@ -37,6 +38,7 @@ const WORKLOADS: Record<string, (rows: Rows, backend: Backend) => Promise<void>>
   adam: adamBench,
   adammlp: adamMlpBench,
   compile: compileBench,
+  softmax: softmaxBench,
 };
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in WORKLOADS));
@@ -77,6 +79,13 @@ function targets(rows: readonly Row[]): Target[] {
       const fr = [...narrowFractions].filter(([k]) => k.startsWith(dtype));
       const worst = fr.reduce((w, e) => (e[1] < w[1] ? e : w), fr[0]);
       if (worst) check(`matmul ${dtype} narrow (M or N <= 16): >= 60% of square n=512 GFLOP/s, every shape and transpose`, [worst[1] >= 0.6], `worst ${(100 * worst[1]).toFixed(0)}% (${worst[0].slice(4)})`);
+    }
+  }
+  for (const opts of ['new Session()', 'arena: wasmArena']) {
+    const sm = row('softmax', `${SOFTMAX_ROW}, ${opts}`);
+    if (sm && sm.values['tfjs-wasm'] !== undefined) {
+      const w = speedup(sm, 'dagrad', 'tfjs-wasm');
+      check(`wide softmax regression step (${opts}): >= 3x faster than tfjs-wasm`, [w === undefined ? undefined : w >= 3], sm.note ?? x(w));
     }
   }
   const lr = row('logistic', 'N=10000 D=20 200 steps');
