@@ -209,7 +209,12 @@ function narrowRows(s: Staging, f32: boolean, M: number, N: number, K: number, A
   }
   const c = C.data as Float;
   if (C.cs === 1 && C.rs === N) c.set(view.subarray(cp, cp + M * N), C.off);
-  else {
+  else if (C.rs === 1) {
+    // C^T of a product with M <= 16 swapped: write along C's unit steps.
+    for (let j = 0; j < N; j++) {
+      for (let i = 0, p = C.off + j * C.cs, q = cp + j; i < M; i++, p++, q += N) c[p] = view[q];
+    }
+  } else {
     for (let i = 0; i < M; i++) {
       for (let j = 0, p = C.off + i * C.rs, q = cp + i * N; j < N; j++, p += C.cs) c[p] = view[q + j];
     }
