@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls } from '../../src/wasm/runtime.js';
-import { NARROW_MAX, WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
+import { isNarrow, WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
 import { indices, makeArray, refMatmul, values, type FloatType, type Layout } from './reference.js';
 
 afterEach(() => setWasmEnabled(true));
@@ -47,19 +47,20 @@ function check(M: number, N: number, K: number, T: FloatType, ta: boolean, tb: b
   return simd;
 }
 
-const narrow = (M: number, N: number, K: number) => Math.min(M, N) >= 2 && Math.min(M, N) <= NARROW_MAX && M * N * K >= WASM_MATMUL_MIN;
+const narrow = (M: number, N: number, K: number) => Math.min(M, N) >= 2 && isNarrow(M, N) && M * N * K >= WASM_MATMUL_MIN;
 
 describe('narrow matmul (M or N <= 16)', () => {
   for (const T of [Float64Array, Float32Array]) {
-    it(`${T.name}: every narrow width 1..17 as N and as M, K = 61, all transposes and layouts`, () => {
+    it(`${T.name}: every narrow width 1..17 as N and as M (the other 260), K = 61, all transposes and layouts`, () => {
       const rng = new Rng(T === Float64Array ? 91 : 92);
       for (let n = 1; n <= 17; n++) {
-        for (const [M, N] of [[150, n], [n, 150]]) {
+        for (const [M, N] of [[260, n], [n, 260]]) {
           for (const [ta, tb] of COMBOS) {
             for (const layout of ['contiguous', 'strided'] as const) {
               const simd = check(M, N, 61, T, ta, tb, layout, true, rng);
               // Widths 2 and 3 only ever run in SIMD through the narrow kernels (the square one needs 4).
               if (narrow(M, N, 61)) expect(simd, `${M}x${N}`).toBe(true);
+              if (n <= 16) expect(isNarrow(M, N)).toBe(true);
             }
           }
         }
@@ -70,7 +71,7 @@ describe('narrow matmul (M or N <= 16)', () => {
       const rng = new Rng(T === Float64Array ? 93 : 94);
       // [M, N, K]: K blocks of the columns form, row chunks of the rows form (M not a multiple of 4),
       // both forms with M, N swapped, rows 1 KiB apart (padded against cache-set aliasing).
-      const shapes = [[40, 10, 3001], [10, 40, 3001], [1101, 3, 45], [3, 1101, 45], [1030, 7, 50], [256, 5, 40], [6, 9, 256], [13, 16, 512]];
+      const shapes = [[300, 10, 3001], [10, 300, 3001], [1101, 3, 45], [3, 1101, 45], [1030, 7, 50], [256, 5, 40], [6, 9, 256], [13, 260, 160], [520, 12, 256]];
       for (const [M, N, K] of shapes) {
         for (const [ta, tb] of COMBOS) expect(check(M, N, K, T, ta, tb, 'offset', true, rng)).toBe(true);
       }
@@ -78,7 +79,7 @@ describe('narrow matmul (M or N <= 16)', () => {
 
     it(`${T.name}: the JavaScript path gives the same on narrow shapes`, () => {
       const rng = new Rng(T === Float64Array ? 95 : 96);
-      for (const [M, N, K] of [[150, 10, 61], [10, 150, 61], [40, 3, 1001], [3, 40, 1001]]) {
+      for (const [M, N, K] of [[260, 10, 61], [10, 260, 61], [40, 3, 1001], [3, 40, 1001]]) {
         for (const [ta, tb] of COMBOS) expect(check(M, N, K, T, ta, tb, 'strided', false, rng)).toBe(false);
       }
     });
