@@ -135,6 +135,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   sum: reduce('ReduceSum'),
   mean: reduce('ReduceMean'),
   max: reduce('ReduceMax'),
+  prod: reduce('ReduceProd'),
   min: reduce('ReduceMin'),
   argmax: (b, [x], n) => b.node('Cast', [b.node('ArgMax', [x], { axis: (n.attrs as { axis: number }).axis, keepdims: 0 })], { to: ELEM.int32 }),
   size: (b, [x], n) => {

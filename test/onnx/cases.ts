@@ -8,7 +8,7 @@ import {
   checkNumerics, min, minimum, mul, neg, oneHot, onesLike, pad, pow, relu, reshape, scatterAdd, sigmoid, sigmoidCrossEntropyWithLogits,
   size, slice, softmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, softplus, sqrt, square, squeeze, stopGradient, sub, sum, sumTo, tanh,
   transpose, variable, where, zerosLike, OPS, type Node, type NestedArray, type OpDef,
-  cos, cumsum, erf, expm1, floor, log1p, round, sign, sin,
+  cos, cumsum, erf, expm1, floor, log1p, prod, round, sign, sin,
 } from '../../src/index.js';
 
 const byName = new Map(OPS.map((op) => [op.name, op]));
@@ -77,6 +77,7 @@ export const CASES: OnnxCase[] = [
   { op: op('mean'), name: 'all axes keepDims', shapes: [[4, 3]], build: ([a]) => mean(a, { keepDims: true }) },
   { op: op('max'), name: 'axis -1 keepDims', shapes: [[2, 3, 4]], build: ([a]) => max(a, { axes: -1, keepDims: true }) },
   { op: op('max'), name: 'all axes', shapes: [[3, 2]], build: ([a]) => max(a) },
+  { op: op('prod'), name: 'axis 1, a row with a zero', shapes: [[3, 2]], build: ([a]) => prod(mul(a, constant([[1, 1], [0, 1], [1, 1]], { dtype: a.dtype })), { axes: 1 }) },
   { op: op('min'), name: 'axes [1,2]', shapes: [[2, 3, 4]], build: ([a]) => min(a, { axes: [1, 2] }) },
   { op: op('argmax'), name: 'through oneHot, axis -1', shapes: [[3, 4]], build: ([a]) => mul(oneHot(argmax(a, { axis: -1 }), 4), a) },
   { op: op('argmax'), name: 'alone, axis 0', shapes: [[3, 4]], build: ([a]) => argmax(a, { axis: 0 }) },
