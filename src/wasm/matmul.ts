@@ -136,7 +136,7 @@ const CHUNK_BYTES = 96 * 1024;
 /**
  * Register tiles: at most 2 vectors of C's columns by 4 rows (rows form), at most 4 rows of C^T by
  * 2 vectors (columns form). Wider tiles need more than V8's 15 allocatable vector registers and
- * spill (measured: 3 x 3 and 5 x 2 tiles ran at 60-65% of these).
+ * spill (measured per lane: a 4-row by 3-vector rows tile and a 5-row columns tile ran at 60-70%).
  */
 const MAX_NV = 2, MAX_J = 4;
 
@@ -166,8 +166,8 @@ function copyBlock(view: Float, at: number, ld: number, data: Float, off: number
 
 /**
  * C = A B with M or N at most NARROW_MAX, in SIMD; false when the call does not qualify. M <= 16 is
- * the product C^T = B^T A^T. A (the large operand) is staged a chunk at a time and read in place by
- * the kernel, in the form its unit-step axis suits (see assembly/narrow.ts); B is packed whole.
+ * the product C^T = B^T A^T. A (the large operand) is staged a chunk at a time, never packed whole,
+ * and read in the form its unit-step axis suits (see assembly/narrow.ts); B is copied whole.
  */
 function wasmNarrow(M: number, N: number, K: number, A: Mat, B: Mat, C: Mat): boolean {
   const f32 = A.data instanceof Float32Array && B.data instanceof Float32Array && C.data instanceof Float32Array;
