@@ -166,7 +166,7 @@ export interface ConvKernelOptions {
 const wasmSuits = (outPerGroup: number, opts?: ConvKernelOptions): boolean => (opts?.useWasm ?? true) && outPerGroup >= 4;
 const dtypeOf = (a: NdArray): DType => dtypeOfArray(a.data) ?? 'float64';
 
-/** y = conv2d(x, f): a kernel for these arrays' shapes and layouts, scratch allocated now. */
+/** y = conv2d(x, f): a kernel for these arrays' shapes and layouts (its JavaScript scratch made on first use). */
 export function conv2dKernel(x: NdArray, f: NdArray, y: NdArray, attrs: ConvAttrs, opts?: ConvKernelOptions): ConvKernel {
   const g = geometry(x.shape, f.shape, y.shape, attrs);
   const { imgs, cols: size } = chunking(g);
