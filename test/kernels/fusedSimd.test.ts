@@ -4,6 +4,7 @@ import type { DType } from '../../src/graph/dtype.js';
 import { Rng } from '../../src/graph/random.js';
 import { fusedKernel, simdFused, type FusedMember } from '../../src/kernels/fused.js';
 import { formulaOf } from '../../src/ops/elementwise.js';
+import type { Formula } from '../../src/kernels/formula.js';
 import { Abs, Add, Div, Maximum, Minimum, Mul, Neg, Relu, Softplus, Sqrt, Square, Sub, Tanh } from '../../src/ops/index.js';
 import type { OpDef } from '../../src/graph/op.js';
 import { setWasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
@@ -11,7 +12,7 @@ import { setWasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
 afterEach(() => setWasmEnabled(true));
 
 const f = (op: OpDef) => formulaOf(op)!;
-const ASSIGN_SUB = { name: 'assignSub', arity: 2, expr: 'a - b' };
+const ASSIGN_SUB: Formula = { name: 'assignSub', arity: 2, expr: 'a - b' };
 
 /**
  * An Adam-style update over (w, m, s, g) and four scalars (lr, c1, c2, eps):
@@ -19,7 +20,7 @@ const ASSIGN_SUB = { name: 'assignSub', arity: 2, expr: 'a - b' };
  * arithmetic opcode runs; inputs: 0 w, 1 m, 2 s, 3 lr, 4 c1, 5 c2, 6 eps.
  */
 function update(dtype: DType): FusedMember[] {
-  const m = (op: OpDef | typeof ASSIGN_SUB, operands: number[]): FusedMember => ({ formula: 'expr' in op ? op : f(op), operands, dtype });
+  const m = (op: OpDef | Formula, operands: number[]): FusedMember => ({ formula: 'expr' in op ? op : f(op as OpDef), operands, dtype });
   return [
     m(Div, [1, 4]), // $t0 = m / c1
     m(Div, [2, 5]), // $t1 = s / c2
