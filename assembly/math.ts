@@ -137,7 +137,7 @@ function sigmoid2(x: v128): v128 {
 // them gives the bits of the ops run one by one.
 
 const COPY = 0, NEG = 1, SQRT = 2, SQUARE = 3, ABS = 4, RELU = 5, TANH = 6, SOFTPLUS = 7, SIGMOID = 8;
-const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21;
+const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21, GT = 22, GE = 23, LT = 24, LE = 25;
 
 // @ts-ignore: decorator
 @inline function f64op(op: i32, a: v128, b: v128): v128 {
@@ -155,7 +155,12 @@ const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21;
   if (op == MUL) return f64x2.mul(a, b);
   if (op == DIV) return f64x2.div(a, b);
   if (op == MAX) return f64x2.max(a, b);
-  return f64x2.min(a, b);
+  if (op == MIN) return f64x2.min(a, b);
+  // Comparisons give 1 or 0 (NaN compares false): the lane mask and the bits of 1.
+  if (op == GT) return v128.and(f64x2.gt(a, b), sp(1.0));
+  if (op == GE) return v128.and(f64x2.ge(a, b), sp(1.0));
+  if (op == LT) return v128.and(f64x2.lt(a, b), sp(1.0));
+  return v128.and(f64x2.le(a, b), sp(1.0));
 }
 
 // @ts-ignore: decorator
@@ -174,7 +179,11 @@ const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21;
   if (op == MUL) return f32x4.mul(a, b);
   if (op == DIV) return f32x4.div(a, b);
   if (op == MAX) return f32x4.max(a, b);
-  return f32x4.min(a, b);
+  if (op == MIN) return f32x4.min(a, b);
+  if (op == GT) return v128.and(f32x4.gt(a, b), f32x4.splat(1));
+  if (op == GE) return v128.and(f32x4.ge(a, b), f32x4.splat(1));
+  if (op == LT) return v128.and(f32x4.lt(a, b), f32x4.splat(1));
+  return v128.and(f32x4.le(a, b), f32x4.splat(1));
 }
 
 /** d = op(a[, b]) over len float32 elements; the tail runs the same lanes on one element. */
@@ -225,7 +234,11 @@ function step32(op: i32, d: usize, a: usize, b: usize, len: i32): void {
     case MUL: loop32(MUL, d, a, b, len); break;
     case DIV: loop32(DIV, d, a, b, len); break;
     case MAX: loop32(MAX, d, a, b, len); break;
-    default: loop32(MIN, d, a, b, len);
+    case MIN: loop32(MIN, d, a, b, len); break;
+    case GT: loop32(GT, d, a, b, len); break;
+    case GE: loop32(GE, d, a, b, len); break;
+    case LT: loop32(LT, d, a, b, len); break;
+    default: loop32(LE, d, a, b, len);
   }
 }
 
@@ -245,7 +258,11 @@ function step64(op: i32, d: usize, a: usize, b: usize, len: i32): void {
     case MUL: loop64(MUL, d, a, b, len); break;
     case DIV: loop64(DIV, d, a, b, len); break;
     case MAX: loop64(MAX, d, a, b, len); break;
-    default: loop64(MIN, d, a, b, len);
+    case MIN: loop64(MIN, d, a, b, len); break;
+    case GT: loop64(GT, d, a, b, len); break;
+    case GE: loop64(GE, d, a, b, len); break;
+    case LT: loop64(LT, d, a, b, len); break;
+    default: loop64(LE, d, a, b, len);
   }
 }
 
@@ -281,9 +298,11 @@ const BLOCK = 256;
 export function fused_f32(prog: usize, n: i32): void { run(prog, n, 2, false); }
 export function fused_f64(prog: usize, n: i32): void { run(prog, n, 3, true); }
 
-// ---------------------------------------------------------------- tanh and softplus, one op
+// ---------------------------------------------------------------- tanh, softplus and relu, one op
 
 export function tanh_f32(o: usize, x: usize, n: i32): void { loop32(TANH, o, x, x, n); }
 export function tanh_f64(o: usize, x: usize, n: i32): void { loop64(TANH, o, x, x, n); }
 export function softplus_f32(o: usize, x: usize, n: i32): void { loop32(SOFTPLUS, o, x, x, n); }
 export function softplus_f64(o: usize, x: usize, n: i32): void { loop64(SOFTPLUS, o, x, x, n); }
+export function relu_f32(o: usize, x: usize, n: i32): void { loop32(RELU, o, x, x, n); }
+export function relu_f64(o: usize, x: usize, n: i32): void { loop64(RELU, o, x, x, n); }

@@ -94,6 +94,7 @@ const OPCODES: Readonly<Record<string, number>> = {
   b: 0, '-a': 1, 'Math.sqrt(a)': 2, 'a * a': 3, 'Math.abs(a)': 4, 'Math.max(a, 0)': 5, 'Math.tanh(a)': 6,
   'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))': 7,
   'a + b': 16, 'a - b': 17, 'a * b': 18, 'a / b': 19, 'Math.max(a, b)': 20, 'Math.min(a, b)': 21,
+  'a > b ? 1 : 0': 22, 'a >= b ? 1 : 0': 23, 'a < b ? 1 : 0': 24, 'a <= b ? 1 : 0': 25,
 };
 const BINARY_OP = 16;
 /** Elements per block (assembly/math.ts BLOCK), and the bytes of scratch the program may take. */

@@ -22,7 +22,7 @@ import { kernelsFor, wasmCalls, wasmEnabled, type Kernels } from './runtime.js';
 
 /** The ops with SIMD kernels (`${name}_f32`, `${name}_f64`), found by the op's (its formula's) name. */
 export const WASM_BINARY: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'logisticLoss']);
-export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sqrt', 'sigmoid', 'tanh', 'softplus']);
+export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sqrt', 'sigmoid', 'tanh', 'softplus', 'relu']);
 
 /**
  * Kernels costly enough per element (an exp and a log1p) that an input living outside the arena is

@@ -39,6 +39,8 @@ export interface Kernels {
   tanh_f64(o: Ptr, x: Ptr, n: number): void;
   softplus_f32(o: Ptr, x: Ptr, n: number): void;
   softplus_f64(o: Ptr, x: Ptr, n: number): void;
+  relu_f32(o: Ptr, x: Ptr, n: number): void;
+  relu_f64(o: Ptr, x: Ptr, n: number): void;
   /** A fused elementwise program (assembly/math.ts) at `prog` over n elements. */
   fused_f32(prog: Ptr, n: number): void;
   fused_f64(prog: Ptr, n: number): void;

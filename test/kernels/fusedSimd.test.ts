@@ -5,7 +5,7 @@ import { Rng } from '../../src/graph/random.js';
 import { fusedKernel, simdFused, type FusedMember } from '../../src/kernels/fused.js';
 import { formulaOf } from '../../src/ops/elementwise.js';
 import type { Formula } from '../../src/kernels/formula.js';
-import { Abs, Add, Div, Maximum, Minimum, Mul, Neg, Relu, Softplus, Sqrt, Square, Sub, Tanh } from '../../src/ops/index.js';
+import { Abs, Add, Div, Greater, GreaterEqual, Less, LessEqual, Maximum, Minimum, Mul, Neg, Relu, Softplus, Sqrt, Square, Sub, Tanh } from '../../src/ops/index.js';
 import type { OpDef } from '../../src/graph/op.js';
 import { setWasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
 
@@ -17,7 +17,7 @@ const ASSIGN_SUB: Formula = { name: 'assignSub', arity: 2, expr: 'a - b' };
 /**
  * An Adam-style update over (w, m, s, g) and four scalars (lr, c1, c2, eps):
  *   w - lr * ((m / c1) / (sqrt(s / c2) + eps)), then max/min/abs/neg/square/relu on the way, so every
- * arithmetic opcode runs; inputs: 0 w, 1 m, 2 s, 3 lr, 4 c1, 5 c2, 6 eps.
+ * arithmetic and comparison opcode runs; inputs: 0 w, 1 m, 2 s, 3 lr, 4 c1, 5 c2, 6 eps.
  */
 function update(dtype: DType): FusedMember[] {
   const m = (op: OpDef | Formula, operands: number[]): FusedMember => ({ formula: 'expr' in op ? op : f(op as OpDef), operands, dtype });
@@ -34,8 +34,16 @@ function update(dtype: DType): FusedMember[] {
     m(Minimum, [-9, 1]), // $t9
     m(Relu, [-10]), // $t10
     m(Sub, [-10, -11]), // $t11
-    m(Mul, [3, -12]), // $t12 = lr * ...
-    m(ASSIGN_SUB, [0, -13]), // w - that
+    m(Greater, [-12, 1]), // $t12, 1 or 0
+    m(GreaterEqual, [-12, 2]),
+    m(Less, [-12, 0]),
+    m(LessEqual, [-12, 3]),
+    m(Add, [-13, -14]),
+    m(Add, [-15, -16]),
+    m(Add, [-17, -18]),
+    m(Add, [-12, -19]), // $t19
+    m(Mul, [3, -20]), // $t20 = lr * ...
+    m(ASSIGN_SUB, [0, -21]), // w - that
   ];
 }
 

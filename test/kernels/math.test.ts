@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/graph/random.js';
 import { Softplus } from '../../src/ops/softplus.js';
 import { Tanh } from '../../src/ops/tanh.js';
+import { Relu } from '../../src/ops/relu.js';
 import { setWasmEnabled, wasmCalls, WasmArena } from '../../src/wasm/runtime.js';
 
 afterEach(() => setWasmEnabled(true));
@@ -84,4 +85,19 @@ describe('SIMD tanh and softplus agree with the JavaScript kernels to the stated
       });
     }
   }
+});
+
+describe('SIMD relu', () => {
+  it('gives the bits of Math.max(x, 0), -0 and NaN included, float32 and float64', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const n = 1001, arena = new WasmArena(1 << 16);
+      const xs = arena.alloc(dtype, n), out = arena.alloc(dtype, n);
+      xs.set(sweep(new Rng(11), n, dtype === 'float64' ? 64 : 32));
+      const before = wasmCalls.elementwise;
+      Relu.forward!([ndarray(xs, [n])], ndarray(out, [n]), {});
+      expect(wasmCalls.elementwise).toBe(before + 1);
+      const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+      for (let i = 0; i < n; i++) expect(Object.is(out[i], round(Math.max(xs[i], 0))), `relu(${xs[i]})`).toBe(true);
+    }
+  });
 });
