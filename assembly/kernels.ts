@@ -523,3 +523,4 @@ export function gevm_f32(N: i32, K: i32, a: usize, lda: i32, x: usize, y: usize)
   }
 }
 export * from './math';
+export * from './narrow';
