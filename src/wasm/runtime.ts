@@ -39,6 +39,15 @@ export interface Kernels {
     sh: number, sw: number, dh: number, dw: number, KH: number, KW: number, bp: Ptr, O: number, y: Ptr, ldy: number, edge: Ptr): void;
   convFilter_f32(xp: Ptr, Hp: number, Wp: number, C: number, c0: number, Cg: number, imgs: number, OH: number, OW: number,
     sh: number, sw: number, dh: number, dw: number, KH: number, KW: number, dy: Ptr, ldd: number, O: number, df: Ptr, ldf: number, acc: number, edge: Ptr): void;
+  tanh_f32(o: Ptr, x: Ptr, n: number): void;
+  tanh_f64(o: Ptr, x: Ptr, n: number): void;
+  softplus_f32(o: Ptr, x: Ptr, n: number): void;
+  softplus_f64(o: Ptr, x: Ptr, n: number): void;
+  relu_f32(o: Ptr, x: Ptr, n: number): void;
+  relu_f64(o: Ptr, x: Ptr, n: number): void;
+  /** A fused elementwise program (assembly/math.ts) at `prog` over n elements. */
+  fused_f32(prog: Ptr, n: number): void;
+  fused_f64(prog: Ptr, n: number): void;
 }
 
 const PAGE = 65536;
@@ -126,6 +135,15 @@ export function wasmScratch(): Scratch | undefined {
 }
 
 const arenaKernels = new WeakMap<ArrayBufferLike, Kernels>();
+const arenaScratch = new WeakMap<ArrayBufferLike, number>();
+
+/** Bytes of working space every arena memory carries past its arrays (the fused SIMD loop's registers and program). */
+export const ARENA_SCRATCH = PAGE;
+
+/** The byte offset of the ARENA_SCRATCH bytes of working space in the arena holding `buffer`, if any. */
+export function scratchOf(buffer: ArrayBufferLike): number | undefined {
+  return arenaScratch.get(buffer);
+}
 
 /** The kernels bound to the arena that holds `buffer`, if any. */
 export function kernelsFor(buffer: ArrayBufferLike): Kernels | undefined {
@@ -147,9 +165,12 @@ export class WasmArena {
   constructor(bytes: number) {
     if (load() === null) throw new Error('WasmArena: WebAssembly SIMD is not available');
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    // One more page past the arrays, for kernels that need working space in the same memory.
+    const total = pages + ARENA_SCRATCH / PAGE;
+    this.memory = new WebAssembly.Memory({ initial: total, maximum: total });
     this.bytes = pages * PAGE;
     arenaKernels.set(this.memory.buffer, instantiate(this.memory));
+    arenaScratch.set(this.memory.buffer, this.bytes);
   }
 
   /** Bytes handed out so far. */
