@@ -18,7 +18,6 @@ import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
 import { rewriteForPlan } from './rewrite.js';
 import { schedule, type Entry } from './schedule.js';
-import { topoSort } from '../graph/topo.js';
 
 export interface Step {
   readonly node: Node;
@@ -129,7 +128,7 @@ export function compile(
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   // for traced runs: the user's nodes each scheduled node stands for, in the user's order
-  const userOrder = rewritten ? topoSort(userFetches, new Set(fed.keys())) : [];
+  const userOrder = rewritten?.order ?? [];
   const reported = rewritten ? new Map<Node, Node[]>() : null;
   for (const u of userOrder) {
     const r = rewritten!.of(u);
@@ -142,6 +141,16 @@ export function compile(
   const steps: Step[] = [];
   const stepEntries: Entry[] = [];
   const events: { step: number; node: Node | null; value: NdArray }[] = [];
+  // One stride-0 view per (array, shape): a constant that every step of a chain adds is viewed once.
+  const broadcasts = new Map<NdArray, NdArray[]>();
+  const broadcastOf = (a: NdArray, shape: ConcreteShape): NdArray => {
+    if (sameShape(a.shape, shape)) return a;
+    let list = broadcasts.get(a);
+    if (!list) broadcasts.set(a, (list = []));
+    let v = list.find((b) => sameShape(b.shape, shape));
+    if (!v) list.push((v = broadcastView(a, shape)));
+    return v;
+  };
   for (const e of entries) {
     const n = e.node;
     let value: NdArray;
@@ -163,7 +172,7 @@ export function compile(
     arrays[e.id] = value;
     if (e.kind === 'step') {
       const ins = e.inputs.map((i) => arrays[i.id]);
-      const bins = n.op.broadcast ? ins.map((a) => (sameShape(a.shape, e.shape) ? a : broadcastView(a, e.shape))) : ins;
+      const bins = n.op.broadcast ? ins.map((a) => broadcastOf(a, e.shape)) : ins;
       const forward = n.op.forward!;
       const run = n.op.bind?.(bins, value, n.attrs) ?? (() => forward(bins, value, n.attrs));
       const inPlace = buffers.inPlace(e);
@@ -197,7 +206,7 @@ export function compile(
     fastStep.push(i);
   });
 
-  const originals = entries.filter((e) => e.original === null);
+  const originals = entries === base ? entries : entries.filter((e) => e.original === null);
   const values = new Map(originals.map((e) => [e.node, arrays[e.id]]));
   const shapes = new Map(originals.map((e) => [e.node, e.shape]));
   let order = originals.map((e) => e.node);
