@@ -12,6 +12,7 @@ import type { TensorType } from '../graph/op.js';
 import { ShapeError, type ConcreteShape } from '../graph/shape.js';
 import { topoSort } from '../graph/topo.js';
 import { Rewriter } from '../autodiff/simplify.js';
+import { staticType } from './schedule.js';
 
 export interface Rewritten {
   /** The nodes to schedule in place of the fetches (one per fetch, possibly repeated). */
@@ -52,6 +53,11 @@ function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteSh
     }
     if (n.inputs.length === 0) {
       if (n.shape.every((d) => d !== null)) put(n, { shape: n.shape, dtype: n.dtype });
+      continue;
+    }
+    const known = staticType(n, (k) => shapes.get(n.inputs[k]));
+    if (known) {
+      put(n, known);
       continue;
     }
     const ins: TensorType[] = new Array(n.inputs.length);

@@ -51,6 +51,20 @@ export function renumber(entries: Entry[]): Entry[] {
 export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
   entry(e.node, e.kind, inputs, e.shape, e.viewOf, e.dense, e.original ?? e);
 
+/**
+ * A node's type when a run cannot change it: its static shape is concrete and every input has its
+ * static shape in the run, so the shape rule, given the same inputs as when the node was built, gives
+ * the same answer. Saves the rule (and its checks) on graphs whose shapes are all known.
+ */
+export function staticType(n: Node, shapeOf: (k: number) => ConcreteShape | undefined): TensorType | undefined {
+  for (const d of n.shape) if (d === null) return undefined;
+  for (let k = 0; k < n.inputs.length; k++) {
+    const s = shapeOf(k);
+    if (s === undefined || !sameShape(s, n.inputs[k].shape as ConcreteShape)) return undefined;
+  }
+  return { shape: n.shape as ConcreteShape, dtype: n.dtype };
+}
+
 /** Stand-ins for buffers: distinct empty arrays of the right dtype, all over one empty ArrayBuffer. */
 const nothing = new ArrayBuffer(0);
 const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
@@ -96,7 +110,7 @@ export function schedule(
     } else {
       const inputs: Entry[] = new Array(n.inputs.length);
       for (let k = 0; k < inputs.length; k++) inputs[k] = entryOf.get(n.inputs[k])!;
-      const type = inferred?.get(n) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: inputs[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
+      const type = inferred?.get(n) ?? staticType(n, (k) => inputs[k].shape) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: inputs[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
       const shape = type.shape as ConcreteShape;
       if (!compatible(shape, n.shape) || type.dtype !== n.dtype) {
         throw new ShapeError(
