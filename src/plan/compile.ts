@@ -111,7 +111,9 @@ export function compile(
 ): Executable {
   const rewritten = opts.simplify === false ? null : rewriteForPlan(userFetches, fed);
   const fetches = rewritten?.fetches ?? userFetches;
-  const base = schedule(fetches, fed, storage, rewritten?.types);
+  // nodes are immutable: when the rewrite changed no fetch, the graph to schedule is the one it sorted
+  const unchanged = rewritten !== null && rewritten.fetches.every((f, i) => f === userFetches[i]);
+  const base = schedule(fetches, fed, storage, rewritten?.types, unchanged ? rewritten.order : undefined);
   const wanted = new Set(fetches);
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
