@@ -7,7 +7,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import {
-  Adam, SGD, add, init, matmul, mean, oneHot, placeholder, relu, Rng, Session, softmaxCrossEntropyWithLogits, variable, type Node,
+  Adam, SGD, add, conv2d, init, matmul, maxPool2d, mean, oneHot, placeholder, relu, reshape, Rng, Session, softmaxCrossEntropyWithLogits,
+  variable, type Node,
 } from '../src/index.js';
 import { initialState, toOnnx } from '../src/onnx/index.js';
 import { machine, median } from './harness.js';
@@ -17,7 +18,8 @@ interface Model {
   x: Node;
   y: Node;
   loss: Node;
-  features: number;
+  /** One example's shape. */
+  features: number[];
   classes: number;
   batch: number;
 }
@@ -31,7 +33,7 @@ function mlp(features: number, hidden: number, classes: number, batch: number): 
   const b2 = variable('b2', init.zeros([classes]));
   const logits = add(matmul(relu(add(matmul(x, w1), b1)), w2), b2);
   const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, classes), logits }));
-  return { name: `MLP ${features}-${hidden}-${classes}, batch ${batch}`, x, y, loss, features, classes, batch };
+  return { name: `MLP ${features}-${hidden}-${classes}, batch ${batch}`, x, y, loss, features: [features], classes, batch };
 }
 
 function logistic(features: number, classes: number, batch: number): Model {
@@ -40,7 +42,24 @@ function logistic(features: number, classes: number, batch: number): Model {
   const w = variable('w', init.zeros([features, classes]));
   const b = variable('b', init.zeros([classes]));
   const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, classes), logits: add(matmul(x, w), b) }));
-  return { name: `logistic regression ${features}-${classes}, batch ${batch}`, x, y, loss, features, classes, batch };
+  return { name: `logistic regression ${features}-${classes}, batch ${batch}`, x, y, loss, features: [features], classes, batch };
+}
+
+/** MNIST-sized: conv 3x3 1->8, max pool 2, conv 3x3 8->16, max pool 2, dense 784->10 (NHWC, 'same' pads). */
+function cnn(batch: number): Model {
+  const x = placeholder('x', [null, 28, 28, 1]);
+  const y = placeholder('y', [null], { dtype: 'int32' });
+  const f1 = variable('f1', init.glorotUniform([3, 3, 1, 8]));
+  const b1 = variable('b1', init.zeros([8]));
+  const f2 = variable('f2', init.glorotUniform([3, 3, 8, 16]));
+  const b2 = variable('b2', init.zeros([16]));
+  const w = variable('w', init.glorotUniform([784, 10]));
+  const b = variable('b', init.zeros([10]));
+  const h = maxPool2d(relu(add(conv2d(x, f1, { padding: 'same' }), b1)), 2);
+  const g = maxPool2d(relu(add(conv2d(h, f2, { padding: 'same' }), b2)), 2);
+  const logits = add(matmul(reshape(g, [-1, 784]), w), b);
+  const loss = mean(softmaxCrossEntropyWithLogits({ labels: oneHot(y, 10), logits }));
+  return { name: `CNN 28x28x1 conv8-pool-conv16-pool-dense10, batch ${batch}`, x, y, loss, features: [28, 28, 1], classes: 10, batch };
 }
 
 type Step = () => Promise<void> | void;
@@ -67,16 +86,16 @@ async function bench(m: Model, optimizer: 'SGD' | 'Adam'): Promise<void> {
   const session = new Session();
   const bytes = toOnnx({ loss: m.loss, step }, { session });
   const rng = new Rng(1);
-  const xs = Float32Array.from({ length: m.batch * m.features }, () => rng.uniform(0, 1));
+  const xs = Float32Array.from({ length: m.batch * m.features.reduce((p, d) => p * d, 1) }, () => rng.uniform(0, 1));
   const ys = Int32Array.from({ length: m.batch }, (_, i) => i % m.classes);
-  const feeds = [[m.x, { data: xs, shape: [m.batch, m.features] }], [m.y, { data: ys, shape: [m.batch] }]] as const;
+  const feeds = [[m.x, { data: xs, shape: [m.batch, ...m.features] }], [m.y, { data: ys, shape: [m.batch] }]] as const;
   const dagrad: Step = () => void session.run({ loss: m.loss, step }, feeds);
 
   const ortStep = async (threads: number): Promise<Step> => {
     const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
     const state: Record<string, ort.Tensor> = {};
     for (const [name, v] of Object.entries(initialState(bytes))) state[name] = new ort.Tensor(v.dtype, v.data, v.shape);
-    const x = new ort.Tensor('float32', xs, [m.batch, m.features]);
+    const x = new ort.Tensor('float32', xs, [m.batch, ...m.features]);
     const y = new ort.Tensor('int32', ys, [m.batch]);
     const names = Object.keys(state);
     return async () => {
@@ -102,5 +121,7 @@ const runs: [() => Model, 'SGD' | 'Adam'][] = [
   [() => mlp(784, 128, 10, 64), 'SGD'],
   [() => mlp(784, 128, 10, 64), 'Adam'],
   [() => mlp(64, 32, 4, 32), 'Adam'],
+  [() => cnn(32), 'SGD'],
+  [() => cnn(32), 'Adam'],
 ];
 for (const [make, optimizer] of runs) await bench(make(), optimizer);

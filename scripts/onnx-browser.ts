@@ -1,6 +1,6 @@
 /**
- * The browser check of dagrad/onnx (run on request: `npx tsx scripts/onnx-browser.ts`; not part of
- * npm test): builds test/onnx/browser with Vite, serves it on 127.0.0.1, opens it in Debian's
+ * The browser check of dagrad/onnx (`npm run test:onnx-browser`; .ci/run calls it when Chromium
+ * exists, as the `onnx-browser` browser suite; not part of npm test): builds test/onnx/browser with Vite, serves it on 127.0.0.1, opens it in Debian's
  * Chromium through playwright-core, and checks what the page reports: the logistic model trained,
  * exported and read back in the page, and its exported bytes run in onnxruntime-web's wasm backend,
  * equal to dagrad's own run. Chromium: `apt-get install -y chromium`, or set CHROMIUM_PATH.
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       [`no console errors, exceptions or failed requests${problems.length ? `: ${problems.join('; ')}` : ''}`, problems.length === 0],
     ];
     for (const [what, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    const passed = checks.filter(([, ok]) => ok).length;
+    console.log(`onnx-browser: ${passed} passed, ${checks.length - passed} failed`);
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
     await browser.close();

@@ -133,10 +133,10 @@ async function main(): Promise<void> {
     const { filename, files, size } = packed[0];
     const paths = files.map((f) => f.path);
     console.log(`packed ${filename}: ${paths.length} files, ${(size / 1024).toFixed(0)} kB`);
-    check('the tarball holds dist/index.js, dist/index.d.ts, dist/node/index.js and dist/node/index.d.ts',
-      ['dist/index.js', 'dist/index.d.ts', 'dist/node/index.js', 'dist/node/index.d.ts'].every((p) => paths.includes(p)));
+    check('the tarball holds dist/index.js, dist/index.d.ts, dist/node/index.js, dist/node/index.d.ts and the LICENSE',
+      ['dist/index.js', 'dist/index.d.ts', 'dist/node/index.js', 'dist/node/index.d.ts', 'LICENSE'].every((p) => paths.includes(p)));
     const stray = paths.filter((p) => !p.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(p) || /\.test\.|tsbuildinfo/.test(p));
-    check('the tarball holds nothing but dist/, package.json and the README (no tests, no sources)', stray.length === 0, stray.join(', '));
+    check('the tarball holds nothing but dist/, package.json, the README and the LICENSE (no tests, no sources)', stray.length === 0, stray.join(', '));
 
     const app = join(tmp, 'app');
     mkdirSync(app);

@@ -66,5 +66,5 @@ import * as nn from './nn/index.js';
 export { nn };
 export {
   sin, cos, erf, log1p, expm1, sign, floor, round, cumsum, sparseSoftmaxCrossEntropyWithLogits, clip, elu, gelu, leakyRelu, selu,
-  argmin, logSumExp, norm,
+  argmin, logSumExp, norm, prod,
 } from './ops/index.js';

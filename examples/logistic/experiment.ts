@@ -70,12 +70,12 @@ export function runExperiment(config: TrainConfig, opts: RunOptions = {}): Exper
   opts.onStart?.({ data, train, test });
   const model = buildModel({ kind: config.kind, features: data.features, classes: data.classes.length, l2: config.l2, dtype: config.dtype });
   const session = new Session({ seed: config.seed });
-  const step = makeOptimizer(config.optimizer, config.lr).minimize(model.loss);
+  const optimizer = makeOptimizer(config.optimizer, config.lr);
   const history = fit(model, session, train, {
     epochs: config.epochs,
     batchSize: config.batchSize,
     seed: config.seed + 1,
-    step,
+    optimizer,
     progress: opts.progress,
     test,
   });

@@ -1,8 +1,9 @@
 /**
- * Mini-batch training and evaluation of a Model in a Session: the rows are reshuffled every epoch
- * (seeded), each batch runs one optimizer step, and the epoch's loss is the batch losses' mean.
+ * Training and evaluation of a Model in a Session. Training is dagrad's `nn.fit` with the model's own
+ * loss (cross-entropy plus the L2 penalty): the rows are reshuffled every epoch (seeded), each batch
+ * runs one optimizer step, and the epoch's loss is the batch losses' mean, weighted by rows.
  */
-import { Rng, Session, type Node } from '../../src/index.js';
+import { nn, type Node, type Optimizer, type Session } from '../../src/index.js';
 import type { Dataset } from './data.js';
 import type { Model } from './model.js';
 import type { Progress } from './progress.js';
@@ -13,8 +14,8 @@ export interface FitOptions {
   readonly batchSize: number;
   /** Seeds the order of the rows in each epoch. */
   readonly seed: number;
-  /** The update node (`optimizer.minimize(model.loss)`): fetching it applies one step. */
-  readonly step: Node;
+  /** Minimises `model.loss`. */
+  readonly optimizer: Optimizer;
   readonly progress?: Progress;
   /** Evaluated after every epoch, for the test-loss curve. */
   readonly test?: Dataset;
@@ -29,47 +30,27 @@ export interface History {
 }
 
 export function fit(model: Model, session: Session, train: Dataset, opts: FitOptions): History {
-  const { epochs, batchSize, step } = opts;
+  const { epochs } = opts;
   const progress = opts.progress ?? silentProgress;
-  const d = model.features;
-  const size = Math.min(batchSize, train.rows);
-  const x = model.dtype === 'float64' ? new Float64Array(size * d) : new Float32Array(size * d);
-  const y = new Int32Array(size);
-  const rng = new Rng(opts.seed);
-  const order = Array.from({ length: train.rows }, (_, i) => i);
-  const steps = Math.ceil(train.rows / size);
+  const batchSize = Math.min(opts.batchSize, train.rows);
   const history: History = { loss: [], trainAccuracy: [], testLoss: [] };
-  progress.start(epochs, steps);
+  progress.start(epochs, Math.ceil(train.rows / batchSize));
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      rng.shuffle(order);
-      let lossSum = 0;
-      let right = 0;
-      for (let start = 0; start < train.rows; start += size) {
-        const rows = Math.min(size, train.rows - start);
-        for (let r = 0; r < rows; r++) {
-          const i = order[start + r];
-          x.set(train.x.subarray(i * d, (i + 1) * d), r * d);
-          y[r] = train.y[i];
-        }
-        const feeds = new Map<Node, { data: Float32Array | Float64Array | Int32Array; shape: number[] }>([
-          [model.x, { data: x.subarray(0, rows * d), shape: [rows, d] }],
-          [model.y, { data: y.subarray(0, rows), shape: [rows] }],
-        ]);
-        const out = session.run({ loss: model.loss, predicted: model.predicted, step }, feeds);
-        const loss = out.loss.get();
+    nn.fit(session, { input: model.x, output: model.logits }, { x: { data: train.x, shape: [train.rows, model.features] }, y: { data: train.y, shape: [train.rows] } }, {
+      optimizer: opts.optimizer,
+      loss: { loss: model.loss, labels: model.y, predictions: model.predicted },
+      epochs, batchSize, seed: opts.seed, progress: 'none',
+      onBatchEnd: ({ loss, epoch, runningLoss }) => {
         if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} in epoch ${epoch}: lower --lr`);
-        lossSum += loss * rows;
-        const p = out.predicted.data as Int32Array;
-        for (let r = 0; r < rows; r++) if (p[r] === y[r]) right++;
-        progress.step(lossSum / (start + rows));
-      }
-      const report = { epoch, epochs, loss: lossSum / train.rows, trainAccuracy: right / train.rows };
-      history.loss.push(report.loss);
-      history.trainAccuracy.push(report.trainAccuracy);
-      if (opts.test && opts.test.rows > 0) history.testLoss.push(evaluate(model, session, opts.test).crossEntropy);
-      progress.epoch(report);
-    }
+        progress.step(runningLoss);
+      },
+      onEpochEnd: ({ epoch, loss, accuracy }) => {
+        history.loss.push(loss);
+        history.trainAccuracy.push(accuracy!);
+        if (opts.test && opts.test.rows > 0) history.testLoss.push(evaluate(model, session, opts.test).crossEntropy);
+        progress.epoch({ epoch, epochs, loss, trainAccuracy: accuracy! });
+      },
+    });
   } finally {
     progress.stop();
   }

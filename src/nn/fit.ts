@@ -5,22 +5,79 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate, type DType, type TypedArray } from '../graph/dtype.js';
-import type { Node } from '../graph/node.js';
+import { Node } from '../graph/node.js';
 import { Rng } from '../graph/random.js';
 import { formatShape, sizeOf } from '../graph/shape.js';
+import { topoSort } from '../graph/topo.js';
 import { contiguous, toNdArray, type Input } from '../graph/tensor.js';
 import {
   argmax, cast, equal, group, mean, placeholder, sparseSoftmaxCrossEntropyWithLogits, square, sub, sum,
 } from '../ops/index.js';
+import { isVariable } from '../ops/variable.js';
 import type { Optimizer } from '../optim/index.js';
 import type { Session } from '../session/session.js';
-import type { Sequential } from './sequential.js';
+import { layersOf, trainingFlagsOf, updatesOf } from './functional.js';
+import { Sequential } from './sequential.js';
+
+/**
+ * A model made of layer functions: its input (a placeholder) and output nodes. Its parameters,
+ * batchNorm updates and training flags are found from the graph (the layers it depends on).
+ */
+export interface FunctionalModel {
+  readonly input: Node;
+  readonly output: Node;
+  /** Names the label placeholders fit makes (default 'model'). */
+  readonly name?: string;
+}
+
+/** What fit, evaluate and predict take. */
+export type Model = Sequential | FunctionalModel;
+
+/** A model as the loop sees it, whichever kind it is. */
+interface View {
+  readonly name: string;
+  readonly input: Node;
+  readonly output: Node;
+  /** What early stopping saves and restores. */
+  readonly variables: readonly Node[];
+  readonly updates: readonly Node[];
+  /** Set to 1 while training, 0 otherwise. */
+  readonly flags: readonly Node[];
+}
+
+function view(model: Model, where: string): View {
+  if (model instanceof Sequential) {
+    return { name: model.name, input: model.input, output: model.output, variables: model.variables, updates: model.updates, flags: [model.training] };
+  }
+  if (!model || !(model.input instanceof Node) || !(model.output instanceof Node)) {
+    throw new TypeError(`${where}: a model is a Sequential or { input, output } nodes`);
+  }
+  const { input, output } = model;
+  if (input.op.kind !== 'placeholder') throw new TypeError(`${where}: the model's input ${input} must be a placeholder`);
+  const layers = layersOf(output);
+  const flags = new Set(trainingFlagsOf(output));
+  const owned = new Set(layers.flatMap((l) => l.variables));
+  // every trainable variable (made by a layer or by hand) and every layer's own state (moving averages)
+  const graph = topoSort([output]);
+  if (!graph.includes(input)) throw new TypeError(`${where}: the model's output ${output} does not depend on its input ${input}`);
+  const variables = graph.filter((n) => isVariable(n) && !flags.has(n) && (n.attrs.trainable || owned.has(n)));
+  return { name: model.name ?? 'model', input, output, variables, updates: updatesOf(output), flags: [...flags] };
+}
 
 /**
  * 'sparseCategoricalCrossentropy' (the default): the model outputs logits [N, classes] and y holds
- * class ids; 'meanSquaredError': y is shaped like the output.
+ * class ids; 'meanSquaredError': y is shaped like the output. Or a loss of one's own: `loss`, a
+ * scalar node (the batch's mean, what is minimised, e.g. with a penalty), `labels`, the placeholder
+ * y is fed to, and optionally `predictions`, an int32 class per row compared with the labels for
+ * accuracy.
  */
-export type Loss = 'sparseCategoricalCrossentropy' | 'meanSquaredError';
+export type Loss = 'sparseCategoricalCrossentropy' | 'meanSquaredError' | CustomLoss;
+
+export interface CustomLoss {
+  readonly loss: Node;
+  readonly labels: Node;
+  readonly predictions?: Node;
+}
 
 export interface Data {
   /** Inputs, [N, ...the model input's other dimensions]. */
@@ -70,6 +127,18 @@ export interface FitOptions {
   earlyStopping?: EarlyStopping;
   /** Called after every epoch; returning false stops training. */
   onEpochEnd?: (logs: EpochLogs) => void | boolean;
+  /** Called after every batch with its mean loss and the epoch's running mean (a throw ends training). */
+  onBatchEnd?: (logs: BatchLogs) => void;
+}
+
+export interface BatchLogs {
+  readonly epoch: number;
+  /** 1-based, of `batches`. */
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  /** Mean loss over the epoch's examples so far. */
+  readonly runningLoss: number;
 }
 
 export interface History {
@@ -85,37 +154,53 @@ interface Heads {
   readonly labels: Node;
   /** Mean loss over the batch (what is minimised), and its sum and the count of correct answers (for epoch means). */
   readonly loss: Node;
-  readonly lossSum: Node;
+  /** null: the sum is the mean times the batch's rows (a custom loss gives only its mean). */
+  readonly lossSum: Node | null;
   readonly correct: Node | null;
+  /** The number of classes, when labels are class ids to check. */
+  readonly classes: number | null;
   readonly steps: Map<Optimizer, Node>;
 }
 
-const headsOf = new WeakMap<Sequential, Map<Loss, Heads>>();
+// NOTE: keyed by the model's output node, so the heads (and the plans compiled for them) live as long
+// as the model's graph, and a functional model passed as a fresh { input, output } finds them again.
+const headsOf = new WeakMap<Node, Map<Loss, Heads>>();
 
-function heads(model: Sequential, lossKind: Loss): Heads {
-  let byLoss = headsOf.get(model);
-  if (!byLoss) headsOf.set(model, (byLoss = new Map()));
+function heads(model: View, lossKind: Loss): Heads {
+  let byLoss = headsOf.get(model.output);
+  if (!byLoss) headsOf.set(model.output, (byLoss = new Map()));
   let h = byLoss.get(lossKind);
   if (h) return h;
   const out = model.output;
-  if (lossKind === 'sparseCategoricalCrossentropy') {
+  if (typeof lossKind === 'object') {
+    const { loss, labels, predictions } = lossKind;
+    if (!(loss instanceof Node) || loss.rank !== 0) throw new TypeError(`fit: a custom loss is a scalar node, got ${loss}`);
+    if (!(labels instanceof Node) || labels.op.kind !== 'placeholder') throw new TypeError(`fit: a custom loss's labels must be a placeholder, got ${labels}`);
+    if (predictions && (predictions.dtype !== 'int32' || labels.dtype !== 'int32')) {
+      throw new TypeError(`fit: predictions ${predictions} and labels ${labels} must both be int32 class ids for accuracy`);
+    }
+    const correct = predictions ? sum(cast(equal(predictions, labels), 'float64')) : null;
+    h = { labels, loss, lossSum: null, correct, classes: null, steps: new Map() };
+  } else if (lossKind === 'sparseCategoricalCrossentropy') {
     const classes = out.shape.at(-1);
     if (out.rank !== 2 || classes === null || classes === undefined) throw new TypeError(`fit: sparse cross-entropy needs logits [N, classes], got ${out}`);
     const labels = placeholder(`${model.name}/labels`, [null], { dtype: 'int32' });
     const per = sparseSoftmaxCrossEntropyWithLogits({ labels, logits: out });
     const correct = sum(cast(equal(argmax(out, { axis: -1 }), labels), 'float64'));
-    h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct, steps: new Map() };
-  } else {
+    h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct, classes, steps: new Map() };
+  } else if (lossKind === 'meanSquaredError') {
     const labels = placeholder(`${model.name}/targets`, out.shape, { dtype: out.dtype });
     const rest = Array.from({ length: out.rank - 1 }, (_, i) => i + 1);
     const per = rest.length ? mean(square(sub(out, labels)), { axes: rest }) : square(sub(out, labels));
-    h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct: null, steps: new Map() };
+    h = { labels, loss: mean(per), lossSum: sum(cast(per, 'float64')), correct: null, classes: null, steps: new Map() };
+  } else {
+    throw new TypeError(`fit: unknown loss ${JSON.stringify(lossKind)}`);
   }
   byLoss.set(lossKind, h);
   return h;
 }
 
-function trainStep(model: Sequential, h: Heads, optimizer: Optimizer): Node {
+function trainStep(model: View, h: Heads, optimizer: Optimizer): Node {
   let step = h.steps.get(optimizer);
   if (!step) {
     step = group([optimizer.minimize(h.loss), ...model.updates]);
@@ -146,7 +231,7 @@ class Rows {
   }
 }
 
-function checkData(model: Sequential, h: Heads, data: Data, where: string): { x: Rows; y: Rows } {
+function checkData(model: View, h: Heads, data: Data, where: string): { x: Rows; y: Rows } {
   const x = new Rows(data.x, model.input.dtype, `${where}: x`);
   const y = new Rows(data.y, h.labels.dtype, `${where}: y`);
   const want = model.input.shape.slice(1);
@@ -154,8 +239,8 @@ function checkData(model: Sequential, h: Heads, data: Data, where: string): { x:
     throw new TypeError(`${where}: x has examples of shape ${formatShape(x.rowShape)}, the model's input ${model.input} wants ${formatShape(want)}`);
   }
   if (x.n !== y.n) throw new TypeError(`${where}: x has ${x.n} examples but y has ${y.n}`);
-  if (h.correct) {
-    const classes = model.output.shape.at(-1)!;
+  if (h.classes !== null) {
+    const classes = h.classes;
     for (let i = 0; i < y.n; i++) {
       const c = y.data[i];
       if (!(c >= 0 && c < classes)) throw new RangeError(`${where}: y: label ${c} of example ${i} is outside [0, ${classes})`);
@@ -165,18 +250,22 @@ function checkData(model: Sequential, h: Heads, data: Data, where: string): { x:
 }
 
 /** Runs every example once, in batches, without training: the summed loss and correct count. */
-function sweep(session: Session, model: Sequential, h: Heads, x: Rows, y: Rows, batchSize: number): { loss: number; accuracy?: number } {
+function sweep(session: Session, model: View, h: Heads, x: Rows, y: Rows, batchSize: number): { loss: number; accuracy?: number } {
   const idx = Int32Array.from({ length: x.n }, (_, i) => i);
   const bx = allocate(model.input.dtype, batchSize * x.row), by = allocate(h.labels.dtype, batchSize * y.row);
-  const fetches = h.correct ? [h.lossSum, h.correct] : [h.lossSum];
+  const fetches = h.correct ? [h.lossSum ?? h.loss, h.correct] : [h.lossSum ?? h.loss];
   let loss = 0, correct = 0;
   for (let i = 0; i < x.n; i += batchSize) {
     const end = Math.min(i + batchSize, x.n);
     const r = session.run(fetches, [[model.input, x.gather(idx, i, end, bx)], [h.labels, y.gather(idx, i, end, by)]]);
-    loss += r[0].get();
+    loss += h.lossSum ? r[0].get() : r[0].get() * (end - i);
     if (h.correct) correct += r[1].get();
   }
   return h.correct ? { loss: loss / x.n, accuracy: correct / x.n } : { loss: loss / x.n };
+}
+
+function setFlags(session: Session, model: View, value: 0 | 1): void {
+  for (const f of model.flags) session.setValue(f, value);
 }
 
 const defaultSink = (): ProgressSink | undefined => (globalThis as { process?: { stdout?: ProgressSink } }).process?.stdout;
@@ -187,7 +276,8 @@ const fmt = (l: EpochLogs): string =>
     .filter(Boolean).join('  ');
 
 /** Trains the model on `data`: see FitOptions. Returns each epoch's logs. */
-export function fit(session: Session, model: Sequential, data: Data, opts: FitOptions): History {
+export function fit(session: Session, m: Model, data: Data, opts: FitOptions): History {
+  const model = view(m, 'fit');
   const lossKind = opts.loss ?? 'sparseCategoricalCrossentropy';
   const h = heads(model, lossKind);
   const { x, y } = checkData(model, h, data, 'fit');
@@ -197,7 +287,7 @@ export function fit(session: Session, model: Sequential, data: Data, opts: FitOp
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`fit: batchSize must be an integer >= 1, got ${batchSize}`);
   if (x.n === 0) throw new TypeError('fit: no examples');
   const step = trainStep(model, h, opts.optimizer);
-  const fetches = h.correct ? [step, h.lossSum, h.correct] : [step, h.lossSum];
+  const fetches = h.correct ? [step, h.lossSum ?? h.loss, h.correct] : [step, h.lossSum ?? h.loss];
   const sink = opts.progress === 'none' ? undefined : opts.output ?? defaultSink();
   const bar = sink && (opts.progress === 'bar' || ((opts.progress ?? 'auto') === 'auto' && !!sink.isTTY));
   const es = opts.earlyStopping;
@@ -214,13 +304,15 @@ export function fit(session: Session, model: Sequential, data: Data, opts: FitOp
     const t0 = performance.now();
     if (opts.shuffle ?? true) for (let i = x.n - 1; i > 0; i--) { const j = rng.int(i + 1); [idx[i], idx[j]] = [idx[j], idx[i]]; }
     let lossSum = 0, correct = 0, last = 0;
-    session.setValue(model.training, 1);
+    setFlags(session, model, 1);
     try {
       for (let b = 0; b < batches; b++) {
         const from = b * batchSize, to = Math.min(from + batchSize, x.n);
         const r = session.run(fetches, [[model.input, x.gather(idx, from, to, bx)], [h.labels, y.gather(idx, from, to, by)]]);
-        lossSum += r[1].get();
+        const batchLoss = r[1].get();
+        lossSum += h.lossSum ? batchLoss : batchLoss * (to - from);
         if (h.correct) correct += r[2].get();
+        opts.onBatchEnd?.({ epoch, batch: b + 1, batches, loss: h.lossSum ? batchLoss / (to - from) : batchLoss, runningLoss: lossSum / to });
         if (bar && (performance.now() - last > 100 || b === batches - 1)) {
           last = performance.now();
           const done = Math.round((30 * (b + 1)) / batches);
@@ -230,7 +322,7 @@ export function fit(session: Session, model: Sequential, data: Data, opts: FitOp
         }
       }
     } finally {
-      session.setValue(model.training, 0);
+      setFlags(session, model, 0);
     }
     const v = val && sweep(session, model, h, val.x, val.y, batchSize);
     const entry: EpochLogs = {
@@ -257,18 +349,20 @@ export function fit(session: Session, model: Sequential, data: Data, opts: FitOp
 }
 
 /** The mean loss (and accuracy, for cross-entropy) over `data`, in inference mode. */
-export function evaluate(session: Session, model: Sequential, data: Data, opts: { loss?: Loss; batchSize?: number } = {}): { loss: number; accuracy?: number } {
+export function evaluate(session: Session, m: Model, data: Data, opts: { loss?: Loss; batchSize?: number } = {}): { loss: number; accuracy?: number } {
+  const model = view(m, 'evaluate');
   const h = heads(model, opts.loss ?? 'sparseCategoricalCrossentropy');
   const { x, y } = checkData(model, h, data, 'evaluate');
-  session.setValue(model.training, 0);
+  setFlags(session, model, 0);
   return sweep(session, model, h, x, y, opts.batchSize ?? 256);
 }
 
 /** The model's outputs for every example of x, in inference mode, as one array [N, ...]. */
-export function predict(session: Session, model: Sequential, x: Input, opts: { batchSize?: number } = {}): NdArray {
+export function predict(session: Session, m: Model, x: Input, opts: { batchSize?: number } = {}): NdArray {
+  const model = view(m, 'predict');
   const rows = new Rows(x, model.input.dtype, 'predict: x');
   const batchSize = opts.batchSize ?? 256;
-  session.setValue(model.training, 0);
+  setFlags(session, model, 0);
   const idx = Int32Array.from({ length: rows.n }, (_, i) => i);
   const buf = allocate(model.input.dtype, batchSize * rows.row);
   let out: NdArray | undefined;

@@ -11,28 +11,14 @@ import { formatShape, ShapeError, sizeOf } from '../graph/shape.js';
 import * as init from '../init/initializers.js';
 import type { Initializer } from '../init/initializers.js';
 import {
-  add, assign, avgPool2d, batchNormalization, cast, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul,
-  maxPool2d, moments, mul, relu, reshape, sigmoid, softmax, sub, tanh, variable,
+  add, avgPool2d, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul, maxPool2d, reshape, variable,
   type Padding,
 } from '../ops/index.js';
+import { activate, batchNormWith, channelAxis, type Activation } from './functional.js';
 
 /** What a layer's call needs besides its input: the model's training flag (a scalar float variable, 1 while training). */
 export interface CallContext {
   readonly training: Node;
-}
-
-export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | ((x: Node) => Node);
-
-export function activate(x: Node, a: Activation | undefined): Node {
-  if (a === undefined || a === 'linear') return x;
-  if (typeof a === 'function') return a(x);
-  switch (a) {
-    case 'relu': return relu(x);
-    case 'sigmoid': return sigmoid(x);
-    case 'tanh': return tanh(x);
-    case 'softmax': return softmax(x);
-  }
-  throw new TypeError(`unknown activation ${JSON.stringify(a)}`);
 }
 
 export abstract class Layer {
@@ -222,8 +208,7 @@ export interface BatchNormOptions {
  * Batch normalisation. While training (flag 1) it normalises by the batch's mean and variance and
  * its `updates` move movingMean and movingVariance (non-trainable variables) toward them:
  * m <- momentum m + (1 - momentum) batch. Otherwise (flag 0) it normalises by the moving averages.
- * Then scale gamma (ones) and offset beta (zeros), per channel.
- * NOTE: the moving variance averages the batch's divide-by-n variance, as Keras does.
+ * Then scale gamma (ones) and offset beta (zeros), per channel (the computation nn.batchNorm does).
  */
 export class BatchNorm extends Layer {
   private gamma!: Node;
@@ -236,10 +221,7 @@ export class BatchNorm extends Layer {
     if (!(m >= 0 && m < 1)) throw new TypeError(`batchNorm: momentum ${m} is outside [0, 1)`);
   }
   private axis(x: Node): number {
-    const a = this.opts.axis ?? -1;
-    const axis = a < 0 ? a + x.rank : a;
-    if (axis < 0 || axis >= x.rank) throw new ShapeError(`batchNorm: axis ${a} is out of range for input ${x}`);
-    return axis;
+    return channelAxis(x, this.opts.axis ?? -1);
   }
   protected override build(x: Node): void {
     const dtype = floatOf(x, 'batchNorm');
@@ -251,21 +233,10 @@ export class BatchNorm extends Layer {
     this.movingVariance = this.weight('movingVariance', init.ones([c], { dtype }), false);
   }
   protected forward(x: Node, ctx: CallContext): Node {
-    const axis = this.axis(x);
-    const others = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== axis);
-    const { mean, variance } = moments(x, others);
-    const shape = x.shape.map((d, i) => (i === axis ? d! : 1));
-    const t = ctx.training.dtype === x.dtype ? ctx.training : cast(ctx.training, x.dtype);
-    // the flag blends batch and moving statistics: exactly one of the two weights is 1
-    const blend = (batch: Node, moving: Node) => add(mul(t, batch), mul(sub(1, t), moving));
-    const m = this.opts.momentum ?? 0.99;
-    this.updates.push(
-      assign(this.movingMean, add(mul(this.movingMean, m), mul(mean, 1 - m))),
-      assign(this.movingVariance, add(mul(this.movingVariance, m), mul(variance, 1 - m))),
-    );
-    return batchNormalization(x, reshape(blend(mean, this.movingMean), shape), reshape(blend(variance, this.movingVariance), shape), {
-      scale: reshape(this.gamma, shape), offset: reshape(this.beta, shape), epsilon: this.opts.epsilon ?? 1e-3,
-    });
+    const parts = { gamma: this.gamma, beta: this.beta, movingMean: this.movingMean, movingVariance: this.movingVariance };
+    const { y, updates } = batchNormWith(x, parts, ctx.training, { axis: this.axis(x), momentum: this.opts.momentum ?? 0.99, epsilon: this.opts.epsilon ?? 1e-3 });
+    this.updates.push(...updates);
+    return y;
   }
 }
 

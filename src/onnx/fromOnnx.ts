@@ -77,7 +77,8 @@ function initializerValues(graph: GraphProto): Map<string, { data: number[] | Ar
   const out = new Map();
   for (const t of graph.initializer ?? []) {
     const { values, elem, dims } = readTensor(t);
-    out.set(t.name!, { data: values, shape: dims, dtype: dtypeOf(elem, `initializer '${t.name}'`), elem });
+    // A bool initializer (a flag such as Dropout's training_mode) is a 1/0 int32 constant.
+    out.set(t.name!, { data: values, shape: dims, dtype: elemName(elem) === 'bool' ? 'int32' : dtypeOf(elem, `initializer '${t.name}'`), elem });
   }
   return out;
 }

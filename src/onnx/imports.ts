@@ -2,11 +2,15 @@
  * The import table: standard ONNX ops of common inference models, as dagrad ops. Shapes, axes and
  * other integer inputs must be constants (or a Shape of a statically known shape), since dagrad's
  * ops take them as attributes; a Shape of an unknown shape feeding Expand becomes broadcastLike.
+ * ONNX's convolutions and pools are NCHW and dagrad's NHWC: each is read as Transposes around
+ * dagrad's op, and a Transpose back to NHWC right after one to NCHW is skipped, so a chain of them
+ * (Conv, MaxPool, Conv...) transposes once at each end.
  */
 import {
   abs, add, addN, argmax, broadcastLike, broadcastShapes, broadcastTo, cast, concat, constant, div, equal, exp, expandDims,
   gather, greater, greaterEqual, identity, less, lessEqual, log, logSoftmax, matmul, max, maximum, mean, min, minimum,
   mul, neg, pow, relu, reshape, sigmoid, slice, softmax, softplus, sqrt, squeeze, sub, sum, tanh, transpose, where,
+  avgPool2d, conv2d, conv2dTranspose, maxPool2d, pad,
   type DType, type Node,
 } from '../index.js';
 import type { TensorProto } from './proto.js';
@@ -81,10 +85,137 @@ function constantOf(t: TensorProto, name: string): Value {
   return { node: constant({ data, shape }, { dtype: kind as DType, name }) };
 }
 
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const TO_NCHW = [0, 3, 1, 2];
+const TO_NHWC = [0, 2, 3, 1];
+
+/** An NCHW value as NHWC; undoes a transpose to NCHW instead of stacking a second one. */
+function nhwc(x: Node, op: string): Node {
+  if (x.rank !== 4) throw new Error(`${op} of a rank-${x.rank} input ${JSON.stringify(x.shape)}: only 2-D ${op} (rank 4, NCHW) is supported`);
+  if (x.op.name === 'transpose' && sameList((x.attrs as { perm: number[] }).perm, TO_NCHW)) return x.inputs[0];
+  return transpose(x, { perm: TO_NHWC });
+}
+const nchw = (x: Node, name: string): Node => transpose(x, { perm: TO_NCHW, name });
+
+/** A pair attribute (strides, dilations) with its default. */
+function pairOf(a: Attr, fallback: number, what: string): [number, number] {
+  if (a === undefined) return [fallback, fallback];
+  if (!Array.isArray(a) || a.length !== 2 || !a.every((d) => typeof d === 'number')) throw new Error(`${what} ${JSON.stringify(a)}: expected two numbers (2-D)`);
+  return [a[0] as number, a[1] as number];
+}
+
+/**
+ * Explicit [top, bottom, left, right] pads from ONNX's auto_pad and pads ([top, left, bottom, right]).
+ * SAME_UPPER puts the odd pad after (dagrad's and TensorFlow's 'same'), SAME_LOWER before.
+ */
+function padsOf(attrs: Attrs, hw: readonly (number | null)[], k: readonly number[], s: readonly number[], d: readonly number[], op: string): [number, number, number, number] {
+  const auto = typeof attrs.auto_pad === 'string' && attrs.auto_pad !== '' ? attrs.auto_pad : 'NOTSET';
+  if (auto === 'VALID') return [0, 0, 0, 0];
+  if (auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
+    const split = [0, 1].map((i) => {
+      const n = hw[i];
+      if (n === null) throw new Error(`${op} with auto_pad ${auto} needs the input's height and width, got ${JSON.stringify(hw)}`);
+      const total = Math.max((Math.ceil(n / s[i]) - 1) * s[i] + (k[i] - 1) * d[i] + 1 - n, 0);
+      const small = Math.floor(total / 2);
+      return auto === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+    });
+    return [split[0][0], split[0][1], split[1][0], split[1][1]];
+  }
+  if (auto !== 'NOTSET') throw new Error(`${op}: auto_pad '${auto}' is not an ONNX value`);
+  const p = attrs.pads === undefined ? [0, 0, 0, 0] : (attrs.pads as number[]);
+  if (p.length !== 4) throw new Error(`${op}: pads ${JSON.stringify(p)} must hold 4 numbers (2-D)`);
+  return [p[0], p[2], p[1], p[3]];
+}
+const padding = (p: readonly number[]): [[number, number], [number, number]] => [[p[0], p[1]], [p[2], p[3]]];
+
+/** ONNX's [M, C / groups, KH, KW] (Conv) or [C, M / groups, KH, KW] (ConvTranspose) weight as dagrad's [KH, KW, ., .] filter. */
+function filterOf(c: ImportContext, w: string, op: string): Node {
+  const f = c.node(w);
+  if (f.rank !== 4 || f.shape.some((d) => d === null)) throw new Error(`${op} weight '${f.name}' ${JSON.stringify(f.shape)} must be rank 4 with known dims (2-D)`);
+  return transpose(f, { perm: [2, 3, 1, 0] });
+}
+
+/** Pooling attributes dagrad's windows (clipped to the image, never dilated or ceil-sized) can take. */
+function poolOf(x: Node, attrs: Attrs, op: string): { window: [number, number]; strides: [number, number]; pads: [number, number, number, number] } {
+  if (int(attrs.ceil_mode, 0) !== 0) throw new Error(`${op} with ceil_mode 1 is not supported (dagrad's pools floor the output size)`);
+  const dil = pairOf(attrs.dilations, 1, `${op} dilations`);
+  if (dil[0] !== 1 || dil[1] !== 1) throw new Error(`${op} with dilations [${dil}] is not supported`);
+  const window = pairOf(attrs.kernel_shape, NaN, `${op} kernel_shape`);
+  if (window.some(Number.isNaN)) throw new Error(`${op} needs kernel_shape`);
+  const strides = pairOf(attrs.strides, 1, `${op} strides`);
+  return { window, strides, pads: padsOf(attrs, [x.shape[2], x.shape[3]], window, strides, [1, 1], op) };
+}
+
 export const IMPORTS: Readonly<Record<string, Import>> = {
+  Conv: (c, ins, attrs, name) => {
+    const x = c.node(ins[0]);
+    const f = filterOf(c, ins[1], 'Conv');
+    const k = [f.shape[0]!, f.shape[1]!];
+    const strides = pairOf(attrs.strides, 1, 'Conv strides'), dilations = pairOf(attrs.dilations, 1, 'Conv dilations');
+    const pads = padsOf(attrs, [x.shape[2], x.shape[3]], k, strides, dilations, 'Conv');
+    let y = conv2d(nhwc(x, 'Conv'), f, { strides, dilations, padding: padding(pads), groups: int(attrs.group, 1) });
+    if (ins.length > 2 && c.has(ins[2])) y = add(y, c.node(ins[2]));
+    return one(nchw(y, name));
+  },
+  ConvTranspose: (c, ins, attrs, name) => {
+    const x = c.node(ins[0]);
+    const f = filterOf(c, ins[1], 'ConvTranspose');
+    const k = [f.shape[0]!, f.shape[1]!];
+    const strides = pairOf(attrs.strides, 1, 'ConvTranspose strides'), dilations = pairOf(attrs.dilations, 1, 'ConvTranspose dilations');
+    const outPad = pairOf(attrs.output_padding, 0, 'ConvTranspose output_padding');
+    const hw = [x.shape[2], x.shape[3]];
+    if (hw[0] === null || hw[1] === null) throw new Error(`ConvTranspose needs the input's height and width, got ${JSON.stringify(x.shape)}`);
+    // The size every pad leaves, before the pads: s (in - 1) + output_padding + the window's span.
+    const full = [0, 1].map((i) => strides[i] * (hw[i]! - 1) + outPad[i] + (k[i] - 1) * dilations[i] + 1);
+    const auto = typeof attrs.auto_pad === 'string' && attrs.auto_pad !== '' ? attrs.auto_pad : 'NOTSET';
+    let pads: number[];
+    let size: number[];
+    const given = Array.isArray(attrs.output_shape) ? (attrs.output_shape as number[]).slice(-2) : undefined;
+    if (given || auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
+      // As the ONNX spec computes them: the total pad split in two, the odd one after for SAME_UPPER.
+      size = given ?? [0, 1].map((i) => hw[i]! * strides[i]);
+      const split = [0, 1].map((i) => {
+        const total = full[i] - size[i];
+        const half = Math.floor(total / 2);
+        return auto === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
+      });
+      pads = [split[0][0], split[0][1], split[1][0], split[1][1]];
+    } else {
+      pads = padsOf(attrs, hw, k, strides, dilations, 'ConvTranspose');
+      size = [full[0] - pads[0] - pads[1], full[1] - pads[2] - pads[3]];
+    }
+    let y = conv2dTranspose(nhwc(x, 'ConvTranspose'), f, { strides, dilations, padding: padding(pads), groups: int(attrs.group, 1), outputSize: [size[0], size[1]] });
+    if (ins.length > 2 && c.has(ins[2])) y = add(y, c.node(ins[2]));
+    return one(nchw(y, name));
+  },
+  MaxPool: (c, ins, attrs, name) => {
+    const x = c.node(ins[0]);
+    const p = poolOf(x, attrs, 'MaxPool');
+    const indices: Value = { lazy: () => { throw new Error(`MaxPool '${name}': its Indices output is not supported (dagrad's max-pool gradient needs no indices)`); } };
+    return [{ node: nchw(maxPool2d(nhwc(x, 'MaxPool'), p.window, { strides: p.strides, padding: padding(p.pads) }), name) }, indices];
+  },
+  // count_include_pad 0 (the default) is dagrad's mean over the in-image elements; 1 pads with zeros first.
+  AveragePool: (c, ins, attrs, name) => {
+    const x = c.node(ins[0]);
+    const p = poolOf(x, attrs, 'AveragePool');
+    const xh = nhwc(x, 'AveragePool');
+    const y = int(attrs.count_include_pad, 0) === 1 && p.pads.some((d) => d > 0)
+      ? avgPool2d(pad(xh, [[0, 0], [p.pads[0], p.pads[1]], [p.pads[2], p.pads[3]], [0, 0]]), p.window, { strides: p.strides })
+      : avgPool2d(xh, p.window, { strides: p.strides, padding: padding(p.pads) });
+    return one(nchw(y, name));
+  },
+  GlobalAveragePool: (c, [x], _, name) => {
+    const v = c.node(x);
+    if (v.rank < 3) throw new Error(`GlobalAveragePool of a rank-${v.rank} input: expected [N, C, spatial...]`);
+    return one(mean(v, { axes: Array.from({ length: v.rank - 2 }, (_, i) => i + 2), keepDims: true, name }));
+  },
   Identity: unary(identity),
   // Inference: dropout passes its input through (the mask output is not read).
-  Dropout: unary(identity),
+  Dropout: (c, ins, _, name) => {
+    const training = ins.length > 2 && c.has(ins[2]) ? c.value(ins[2])?.ints?.values[0] : 0;
+    if (training !== 0) throw new Error(`Dropout with training_mode ${training === undefined ? 'computed at run time' : training} is not supported: only inference (the identity)`);
+    return one(identity(c.node(ins[0]), { name }));
+  },
   Add: binary(add),
   Sub: binary(sub),
   Mul: binary(mul),

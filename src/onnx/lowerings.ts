@@ -8,6 +8,8 @@
 import type { DType, Node } from '../index.js';
 import type { OnnxAttr, OnnxEmitter } from '../graph/op.js';
 import { ELEM } from './proto.js';
+import { CONV_LOWERINGS } from './convLowerings.js';
+import { RANDOM_LOWERINGS } from './randomLowerings.js';
 
 /** What a row writes with: the public emitter plus the helpers the built-in rows share. */
 export interface Builder extends OnnxEmitter {
@@ -17,6 +19,10 @@ export interface Builder extends OnnxEmitter {
   scalar(value: number, dtype: DType): string;
   /** The run-time shape of a value, as int64 [rank]. */
   shapeOf(name: string): string;
+  /** A node with several outputs (MaxPool's values and Indices); their names, in order. */
+  outputs(opType: string, inputs: readonly string[], count: number, attrs?: Readonly<Record<string, OnnxAttr>>): string[];
+  /** A variable's value at export (a random op's [seed, counter] state). */
+  valueOf(variable: Node): ArrayLike<number>;
 }
 
 export type Lowering = (b: Builder, ins: readonly string[], node: Node) => string;
@@ -55,25 +61,9 @@ function nearZero(b: Builder, x: string, n: Node, far: (b: Builder) => string, n
   return b.node('Where', [small, exact, far(b)]);
 }
 
-/**
- * Ops of OPS that have no ONNX form yet, with the reason an export names. (ONNX's Conv and pools
- * are NCHW and have no backprop-filter or pool-gradient companions; dagrad's random ops draw from
- * its own seeded generator, which ONNX's RandomUniform cannot reproduce.)
- */
-export const NOT_YET: Readonly<Record<string, string>> = {
-  conv2d: 'convolutions are not exported yet',
-  conv2dTranspose: 'convolutions are not exported yet',
-  conv2dBackpropFilter: 'convolutions are not exported yet',
-  maxPool2d: 'pooling is not exported yet',
-  maxPool2dBackprop: 'pooling is not exported yet',
-  maxPool2dSelect: 'pooling is not exported yet',
-  avgPool2d: 'pooling is not exported yet',
-  avgPool2dBackprop: 'pooling is not exported yet',
-  random: "dagrad's seeded draws have no ONNX equivalent that reproduces them",
-  dropoutMask: "dagrad's seeded draws have no ONNX equivalent that reproduces them (build the graph to export with dropout(x, rate, { training: false }))",
-};
-
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
+  ...CONV_LOWERINGS,
+  ...RANDOM_LOWERINGS,
   sin: unary('Sin'),
   cos: unary('Cos'),
   erf: unary('Erf'),
@@ -135,6 +125,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   sum: reduce('ReduceSum'),
   mean: reduce('ReduceMean'),
   max: reduce('ReduceMax'),
+  prod: reduce('ReduceProd'),
   min: reduce('ReduceMin'),
   argmax: (b, [x], n) => b.node('Cast', [b.node('ArgMax', [x], { axis: (n.attrs as { axis: number }).axis, keepdims: 0 })], { to: ELEM.int32 }),
   size: (b, [x], n) => {

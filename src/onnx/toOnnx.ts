@@ -7,7 +7,7 @@
  */
 import { OPS, Session, topoSort, type DType, type Fetches, type Node, type OpDef } from '../index.js';
 import type { OnnxAttr } from '../graph/op.js';
-import { LOWERINGS, NOT_YET, type Builder, type Lowering } from './lowerings.js';
+import { LOWERINGS, type Builder, type Lowering } from './lowerings.js';
 import { attribute, onnx, tensor, valueInfo, type NodeProto, type TensorProto, type ValueInfoProto } from './proto.js';
 import { encodeMeta, META_KEY, type MetaNode, type Meta } from './meta.js';
 
@@ -58,6 +58,8 @@ export const INTERNAL_LOWERINGS: Readonly<Record<string, Lowering>> = {
 };
 const loweringOf = (op: OpDef): Lowering | undefined =>
   BUILTIN.has(op) ? LOWERINGS[op.name] : (op.onnx ?? INTERNAL_LOWERINGS[op.name]);
+/** Ops whose first input is a draw state that their ONNX form reads only at export. */
+const RANDOM_OPS = new Set(['random', 'dropoutMask']);
 const SOURCES = new Set(['placeholder', 'variable', 'constant', 'group']);
 
 /** Fetches as (output name or undefined, node) pairs, and the form they came in. */
@@ -87,11 +89,6 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
   const variablesAs = opts.variables ?? (assigns.length > 0 ? 'inputs' : 'initializers');
   const target = opts.target ?? 'onnxruntime';
 
-  const notYet = order.filter((n) => BUILTIN.has(n.op) && n.op.name in NOT_YET);
-  if (notYet.length > 0) {
-    const ops = [...new Set(notYet.map((n) => n.op.name))];
-    throw new Error(`toOnnx: no ONNX form yet for ${ops.map((o) => `${o} (${NOT_YET[o]}; node${notYet.filter((n) => n.op.name === o).length > 1 ? 's' : ''} ${notYet.filter((n) => n.op.name === o).map((n) => `'${n.name}'`).join(', ')})`).join(', ')}`);
-  }
   const missingLowering = order.filter((n) => !SOURCES.has(n.op.kind ?? 'op') && !loweringOf(n.op));
   if (target === 'onnxruntime' && missingLowering.length > 0) {
     const ops = [...new Set(missingLowering.map((n) => n.op.name))];
@@ -166,6 +163,15 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
       });
       return out;
     },
+    outputs(opType, ins, count, attrs = {}) {
+      const outs = Array.from({ length: count }, (_, k) => claim(`${owner}/${opType}${counter++ === 0 ? '' : `_${counter - 1}`}${k === 0 ? '' : `:${k}`}`));
+      nodes.push({
+        opType, input: ins.slice(), output: outs, name: outs[0], docString: ownerDoc,
+        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      });
+      return outs;
+    },
+    valueOf: (v) => session.getValue(v).data as ArrayLike<number>,
     constant,
     int64: (values) => constant(values, 'int64'),
     scalar: (value, dtype) => constant([value], dtype, []),
@@ -175,6 +181,12 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
       return builder.node('Shape', [name]);
     },
   };
+
+  // A random op's [seed, counter] state seeds ONNX Runtime's own generator at export and is read by
+  // no ONNX node, so it stays an initializer even in a training step: nothing to feed.
+  const readers = new Map<Node, Node[]>();
+  for (const n of order) n.inputs.forEach((x) => readers.set(x, [...(readers.get(x) ?? []), n]));
+  const drawState = (v: Node): boolean => (readers.get(v) ?? []).every((r) => RANDOM_OPS.has(r.op.name) && BUILTIN.has(r.op) && r.inputs[0] === v);
 
   const meta: MetaNode[] = [];
   const symbol = (n: Node) => (axis: number) => `${n.name}:${axis}`;
@@ -191,8 +203,9 @@ export function toOnnxModel(fetches: Fetches, opts: ToOnnxOptions = {}): ReturnT
         // NOTE: an input with a same-named initializer is "overridable" in ONNX, but onnxruntime-node
         // and -web drop feeds for it without a word; so state inputs carry their value under
         // `<name>:init`, an initializer no node reads (initialState() returns them).
-        if (variablesAs === 'inputs') inputs.push(valueInfo(name, n.dtype, n.shape));
-        initializers.push(tensor(variablesAs === 'inputs' ? claim(`${name}${INIT_SUFFIX}`) : name, value.data as ArrayLike<number>, n.dtype, value.shape));
+        const asInput = variablesAs === 'inputs' && !drawState(n);
+        if (asInput) inputs.push(valueInfo(name, n.dtype, n.shape));
+        initializers.push(tensor(asInput ? claim(`${name}${INIT_SUFFIX}`) : name, value.data as ArrayLike<number>, n.dtype, value.shape));
         continue;
       }
       case 'constant': {
@@ -284,7 +297,7 @@ function rename(nodes: NodeProto[], first: number, result: string, name: string,
   const producer = own.find((p) => p.output![0] === result);
   const readInside = own.some((p) => p.input!.includes(result));
   if (producer && !readInside) {
-    producer.output = [name];
+    producer.output = [name, ...producer.output!.slice(1)];
     producer.name = name;
   } else {
     nodes.push({ opType: 'Identity', input: [result], output: [name], name, docString: doc });

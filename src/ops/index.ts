@@ -79,6 +79,7 @@ export { Cumsum, cumsum } from './cumsum.js';
 export { SparseSoftmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './sparseCrossEntropy.js';
 export { clip, elu, gelu, leakyRelu, selu } from './activations.js';
 export { argmin, logSumExp, norm } from './reductions.js';
+export { Prod, prod } from './prod.js';
 
 /**
  * Every op definition exported above, in order of op name (so that no loader's order of a

@@ -8,7 +8,8 @@ import {
   checkNumerics, min, minimum, mul, neg, oneHot, onesLike, pad, pow, relu, reshape, scatterAdd, sigmoid, sigmoidCrossEntropyWithLogits,
   size, slice, softmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, softplus, sqrt, square, squeeze, stopGradient, sub, sum, sumTo, tanh,
   transpose, variable, where, zerosLike, OPS, type Node, type NestedArray, type OpDef,
-  cos, cumsum, erf, expm1, floor, log1p, round, sign, sin,
+  cos, cumsum, erf, expm1, floor, log1p, prod, round, sign, sin,
+  apply, avgPool2d, conv2d, conv2dTranspose, dropout, maxPool2d, randomNormal, randomUniform,
 } from '../../src/index.js';
 
 const byName = new Map(OPS.map((op) => [op.name, op]));
@@ -77,6 +78,7 @@ export const CASES: OnnxCase[] = [
   { op: op('mean'), name: 'all axes keepDims', shapes: [[4, 3]], build: ([a]) => mean(a, { keepDims: true }) },
   { op: op('max'), name: 'axis -1 keepDims', shapes: [[2, 3, 4]], build: ([a]) => max(a, { axes: -1, keepDims: true }) },
   { op: op('max'), name: 'all axes', shapes: [[3, 2]], build: ([a]) => max(a) },
+  { op: op('prod'), name: 'axis 1, a row with a zero', shapes: [[3, 2]], build: ([a]) => prod(mul(a, constant([[1, 1], [0, 1], [1, 1]], { dtype: a.dtype })), { axes: 1 }) },
   { op: op('min'), name: 'axes [1,2]', shapes: [[2, 3, 4]], build: ([a]) => min(a, { axes: [1, 2] }) },
   { op: op('argmax'), name: 'through oneHot, axis -1', shapes: [[3, 4]], build: ([a]) => mul(oneHot(argmax(a, { axis: -1 }), 4), a) },
   { op: op('argmax'), name: 'alone, axis 0', shapes: [[3, 4]], build: ([a]) => argmax(a, { axis: 0 }) },
@@ -126,4 +128,28 @@ export const CASES: OnnxCase[] = [
   { op: op('onesLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(onesLike(a), a) },
   { op: op('zerosLike'), name: 'plus the input', shapes: [[2, 3]], build: ([a]) => add(zerosLike(a), mul(a, a)) },
   { op: op('addN'), name: 'three, one used twice', shapes: [[2, 2], [2, 2]], build: ([a, b]) => addN([a, b, a]) },
+  // Filters are [KH, KW, I, O], all known: they keep their static shape in the unknown-dims variant.
+  { op: op('conv2d'), name: "'same', stride 2", shapes: [[2, 5, 5, 3], [3, 3, 3, 4]], keepStatic: [1], build: ([x, f]) => conv2d(x, f, { strides: 2, padding: 'same' }) },
+  { op: op('conv2d'), name: 'explicit uneven pads, strides [1,2], dilation 2', shapes: [[2, 6, 7, 2], [2, 3, 2, 3]], keepStatic: [1], build: ([x, f]) => conv2d(x, f, { strides: [1, 2], dilations: 2, padding: [[1, 0], [2, 1]] }) },
+  { op: op('conv2d'), name: "2 groups, 'same'", shapes: [[2, 4, 4, 4], [3, 3, 2, 6]], keepStatic: [1], build: ([x, f]) => conv2d(x, f, { groups: 2, padding: 'same' }) },
+  { op: op('conv2dTranspose'), name: "stride 2 'same'", shapes: [[2, 3, 3, 4], [3, 3, 2, 4]], keepStatic: [1], build: ([x, f]) => conv2dTranspose(x, f, { strides: 2, padding: 'same' }) },
+  { op: op('conv2dTranspose'), name: "stride 2 'valid' to a size one row past the last window", shapes: [[1, 2, 2, 3], [3, 3, 2, 3]], keepStatic: [1], build: ([x, f]) => conv2dTranspose(x, f, { strides: 2, outputSize: [6, 6] }) },
+  { op: op('conv2dBackpropFilter'), name: 'stride 2, pads 1', shapes: [[2, 5, 5, 3], [2, 3, 3, 4]], build: ([x, dy]) => apply(op('conv2dBackpropFilter'), [x, dy], { strides: [2, 2], dilations: [1, 1], pads: [1, 1, 1, 1], groups: 1, size: [3, 3] }) },
+  { op: op('conv2dBackpropFilter'), name: '2 groups, a row no window reaches', shapes: [[2, 7, 7, 4], [2, 3, 3, 6]], build: ([x, dy]) => apply(op('conv2dBackpropFilter'), [x, dy], { strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 2, size: [2, 2] }) },
+  { op: op('maxPool2d'), name: "window 3, stride 2, 'same'", shapes: [[2, 5, 5, 3]], build: ([x]) => maxPool2d(x, 3, { strides: 2, padding: 'same' }) },
+  { op: op('maxPool2d'), name: 'window [2,3], valid', shapes: [[2, 4, 6, 2]], build: ([x]) => maxPool2d(x, [2, 3]) },
+  { op: op('maxPool2dBackprop'), name: 'overlapping windows accumulate', shapes: [[2, 4, 4, 2], [2, 4, 4, 2]], build: ([x, g]) => apply(op('maxPool2dBackprop'), [x, g], { window: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }) },
+  { op: op('maxPool2dBackprop'), name: 'windows that tile the image but for a row and a column', shapes: [[2, 5, 7, 2], [2, 2, 3, 2]], build: ([x, g]) => apply(op('maxPool2dBackprop'), [x, g], { window: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }) },
+  { op: op('maxPool2dSelect'), name: 'window 2', shapes: [[2, 4, 4, 2], [2, 4, 4, 2]], build: ([x, h]) => apply(op('maxPool2dSelect'), [x, h], { window: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }) },
+  { op: op('avgPool2d'), name: "window 3, stride 2, 'same' (clipped counts)", shapes: [[2, 5, 5, 3]], build: ([x]) => avgPool2d(x, 3, { strides: 2, padding: 'same' }) },
+  { op: op('avgPool2d'), name: 'window [2,3], explicit pads', shapes: [[2, 4, 5, 2]], build: ([x]) => avgPool2d(x, [2, 3], { strides: 1, padding: [[1, 0], [0, 2]] }) },
+  { op: op('avgPool2dBackprop'), name: 'pads 1, overlapping', shapes: [[2, 3, 3, 2]], build: ([g]) => apply(op('avgPool2dBackprop'), [g], { window: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], size: [5, 5] }) },
+  { op: op('avgPool2dBackprop'), name: 'a row no window reaches', shapes: [[2, 3, 3, 2]], build: ([g]) => apply(op('avgPool2dBackprop'), [g], { window: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], size: [8, 8] }) },
+  // Draws differ between runtimes: these cases use them where any draw gives the same result
+  // (test/onnx/random.test.ts checks the draws' distribution in ONNX Runtime).
+  { op: op('random'), name: 'uniform like x, used as u >= 0', shapes: [[2, 3]], build: ([a]) => mul(a, greaterEqual(randomUniform(a, { min: 0, max: 1 }), 0)) },
+  { op: op('random'), name: 'uniform of a fixed shape in [-3, -1), used as u < 0', shapes: [[2, 3]], build: ([a]) => mul(a, less(randomUniform([2, 3], { min: -3, max: -1 }), 0)) },
+  { op: op('random'), name: 'normal like x, times 0', shapes: [[2, 3]], build: ([a]) => sub(a, mul(randomNormal(a), 0)) },
+  { op: op('random'), name: 'normal of a fixed shape, times 0', shapes: [[2, 3]], build: ([a]) => add(a, mul(randomNormal([2, 3], { stddev: 2 }), 0)) },
+  { op: op('dropoutMask'), name: 'training flag fed 0 (all ones)', shapes: [[2, 3], []], values: [undefined, 0], build: ([a, t]) => dropout(a, 0.5, { training: t }) },
 ];

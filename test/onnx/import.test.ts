@@ -162,8 +162,8 @@ describe('fromOnnx reads models from other exporters', () => {
   it('an unsupported-op file fails with one error listing every op dagrad lacks', () => {
     const bytes = model(
       [
-        n('Conv', ['x', 'w'], ['c1']), n('Relu', ['c1'], ['r']), n('Conv', ['r', 'w'], ['c2']),
-        n('MaxPool', ['c2'], ['p'], { kernel_shape: [2, 2] }), n('Erf', ['p'], ['e']),
+        n('LRN', ['x'], ['c1'], { size: 3 }), n('Relu', ['c1'], ['r']), n('LRN', ['r'], ['c2'], { size: 3 }),
+        n('MaxRoiPool', ['c2', 'w'], ['p'], { pooled_shape: [2, 2] }), n('Erf', ['p'], ['e']),
       ],
       [tensor('w', rand(9), 'float32', [1, 1, 3, 3])],
       [valueInfo('x', 'float32', [1, 1, 8, 8])],
@@ -177,8 +177,8 @@ describe('fromOnnx reads models from other exporters', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(OnnxImportError);
-    expect((error as OnnxImportError).ops).toEqual(['Conv', 'MaxPool', 'Erf']);
-    expect((error as Error).message).toBe("fromOnnx: 3 ONNX ops have no dagrad form: Conv (2 nodes, first 'c1'), MaxPool (1 node, first 'p'), Erf (1 node, first 'e')");
+    expect((error as OnnxImportError).ops).toEqual(['LRN', 'MaxRoiPool', 'Erf']);
+    expect((error as Error).message).toBe("fromOnnx: 3 ONNX ops have no dagrad form: LRN (2 nodes, first 'c1'), MaxRoiPool (1 node, first 'p'), Erf (1 node, first 'e')");
   });
 
   it('bytes that are not a model fail clearly', () => {

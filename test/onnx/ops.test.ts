@@ -3,9 +3,9 @@
  * dagrad's to float32 tolerance, with static shapes and with unknown leading dims.
  */
 import { describe, expect, it } from 'vitest';
-import { conv2d, gradients, init, maxPool2d, mul, OPS, placeholder, Rng, Session, sum, topoSort, variable, type Node } from '../../src/index.js';
+import { gradients, mul, OPS, placeholder, Rng, Session, sum, topoSort, type Node } from '../../src/index.js';
 import { initialState, toOnnx } from '../../src/onnx/index.js';
-import { LOWERINGS, NOT_YET } from '../../src/onnx/lowerings.js';
+import { LOWERINGS } from '../../src/onnx/lowerings.js';
 import { onnx } from '../../src/onnx/proto.js';
 import { readFileSync } from 'node:fs';
 import { CASES, type OnnxCase } from './cases.js';
@@ -88,9 +88,9 @@ async function check(c: OnnxCase, dynamic: boolean): Promise<void> {
 describe('every op of OPS in onnxruntime-node', () => {
   it('has a lowering or a source form for every op, and a case for every op', () => {
     const sources = new Set(['placeholder', 'variable', 'constant', 'group']);
-    expect(OPS.filter((op) => !sources.has(op.kind ?? 'op') && !(op.name in LOWERINGS) && !(op.name in NOT_YET)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !sources.has(op.kind ?? 'op') && !(op.name in LOWERINGS)).map((op) => op.name)).toEqual([]);
     const covered = new Set(CASES.map((c) => c.op));
-    expect(OPS.filter((op) => !covered.has(op) && !(op.name in NOT_YET)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !covered.has(op)).map((op) => op.name)).toEqual([]);
   });
 
   for (const c of CASES) {
@@ -100,8 +100,8 @@ describe('every op of OPS in onnxruntime-node', () => {
 
   it('ran every op of OPS with static shapes and with unknown dims (sumLike and size exist only with unknown dims)', () => {
     const dynamicOnly = new Set(['sumLike', 'size']);
-    expect(OPS.filter((op) => !dynamicOnly.has(op.name) && !(op.name in NOT_YET) && !seen.static.has(op.name)).map((op) => op.name)).toEqual([]);
-    expect(OPS.filter((op) => !(op.name in NOT_YET) && !seen.dynamic.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !dynamicOnly.has(op.name) && !seen.static.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(OPS.filter((op) => !seen.dynamic.has(op.name)).map((op) => op.name)).toEqual([]);
   });
 
   it('docs/onnx.md lists, for every op, exactly the ONNX ops the export writes for it', () => {
@@ -117,12 +117,5 @@ describe('every op of OPS in onnxruntime-node', () => {
       const want = sources.has(op.kind ?? 'op') ? [] : [...(written.get(op.name) ?? [])].sort();
       expect(rows.get(op.name), `row of ${op.name}`).toEqual(want);
     }
-  });
-
-  it('names each op it cannot write yet, with the reason, and every node of it', () => {
-    const x = placeholder('notyet/x', [1, 4, 4, 1]);
-    const f = variable('notyet/f', init.ones([3, 3, 1, 1]));
-    const y = maxPool2d(conv2d(x, f, { padding: 'same' }), 2);
-    expect(() => toOnnx(y)).toThrow(/^toOnnx: no ONNX form yet for conv2d \(convolutions are not exported yet; node 'conv2d_\d+'\), maxPool2d \(pooling is not exported yet; node 'maxPool2d_\d+'\)$/);
   });
 });

@@ -42,7 +42,7 @@ const TABLE: Record<string, Row> = {
   onesLike: unary(), zerosLike: unary(), sin: unary(), cos: unary(), erf: unary(), log1p: unary(), expm1: unary(),
   sign: unary(), floor: unary(), round: unary(), gelu: unary(), selu: unary(),
   // one tensor, options hold an optional parameter (alpha, ord, exclusive, ...)
-  leakyRelu: unary(), elu: unary(), cumsum: unary(), norm: unary(), logSumExp: unary(), argmin: unary(),
+  leakyRelu: unary(), elu: unary(), cumsum: unary(), norm: unary(), logSumExp: unary(), argmin: unary(), prod: unary(),
   // one tensor, options hold the axis/axes/perm
   sum: unary(), mean: unary(), max: unary(), min: unary(), argmax: unary(), size: unary(), squeeze: unary(() => p([2, 1])),
   transpose: unary(), softmax: unary(), logSoftmax: unary(), layerNorm: unary(), globalAvgPool2d: unary(image),
