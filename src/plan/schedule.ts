@@ -12,6 +12,7 @@ import type { TensorType } from '../graph/op.js';
 import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
+import { formulaOf } from '../ops/elementwise.js';
 
 /**
  * One value computed in a run. `feed` and `step` entries own a buffer; a `view` aliases its input
@@ -52,11 +53,13 @@ export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
   entry(e.node, e.kind, inputs, e.shape, e.viewOf, e.dense, e.original ?? e);
 
 /**
- * A node's type when a run cannot change it: its static shape is concrete and every input has its
- * static shape in the run, so the shape rule, given the same inputs as when the node was built, gives
- * the same answer. Saves the rule (and its checks) on graphs whose shapes are all known.
+ * A node's type when a run cannot change it: a built-in elementwise op (its shape rule is
+ * broadcasting, a pure function of the input shapes) whose static shape is concrete, every input
+ * having its static shape in the run. Saves the rule on graphs whose shapes are all known; other
+ * ops' rules run again, so that one answering differently at run time is caught.
  */
 export function staticType(n: Node, shapeOf: (k: number) => ConcreteShape | undefined): TensorType | undefined {
+  if (formulaOf(n.op) === undefined) return undefined;
   for (const d of n.shape) if (d === null) return undefined;
   for (let k = 0; k < n.inputs.length; k++) {
     const s = shapeOf(k);
