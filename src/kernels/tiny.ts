@@ -12,8 +12,12 @@ import { generate } from './generate.js';
 
 type Bind = NonNullable<OpDef['bind']>;
 
-/** Up to this many elements the bound loop runs; above it, forward. */
-export const TINY = 16;
+/**
+ * Up to this many elements the bound loop runs; above it, forward. Measured on a cached chain of
+ * add, mul, tanh, exp, sub over [64] float32: 0.62 us/op through forward, 0.45 bound, against 0.30
+ * for bare loops doing the same arithmetic (16 was the bound before).
+ */
+export const TINY = 256;
 
 /** How `a` steps as `out` walks its elements in order: 1 (alike), 0 (one broadcast element), or -1. */
 function stepOf(a: NdArray, out: NdArray): number {
