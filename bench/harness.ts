@@ -13,6 +13,7 @@ export class Rows {
     const key = `${group}|${name}`;
     let r = this.byKey.get(key);
     if (!r) this.byKey.set(key, (r = { group, name, unit, higherIsBetter, values: {}, note }));
+    else if (note !== undefined) r.note = note; // a later phase may measure what the note says
     return r;
   }
 
@@ -29,7 +30,7 @@ export interface Row {
   readonly unit: string;
   readonly higherIsBetter: boolean;
   readonly values: Partial<Record<Impl, number>>;
-  readonly note?: string;
+  note?: string;
 }
 
 /**

@@ -4,7 +4,7 @@
  * targets of issue 5, and writes bench/results/latest.json.
  *
  *   npm run bench                      everything (about 3-5 minutes on 2 cores)
- *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile)
+ *   npm run bench -- matmul mlp        only these workloads (matmul mlp logistic overhead add memory adam adammlp compile softmax)
  *   npm run bench -- matmul --sizes=64,512
  *   npm run bench -- --out=bench/results/other.json
  *
@@ -15,11 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasmEnabled } from '../src/wasm/runtime.js';
 import { machine, progress, Rows, speedup, table, type Row } from './harness.js';
-import { matmulBench, MATMUL_SIZES } from './matmul.js';
+import { matmulBench, MATMUL_SIZES, narrowFractions } from './matmul.js';
 import { memoryBench } from './memory.js';
 import { logisticBench, mlpBench } from './models.js';
 import { addBench, overheadBench } from './ops.js';
 import { adamBench, adamMlpBench, compileBench } from './fast.js';
+import { softmaxBench, SOFTMAX_ROW } from './softmax.js';
 import { BACKENDS, tfjsVersion, type Backend } from './tfjs.js';
 
 const args = process.argv.slice(2);
@@ -37,6 +38,7 @@ const WORKLOADS: Record<string, (rows: Rows, backend: Backend) => Promise<void>>
   adam: adamBench,
   adammlp: adamMlpBench,
   compile: compileBench,
+  softmax: softmaxBench,
 };
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((a) => !(a in WORKLOADS));
@@ -71,6 +73,20 @@ function targets(rows: readonly Row[]): Target[] {
     const c = mm.map((r) => speedup(r, 'dagrad-js', 'tfjs-cpu'));
     check('matmul f32 n=512: >= tfjs-wasm in all four transpose combinations', w.map((v) => (v === undefined ? undefined : v >= 1)), w.map(x).join(' / '));
     check('matmul f32 n=512, pure JS: >= 4x tfjs-cpu', c.map((v) => (v === undefined ? undefined : v >= 4)), c.map(x).join(' / '));
+  }
+  if (narrowFractions.size > 0) {
+    for (const dtype of ['f32', 'f64']) {
+      const fr = [...narrowFractions].filter(([k]) => k.startsWith(dtype));
+      const worst = fr.reduce((w, e) => (e[1] < w[1] ? e : w), fr[0]);
+      if (worst) check(`matmul ${dtype} narrow (M or N <= 16): >= 60% of square n=512 GFLOP/s, every shape and transpose`, [worst[1] >= 0.6], `worst ${(100 * worst[1]).toFixed(0)}% (${worst[0].slice(4)})`);
+    }
+  }
+  for (const opts of ['new Session()', 'arena: wasmArena']) {
+    const sm = row('softmax', `${SOFTMAX_ROW}, ${opts}`);
+    if (sm && sm.values['tfjs-wasm'] !== undefined) {
+      const w = speedup(sm, 'dagrad', 'tfjs-wasm');
+      check(`wide softmax regression step (${opts}): >= 3x faster than tfjs-wasm`, [w === undefined ? undefined : w >= 3], sm.note ?? x(w));
+    }
   }
   const lr = row('logistic', 'N=10000 D=20 200 steps');
   if (lr) {

@@ -9,6 +9,9 @@ import type { DType } from '../graph/dtype.js';
 import { layoutOf, loops } from './bind.js';
 import { libScope, OPERANDS, type Formula } from './formula.js';
 import { generate } from './generate.js';
+import { denseAlike } from '../graph/layout.js';
+import { sizeOf } from '../graph/shape.js';
+import { ARENA_SCRATCH, kernelsFor, scratchOf, wasmEnabled } from '../wasm/runtime.js';
 
 /** One op of a fused group, in the group's order (the last is the output). */
 export interface FusedMember {
@@ -52,8 +55,17 @@ function sumElement(members: readonly FusedMember[], loads: readonly string[]): 
  * A group ending in a sum walks `over`, an array of its inputs' shape, and writes one element of out.
  */
 export function fusedKernel(
-  name: string, members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[], over: NdArray = out,
-): () => void {
+  name: string, members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[], over?: NdArray,
+): () => void;
+/** With `simdOnly`: the SIMD loop, or undefined where it does not apply (see simdFused). */
+export function fusedKernel(
+  name: string, members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[], over: NdArray, simdOnly: boolean,
+): (() => void) | undefined;
+export function fusedKernel(
+  name: string, members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[], over: NdArray = out, simdOnly = false,
+): (() => void) | undefined {
+  const simd = over === out ? simdFused(members, out, inputs) : undefined;
+  if (simd || simdOnly) return simd;
   const { shape, strides, offsets } = layoutOf(over, inputs);
   const names = ['$O', ...inputs.map((_, k) => `$X${k}`)];
   const scope: Record<string, unknown> = { $O: out.data };
@@ -68,4 +80,93 @@ export function fusedKernel(
   }
   const src = loops(shape, strides, offsets, names, (loads, target) => element(members, loads, false, (last) => `${target} = ${last};`));
   return generate<() => void>(`fused ${name}`, scope, `function fused() { ${src} }`);
+}
+
+// ---------------------------------------------------------------- the SIMD fused loop
+//
+// Where the group's arrays live in a WebAssembly arena, the group runs as a program of the fused
+// SIMD loop (assembly/math.ts): block by block, every member over the block, the intermediates in
+// registers of the arena's scratch page. Each member's op is known by its formula's expression, so
+// a custom op that merely shares a name never runs as another op.
+
+/** Opcodes of assembly/math.ts, by formula expression (assignments: their formula over (variable, value)). */
+const OPCODES: Readonly<Record<string, number>> = {
+  b: 0, '-a': 1, 'Math.sqrt(a)': 2, 'a * a': 3, 'Math.abs(a)': 4, 'Math.max(a, 0)': 5, 'Math.tanh(a)': 6,
+  'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))': 7,
+  'a + b': 16, 'a - b': 17, 'a * b': 18, 'a / b': 19, 'Math.max(a, b)': 20, 'Math.min(a, b)': 21,
+  'a > b ? 1 : 0': 22, 'a >= b ? 1 : 0': 23, 'a < b ? 1 : 0': 24, 'a <= b ? 1 : 0': 25,
+};
+const BINARY_OP = 16;
+/** Elements per block (assembly/math.ts BLOCK), and the bytes of scratch the program may take. */
+const BLOCK = 256;
+const PROGRAM_BYTES = 1024;
+
+type Float = Float32Array | Float64Array;
+const kindOf = (d: unknown): 'float32' | 'float64' | null =>
+  d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : null;
+const isScalar = (a: NdArray): boolean => a.shape.every((d, k) => d === 1 || a.stride[k] === 0);
+const ptr = (a: NdArray): number => (a.data as Float).byteOffset + a.offset * (a.data as Float).BYTES_PER_ELEMENT;
+
+/**
+ * The group as one call of the fused SIMD loop, or undefined unless: WebAssembly is on, out and
+ * every input that is not a broadcast scalar live in one arena and walk memory alike (dense), every
+ * array and member has out's float dtype, and every member's formula has an opcode. Arithmetic ops
+ * run in the dtype's lanes (the bits of the ops one by one); tanh and softplus within the ulps of
+ * their SIMD kernels (assembly/math.ts). A broadcast scalar is read at each call (it may change
+ * between runs, as a learning rate or a bias correction does).
+ */
+export function simdFused(members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[]): (() => void) | undefined {
+  const od = out.data as Float, dtype = kindOf(od);
+  if (dtype === null || !wasmEnabled() || !(od.buffer instanceof ArrayBuffer)) return undefined;
+  const kernels = kernelsFor(od.buffer), base = scratchOf(od.buffer);
+  if (kernels === undefined || base === undefined) return undefined;
+  if (members.some((m) => m.reduce || m.dtype !== dtype || OPCODES[m.formula.expr] === undefined)) return undefined;
+  const scalar = inputs.map((a) => isScalar(a));
+  for (let k = 0; k < inputs.length; k++) {
+    const a = inputs[k];
+    if (kindOf(a.data) !== dtype) return undefined;
+    if (!scalar[k] && ((a.data as Float).buffer !== od.buffer || !denseAlike(out, a))) return undefined;
+  }
+  const width = od.BYTES_PER_ELEMENT, regBytes = BLOCK * width;
+  const maxRegs = Math.floor((ARENA_SCRATCH - PROGRAM_BYTES) / regBytes);
+  const regAddr = (r: number) => base + PROGRAM_BYTES + r * regBytes;
+  // Registers: one per scalar input, then each member's value in a register freed after its last reader.
+  let regs = 0;
+  const free: number[] = [];
+  const take = () => free.pop() ?? regs++;
+  const scalarReg = inputs.map((_, k) => (scalar[k] ? take() : -1));
+  const lastUse = members.map(() => -1);
+  members.forEach((m, j) => m.operands.forEach((o) => o < 0 && (lastUse[-o - 1] = j)));
+  const memberReg: number[] = [];
+  const words: number[] = [members.length];
+  const last = members.length - 1;
+  members.forEach((m, j) => {
+    const op = OPCODES[m.formula.expr];
+    // The operand (address, streams) of operand i.
+    const operand = (i: number): [number, boolean] => {
+      const o = m.operands[i];
+      if (o < 0) return [regAddr(memberReg[-o - 1]), false];
+      return scalar[o] ? [regAddr(scalarReg[o]), false] : [ptr(inputs[o]), true];
+    };
+    const [a, as] = operand(op === 0 ? 1 : 0);
+    const [b, bs] = op >= BINARY_OP ? operand(1) : [a, as];
+    // A register read here for the last time may take this member's value (elements are read before written).
+    m.operands.forEach((o) => o < 0 && lastUse[-o - 1] === j && free.push(memberReg[-o - 1]));
+    let d: number, ds = false;
+    if (j === last) (d = ptr(out)), (ds = true);
+    else (memberReg[j] = take()), (d = regAddr(memberReg[j]));
+    words.push(op, (ds ? 1 : 0) | (as ? 2 : 0) | (bs ? 4 : 0), d, a, b);
+  });
+  if (regs > maxRegs || words.length * 4 > PROGRAM_BYTES) return undefined;
+  const program = Int32Array.from(words);
+  const i32 = new Int32Array(od.buffer), view = dtype === 'float32' ? new Float32Array(od.buffer) : new Float64Array(od.buffer);
+  const fills = inputs.flatMap((a, k) => (scalar[k] ? [{ data: a.data as Float, at: a.offset, to: regAddr(scalarReg[k]) / width }] : []));
+  const run = dtype === 'float32' ? kernels.fused_f32 : kernels.fused_f64;
+  const n = sizeOf(out.shape);
+  return () => {
+    // The scratch page is shared by every group of the arena's plan: each call writes its own program.
+    i32.set(program, base >> 2);
+    for (const f of fills) view.fill(f.data[f.at], f.to, f.to + BLOCK);
+    run(base, n);
+  };
 }

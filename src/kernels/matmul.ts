@@ -3,9 +3,11 @@
  * A and B are already the (possibly transposed) views and their batch axes broadcast to out's.
  *
  * Every path sums each output element in the same order, k = 0 .. K-1, in float64, so the paths
- * agree exactly with each other and with the textbook loop (the WebAssembly float32 kernel, which
- * sums in float32, is the one exception). Paths:
- * - large products go to the WebAssembly SIMD kernel when it is loaded (src/wasm/matmul.ts);
+ * agree exactly with each other and with the textbook loop (the WebAssembly float32 kernels, which
+ * sum in float32, are the one exception). Paths:
+ * - large products go to the WebAssembly SIMD kernels when they are loaded (src/wasm/matmul.ts):
+ *   the packed, register-tiled one, or for narrow products (M or N at most 16, as in softmax
+ *   regression's X W and X^T G) one that reads A unpacked and keeps C's few columns in registers;
  * - the JavaScript kernel copies A in blocks of 4-row panels and B in 4-column panels into float64
  *   scratch ("packing"), k-major, so the 4x4 register tile reads both with unit steps whatever the
  *   operands' strides: a transposed operand costs only a differently ordered copy, O(n^2) against

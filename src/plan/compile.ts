@@ -88,10 +88,17 @@ export interface PlanOptions {
   /** Rewrite the graph first (identities, CSE, shape-only reads, constant folding: rewrite.ts). Default true. */
   readonly simplify?: boolean;
   /**
-   * Fuse groups of elementwise steps into one loop each (plan/fuse.ts; needs `reuse`). Default: when
-   * the arena is not a WebAssembly memory (there the SIMD kernels run op by op, faster).
+   * Fuse groups of elementwise steps into one loop each (plan/fuse.ts; needs `reuse`). Default: yes,
+   * but in a WebAssembly arena only the groups the fused SIMD loop runs (the others run op by op in
+   * SIMD, faster than a fused JavaScript loop).
    */
   readonly fuse?: boolean;
+  /**
+   * For a variable nothing else holds yet (made for this plan): a function re-pointing its storage
+   * to a copy in the plan's arena, else undefined. In a WebAssembly arena the variable's updates
+   * then run in SIMD with the plan's buffers (an optimizer step reads and writes mostly variables).
+   */
+  readonly adopt?: (v: Node) => ((to: NdArray) => void) | undefined;
 }
 
 /** The plan plus what running it needs. */
@@ -126,7 +133,22 @@ export function compile(
     if (moved.arenaBytes < buffers.arenaBytes) [entries, buffers] = [redone, moved];
   }
 
-  const arena = allocateArena(buffers.arenaBytes, entries, opts.arena);
+  // Variables moved into the arena go after the plan's buffers (which reuse fills with NaN bits).
+  const moved: { node: Node; at: number; to: (a: NdArray) => void }[] = [];
+  let arenaBytes = buffers.arenaBytes;
+  if (opts.adopt && opts.arena) {
+    for (const e of entries) {
+      const to = e.kind === 'source' && !moved.some((m) => m.node === e.node) ? opts.adopt(e.node) : undefined;
+      if (to) (moved.push({ node: e.node, at: aligned(arenaBytes), to }), (arenaBytes = aligned(arenaBytes) + storage(e.node).size * bytesPer(e.dtype)));
+    }
+  }
+  const arena = allocateArena(arenaBytes, entries, opts.arena);
+  for (const { node, at, to } of moved) {
+    const old = storage(node), size = old.size;
+    const copy = viewOf(node.dtype, arena, at, size);
+    (copy as Float64Array).set((old.data as Float64Array).subarray(old.offset, old.offset + size));
+    to(ndarray(copy, old.shape.slice()));
+  }
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   const arrays: NdArray[] = new Array(entries.length);
@@ -179,15 +201,15 @@ export function compile(
     }
   }
 
-  // Auto: on buffers in a WebAssembly arena the per-op SIMD kernels beat a fused JavaScript loop
-  // (measured: an Adam update on 784x512 floats, 19 ms unfused against 32 ms fused; in plain
-  // memory fusion halves it, 52 to 28 ms), so fusion is left to plans in ordinary memory.
+  // Auto: on buffers in a WebAssembly arena only groups the fused SIMD loop can run are fused (a
+  // fused JavaScript loop there is slower than the per-op SIMD kernels: an Adam update on 784x512
+  // floats, 19 ms unfused against 32 ms fused; in plain memory fusion halves it, 52 to 28 ms).
   // Small arrays are left alone too: their steps already run bound closures, and a plan of many
   // small fused loops, each compiled on its own, is slower until V8 has optimised every one of them
   // (a 10k-node chain on [64] arrays ran 3.5 us/op unfused, 9 fused, over its first 100 runs).
-  const fusing = opts.fuse ?? !(wasmEnabled() && kernelsFor(arena) !== undefined);
-  const groups = opts.reuse && fusing
-    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), opts.fuse ? 0 : BIND_MIN)
+  const simdOnly = opts.fuse === undefined && wasmEnabled() && kernelsFor(arena) !== undefined;
+  const groups = opts.reuse && opts.fuse !== false
+    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), opts.fuse ? 0 : BIND_MIN, simdOnly)
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];

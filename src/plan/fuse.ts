@@ -51,9 +51,11 @@ const formulaOfStep = (e: Entry): Formula | undefined =>
  * The fused groups of a plan's steps. `entries` is the whole schedule (numbered), `steps` its step
  * entries in order; `kept` holds the entries whose values are read after the run (fetches,
  * assigns), which are never fused away; groups whose arrays have fewer than `minSize` elements are
- * not formed.
+ * not formed; with `simdOnly`, neither are groups the fused SIMD loop cannot run (kernels/fused.ts).
  */
-export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>, minSize = 0): FusedGroup[] {
+export function fuse(
+  entries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>, minSize = 0, simdOnly = false,
+): FusedGroup[] {
   const stepOf = new Int32Array(entries.length).fill(-1);
   steps.forEach((s, i) => (stepOf[s.entry.id] = i));
   // The one entry reading each entry (-1: none yet, -2: several).
@@ -83,7 +85,8 @@ export function fuse(entries: readonly Entry[], steps: readonly FusibleStep[], k
     for (;;) {
       const members = collect(root, steps, stepOf, into, taken);
       if (members.length < 2) break;
-      const built = build(members, steps, formulas, sums, stepOf);
+      const built = build(members, steps, formulas, sums, stepOf, simdOnly);
+      if (built === null) break;
       if (!(built instanceof Set)) {
         for (const j of members) taken[j] = 1;
         groups.push(built);
@@ -123,8 +126,8 @@ function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array
  */
 function build(
   members: readonly number[], steps: readonly FusibleStep[], formulas: readonly (Formula | undefined)[], sums: readonly boolean[],
-  stepOf: Int32Array,
-): FusedGroup | Set<number> {
+  stepOf: Int32Array, simdOnly: boolean,
+): FusedGroup | Set<number> | null {
   const pos = new Map(members.map((s, j) => [s, j]));
   const inputs: NdArray[] = [];
   const readers: number[][] = [];
@@ -165,8 +168,8 @@ function build(
   if (inputs.some((a) => overlaps(out, a) && !sameLayout(out, a))) return new Set(members.slice(0, -1));
   const nodes = members.map((s) => steps[s].entry.node);
   const over = sums[last] ? steps[last].ins[0] : out;
-  const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs, over);
-  return { steps: members, nodes, run };
+  const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs, over, simdOnly);
+  return run ? { steps: members, nodes, run } : null;
 }
 
 /** [first, last] byte of the memory an array's elements occupy. */

@@ -119,6 +119,8 @@ export class Session {
   private readonly planOptions: Parameters<typeof compile>[3];
   private readonly jsOnly: boolean;
   private readonly numerics: boolean;
+  /** While a plan compiles: the variables made for it, which it may move into its arena. */
+  private fresh: Set<Node> | null = null;
 
   constructor(opts: SessionOptions = {}) {
     checkOptions(opts);
@@ -129,7 +131,10 @@ export class Session {
     this.jsOnly = opts.wasm === false;
     const arena = opts.arena ?? (this.jsOnly ? undefined : defaultArena);
     // checking numerics, every value keeps a buffer of its own, so that a report shows intact inputs
-    this.planOptions = { reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, simplify: opts.simplify, fuse: opts.fuse };
+    this.planOptions = {
+      reuse: (opts.planMemory ?? true) && !this.numerics, checkpoint: opts.checkpoint, arena, simplify: opts.simplify, fuse: opts.fuse,
+      adopt: (v) => (this.fresh?.has(v) ? (to) => void this.values.set(v, to) : undefined),
+    };
     if (this.numerics) captureCreationSites(true);
   }
 
@@ -230,6 +235,7 @@ export class Session {
     }
     this.values.set(v, value);
     this.byName.set(v.name, v);
+    this.fresh?.add(v);
     return value;
   }
 
@@ -263,7 +269,13 @@ export class Session {
       this.plans.delete(key);
       this.plans.set(key, cached);
     } else {
-      const plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
+      this.fresh = new Set();
+      let plan: Executable;
+      try {
+        plan = compile(info.list, new Map([...fed].map(([n, f]) => [n, f.shape])), (v) => this.storage(v), this.planOptions);
+      } finally {
+        this.fresh = null;
+      }
       const nodes = [...fed.keys()];
       const bufferOf = new Map(plan.feeds.map((f) => [f.node, f.buffer]));
       const buffers = nodes.map((n) => bufferOf.get(n) ?? null);

@@ -12,6 +12,8 @@
  *
  * sigmoid and the logistic loss exist for float32 only; they compute in float64 lanes with their own
  * exp and log1p, so a result may differ from JavaScript's by one float32 ulp (assembly/kernels.ts).
+ * tanh and softplus exist in float32 and float64 (assembly/math.ts): within 1 float32 ulp of
+ * JavaScript's result, and 3 (tanh) or 4 (softplus) float64 ulp (test/kernels/math.test.ts).
  */
 import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
@@ -20,7 +22,7 @@ import { kernelsFor, wasmCalls, wasmEnabled, type Kernels } from './runtime.js';
 
 /** The ops with SIMD kernels (`${name}_f32`, `${name}_f64`), found by the op's (its formula's) name. */
 export const WASM_BINARY: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'logisticLoss']);
-export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sqrt', 'sigmoid']);
+export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sqrt', 'sigmoid', 'tanh', 'softplus', 'relu']);
 
 /**
  * Kernels costly enough per element (an exp and a log1p) that an input living outside the arena is

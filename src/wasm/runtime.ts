@@ -35,6 +35,15 @@ export interface Kernels {
   gemm_f64(M: number, N: number, K: number, ap: Ptr, bp: Ptr, c: Ptr, ldc: number, edge: Ptr): void;
   gemv_f32(M: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
   gevm_f32(N: number, K: number, a: Ptr, lda: number, x: Ptr, y: Ptr): void;
+  tanh_f32(o: Ptr, x: Ptr, n: number): void;
+  tanh_f64(o: Ptr, x: Ptr, n: number): void;
+  softplus_f32(o: Ptr, x: Ptr, n: number): void;
+  softplus_f64(o: Ptr, x: Ptr, n: number): void;
+  relu_f32(o: Ptr, x: Ptr, n: number): void;
+  relu_f64(o: Ptr, x: Ptr, n: number): void;
+  /** A fused elementwise program (assembly/math.ts) at `prog` over n elements. */
+  fused_f32(prog: Ptr, n: number): void;
+  fused_f64(prog: Ptr, n: number): void;
 }
 
 const PAGE = 65536;
@@ -122,6 +131,15 @@ export function wasmScratch(): Scratch | undefined {
 }
 
 const arenaKernels = new WeakMap<ArrayBufferLike, Kernels>();
+const arenaScratch = new WeakMap<ArrayBufferLike, number>();
+
+/** Bytes of working space every arena memory carries past its arrays (the fused SIMD loop's registers and program). */
+export const ARENA_SCRATCH = PAGE;
+
+/** The byte offset of the ARENA_SCRATCH bytes of working space in the arena holding `buffer`, if any. */
+export function scratchOf(buffer: ArrayBufferLike): number | undefined {
+  return arenaScratch.get(buffer);
+}
 
 /** The kernels bound to the arena that holds `buffer`, if any. */
 export function kernelsFor(buffer: ArrayBufferLike): Kernels | undefined {
@@ -143,9 +161,12 @@ export class WasmArena {
   constructor(bytes: number) {
     if (load() === null) throw new Error('WasmArena: WebAssembly SIMD is not available');
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    // One more page past the arrays, for kernels that need working space in the same memory.
+    const total = pages + ARENA_SCRATCH / PAGE;
+    this.memory = new WebAssembly.Memory({ initial: total, maximum: total });
     this.bytes = pages * PAGE;
     arenaKernels.set(this.memory.buffer, instantiate(this.memory));
+    arenaScratch.set(this.memory.buffer, this.bytes);
   }
 
   /** Bytes handed out so far. */

@@ -340,3 +340,33 @@ describe('bad input', () => {
     expect(() => opt.applyGradients([[g, w], [g, w]])).toThrow("opt_twice.applyGradients: variable 'twice_w' appears twice");
   });
 });
+
+describe('variables moved into a plan\'s WebAssembly arena (SIMD fused updates)', () => {
+  // Large enough for a WebAssembly arena (64 KiB) and for fusion (2048 elements per array).
+  const M = 96, N = 64;
+  const c = Float32Array.from({ length: M * N }, (_, i) => Math.sin(i) * 0.5);
+  const train = (opts: ConstructorParameters<typeof Session>[0], tag: string, evalFirst: boolean) => {
+    const w = variable(`wm${tag}`, { data: Float32Array.from({ length: M * N }, (_, i) => Math.cos(i)), shape: [M, N] });
+    const loss = sum(square(sub(w, constant({ data: c, shape: [M, N] }))));
+    const s = new Session(opts);
+    // A plan made first (the loss alone) holds the variable; one made after the training plan reads its storage there.
+    if (evalFirst) s.run(loss);
+    const step = new Adam({ learningRate: 0.01 }).minimize(loss);
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      s.run(step);
+      losses.push(toFlat(s.run(loss))[0]);
+    }
+    return { losses, w: toFlat(s.getValue(w)) };
+  };
+
+  for (const evalFirst of [false, true]) {
+    it(`Adam trains bit for bit as in JavaScript, and every plan sees the updated values${evalFirst ? ' (a plan made before)' : ''}`, () => {
+      const simd = train({}, `a${evalFirst}`, evalFirst), js = train({ wasm: false }, `b${evalFirst}`, evalFirst);
+      expect(simd.w).toEqual(js.w);
+      expect(simd.losses).toEqual(js.losses);
+      // the loss falls (the updates landed in the variable every plan reads)
+      for (let i = 1; i < 5; i++) expect(simd.losses[i]).toBeLessThan(simd.losses[i - 1]);
+    });
+  }
+});
