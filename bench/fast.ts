@@ -7,10 +7,12 @@
  *   256, softmax cross-entropy), ms per step, default `new Session()` against the explicit fastest
  *   (`arena: wasmArena`); tfjs-wasm alongside when it loads.
  * - compile: plan compile of an elementwise chain (tanh(y + 0.1), repeated) of 1k/10k/100k nodes on
- *   [64] arrays, us per node for the first `session.plan`, then us per op of a cached run.
+ *   [64] arrays, us per node for the first `session.plan`, then us per op of a cached run; and a
+ *   cached run of a mixed chain (add, mul, tanh, exp, sub on [64]) beside bare JS loops doing the
+ *   same arithmetic (the floor: a plan cannot run an op faster than its loop).
  */
 import {
-  Adam, add, constant, init, matmul, mul, placeholder, relu, Session, softmaxCrossEntropyWithLogits, sum, tanh, variable,
+  Adam, add, constant, exp, init, matmul, mul, placeholder, relu, Session, softmaxCrossEntropyWithLogits, sub, sum, tanh, variable,
   mean, type Node,
 } from '../src/index.js';
 import { Rng } from '../src/graph/random.js';
@@ -144,4 +146,28 @@ export async function compileBench(rows: Rows, backend: Backend): Promise<void> 
     const [cached] = compare([() => s.run(y, feeds)], 100, 3);
     rows.row('compile', `${n} nodes: cached run, us/op`, 'us', false).values.dagrad = (cached * 1000) / n;
   }
+  // A chain of mixed small ops (add, mul, tanh, exp, sub on [64]), cached: the values stay in
+  // (-1, 1) after each tanh, so exp never overflows.
+  const ops = 10000;
+  const x = placeholder('mixedchain', [64]);
+  let y: Node = x;
+  for (let i = 0; i < ops / 5; i++) y = sub(exp(tanh(mul(add(y, 0.5), 0.9))), 1);
+  const feeds = [[x, { data: new Float32Array(64).fill(0.25), shape: [64] }]] as const;
+  progress(`compile: mixed chain of ${ops} ops`);
+  const s = new Session();
+  s.run(y, feeds);
+  // The floor: the same arithmetic as one bare loop per op over the same arrays, no plan.
+  const a = new Float32Array(64).fill(0.25), b = new Float32Array(64);
+  const bare = () => {
+    for (let r = 0; r < ops / 5; r++) {
+      for (let i = 0; i < 64; i++) b[i] = a[i] + 0.5;
+      for (let i = 0; i < 64; i++) a[i] = b[i] * 0.9;
+      for (let i = 0; i < 64; i++) b[i] = Math.tanh(a[i]);
+      for (let i = 0; i < 64; i++) a[i] = Math.exp(b[i]);
+      for (let i = 0; i < 64; i++) a[i] = a[i] - 1;
+    }
+  };
+  const [cached, floor] = compare([() => s.run(y, feeds), bare], 100, 3);
+  rows.row('compile', `mixed chain (add mul tanh exp sub) [64], ${ops} ops: cached run, us/op`, 'us', false).values.dagrad = (cached * 1000) / ops;
+  rows.row('compile', `mixed chain [64], ${ops} ops: bare JS loops (floor), us/op`, 'us', false).values.dagrad = (floor * 1000) / ops;
 }

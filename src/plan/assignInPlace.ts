@@ -22,7 +22,9 @@ export function assignsInPlace(entries: readonly Entry[], fetched: ReadonlySet<E
     }
     if (e.kind === 'step' && e.node.op.kind === 'assign' && e.inputs[0].kind === 'source') {
       const v = e.inputs[0].id;
-      assigns.set(v, [...(assigns.get(v) ?? []), e]);
+      const list = assigns.get(v);
+      if (list) list.push(e);
+      else assigns.set(v, [e]);
     }
   }
   // a fetch reads after the run: a fetched variable (or view of it) must keep its old value

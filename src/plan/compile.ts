@@ -18,7 +18,6 @@ import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
 import { rewriteForPlan } from './rewrite.js';
 import { schedule, type Entry } from './schedule.js';
-import { topoSort } from '../graph/topo.js';
 
 export interface Step {
   readonly node: Node;
@@ -119,7 +118,9 @@ export function compile(
 ): Executable {
   const rewritten = opts.simplify === false ? null : rewriteForPlan(userFetches, fed);
   const fetches = rewritten?.fetches ?? userFetches;
-  const base = schedule(fetches, fed, storage, rewritten?.types);
+  // nodes are immutable: when the rewrite changed no fetch, the graph to schedule is the one it sorted
+  const unchanged = rewritten !== null && rewritten.fetches.every((f, i) => f === userFetches[i]);
+  const base = schedule(fetches, fed, storage, rewritten?.types, unchanged ? rewritten.order : undefined);
   const wanted = new Set(fetches);
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
@@ -150,20 +151,21 @@ export function compile(
   }
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
-  // for traced runs: the user's nodes each scheduled node stands for, in the user's order
-  const userOrder = rewritten ? topoSort(userFetches, new Set(fed.keys())) : [];
-  const reported = rewritten ? new Map<Node, Node[]>() : null;
-  for (const u of userOrder) {
-    const r = rewritten!.of(u);
-    const list = reported!.get(r);
-    if (list) list.push(u);
-    else reported!.set(r, [u]);
-  }
   const arrays: NdArray[] = new Array(entries.length);
   const intoVariable = assignsInPlace(entries, wanted);
   const steps: Step[] = [];
   const stepEntries: Entry[] = [];
-  const events: { step: number; node: Node | null; value: NdArray }[] = [];
+  // the step each entry runs (-1 for feeds, sources, views), for the traced event list
+  const stepAt = new Int32Array(entries.length).fill(-1);
+  // One stride-0 view per (array, shape): a constant that every step of a chain adds is viewed once.
+  const broadcasts = new Map<NdArray, NdArray[]>();
+  const broadcastOf = (a: NdArray, shape: ConcreteShape): NdArray => {
+    let list = broadcasts.get(a);
+    if (!list) broadcasts.set(a, (list = []));
+    let v = list.find((b) => sameShape(b.shape, shape));
+    if (!v) list.push((v = broadcastView(a, shape)));
+    return v;
+  };
   for (const e of entries) {
     const n = e.node;
     let value: NdArray;
@@ -184,18 +186,19 @@ export function compile(
     }
     arrays[e.id] = value;
     if (e.kind === 'step') {
-      const ins = e.inputs.map((i) => arrays[i.id]);
-      const bins = n.op.broadcast ? ins.map((a) => (sameShape(a.shape, e.shape) ? a : broadcastView(a, e.shape))) : ins;
+      const ins: NdArray[] = new Array(e.inputs.length);
+      for (let k = 0; k < ins.length; k++) {
+        const a = arrays[e.inputs[k].id];
+        ins[k] = n.op.broadcast && !sameShape(a.shape, e.shape) ? broadcastOf(a, e.shape) : a;
+      }
       const forward = n.op.forward!;
-      const run = n.op.bind?.(bins, value, n.attrs) ?? (() => forward(bins, value, n.attrs));
+      const attrs = n.attrs;
+      const run = n.op.bind?.(ins, value, attrs) ?? (() => forward(ins, value, attrs));
       const inPlace = buffers.inPlace(e);
-      steps.push({ node: n, forward, ins: bins, out: value, attrs: n.attrs, run, inPlace, recompute: e.original !== null });
+      stepAt[e.id] = steps.length;
+      steps.push({ node: n, forward, ins, out: value, attrs, run, inPlace, recompute: e.original !== null });
       stepEntries.push(e);
     }
-    const step = e.kind === 'step' ? steps.length - 1 : -1;
-    const users = e.original ? [] : reported?.get(n) ?? (rewritten ? [] : [n]);
-    if (users.length === 0) events.push({ step, node: null, value });
-    users.forEach((u, k) => events.push({ step: k === 0 ? step : -1, node: u, value }));
   }
 
   // Auto: on buffers in a WebAssembly arena only groups the fused SIMD loop can run are fused (a
@@ -219,28 +222,67 @@ export function compile(
     fastStep.push(i);
   });
 
-  const originals = entries.filter((e) => e.original === null);
-  const values = new Map(originals.map((e) => [e.node, arrays[e.id]]));
-  const shapes = new Map(originals.map((e) => [e.node, e.shape]));
-  let order = originals.map((e) => e.node);
-  if (rewritten) {
-    // the plan answers for the user's nodes: each has the value of the node that computes it
-    order = userOrder.filter((u) => values.has(rewritten.of(u)));
-    for (const u of order) {
-      values.set(u, values.get(rewritten.of(u))!);
-      shapes.set(u, shapes.get(rewritten.of(u))!);
+  const originals = entries === base ? entries : entries.filter((e) => e.original === null);
+  // The fetched values are looked up now; the maps of every node (values, shapes, order, traced
+  // events) are made when first asked for: an untraced run reads none of them.
+  const fetched = new Map<Node, NdArray>();
+  for (const e of originals) if (wanted.has(e.node)) fetched.set(e.node, arrays[e.id]);
+  const fetch = userFetches.map((n) => fetched.get(rewritten ? rewritten.of(n) : n)!);
+  let maps: { values: Map<Node, NdArray>; shapes: Map<Node, ConcreteShape>; order: Node[] } | undefined;
+  const mapsOf = () => {
+    if (maps) return maps;
+    const values = new Map<Node, NdArray>();
+    const shapes = new Map<Node, ConcreteShape>();
+    for (const e of originals) {
+      values.set(e.node, arrays[e.id]);
+      shapes.set(e.node, e.shape);
     }
-  }
+    let order = originals.map((e) => e.node);
+    if (rewritten) {
+      // the plan answers for the user's nodes: each has the value of the node that computes it
+      order = rewritten.order.filter((u) => values.has(rewritten.of(u)));
+      for (const u of order) {
+        values.set(u, values.get(rewritten.of(u))!);
+        shapes.set(u, shapes.get(rewritten.of(u))!);
+      }
+    }
+    return (maps = { values, shapes, order });
+  };
+  let events: Executable['events'] | undefined;
+  const eventsOf = (): Executable['events'] => {
+    // the user's nodes each scheduled node stands for, in the user's order
+    const reported = rewritten ? new Map<Node, Node[]>() : null;
+    for (const u of rewritten?.order ?? []) {
+      const r = rewritten!.of(u);
+      const list = reported!.get(r);
+      if (list) list.push(u);
+      else reported!.set(r, [u]);
+    }
+    const list: { step: number; node: Node | null; value: NdArray }[] = [];
+    for (const e of entries) {
+      const step = stepAt[e.id], value = arrays[e.id];
+      const users = e.original ? [] : reported?.get(e.node) ?? (rewritten ? [] : [e.node]);
+      if (users.length === 0) list.push({ step, node: null, value });
+      users.forEach((u, k) => list.push({ step: k === 0 ? step : -1, node: u, value }));
+    }
+    return list;
+  };
   return {
-    order,
-    shapes,
+    get order() {
+      return mapsOf().order;
+    },
+    get shapes() {
+      return mapsOf().shapes;
+    },
+    get values() {
+      return mapsOf().values;
+    },
     kernels: steps.length,
     bytes: buffers.arenaBytes,
     steps,
     feeds: originals.filter((e) => e.kind === 'feed').map((e) => ({ node: e.node, buffer: arrays[e.id] })),
-    fetch: userFetches.map((n) => values.get(n)!),
+    fetch,
     assigns: steps.filter((s) => s.node.op.kind === 'assign').map((s) => ({ variable: s.node.inputs[0], value: s.out })),
-    values,
     memory: {
       peakBytes: buffers.arenaBytes,
       unplannedBytes,
@@ -252,7 +294,9 @@ export function compile(
     program: steps.map((s) => s.run),
     fast,
     fastStep,
-    events,
+    get events() {
+      return (events ??= eventsOf());
+    },
   };
 }
 

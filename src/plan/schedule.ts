@@ -12,6 +12,7 @@ import type { TensorType } from '../graph/op.js';
 import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
+import { formulaOf } from '../ops/elementwise.js';
 
 /**
  * One value computed in a run. `feed` and `step` entries own a buffer; a `view` aliases its input
@@ -51,35 +52,58 @@ export function renumber(entries: Entry[]): Entry[] {
 export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
   entry(e.node, e.kind, inputs, e.shape, e.viewOf, e.dense, e.original ?? e);
 
+/**
+ * A node's type when a run cannot change it: a built-in elementwise op (its shape rule is
+ * broadcasting, a pure function of the input shapes) whose static shape is concrete, every input
+ * having its static shape in the run. Saves the rule on graphs whose shapes are all known; other
+ * ops' rules run again, so that one answering differently at run time is caught.
+ */
+export function staticType(n: Node, shapeOf: (k: number) => ConcreteShape | undefined): TensorType | undefined {
+  if (formulaOf(n.op) === undefined) return undefined;
+  for (const d of n.shape) if (d === null) return undefined;
+  for (let k = 0; k < n.inputs.length; k++) {
+    const s = shapeOf(k);
+    if (s === undefined || !sameShape(s, n.inputs[k].shape as ConcreteShape)) return undefined;
+  }
+  return { shape: n.shape as ConcreteShape, dtype: n.dtype };
+}
+
 /** Stand-ins for buffers: distinct empty arrays of the right dtype, all over one empty ArrayBuffer. */
 const nothing = new ArrayBuffer(0);
 const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
 
 /**
  * Orders the ancestors of `fetches` (stopping at fed nodes), infers every concrete shape once, and
- * asks each view op whether it can be a view. Throws, naming the node, on a missing feed, a shape
+ * asks each view op whether it can be a view. `order`, when given, is `topoSort(fetches, fed)` already
+ * made. Throws, naming the node, on a missing feed, a shape
  * error, or an op without a kernel.
  */
 export function schedule(
   fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, inferred?: ReadonlyMap<Node, TensorType>,
+  order?: readonly Node[],
 ): Entry[] {
   const cut = new Set(fed.keys());
   const entries: Entry[] = [];
   const entryOf = new Map<Node, Entry>();
-  const layout: NdArray[] = [];
+  // A stand-in array per buffer, made only when a view op asks for its input's layout (most steps
+  // are never viewed): a chain of 100k elementwise steps then allocates no arrays here.
+  const layout: (NdArray | null)[] = [];
   const owner = new Map<unknown, Entry>();
-  const own = (e: Entry): NdArray => {
-    const data = standIn(e.dtype);
-    owner.set(data, e);
-    return ndarray(data, e.shape.slice());
+  const arrayOf = (e: Entry): NdArray => {
+    let arr = layout[e.id];
+    if (!arr) {
+      const data = standIn(e.dtype);
+      owner.set(data, e);
+      layout[e.id] = arr = ndarray(data, e.shape.slice());
+    }
+    return arr;
   };
-  for (const n of topoSort(fetches, cut)) {
+  for (const n of order ?? topoSort(fetches, cut)) {
     let e: Entry;
-    let arr: NdArray;
+    let arr: NdArray | null = null;
     const feedShape = fed.get(n);
     if (feedShape) {
       e = entry(n, 'feed', [], feedShape.slice());
-      arr = own(e);
     } else if (n.op.kind === 'placeholder') {
       const needer = fetches.find((f) => topoSort([f], cut).includes(n))!;
       throw new Error(`missing feed for placeholder '${n.name}' ${formatShape(n.shape)} ${n.dtype}, needed by fetch ${describe(needer)}`);
@@ -87,21 +111,22 @@ export function schedule(
       arr = storage(n);
       e = entry(n, 'source', [], arr.shape.slice());
     } else {
-      const inputs = n.inputs.map((i) => entryOf.get(i)!);
-      const ins = inputs.map((i) => layout[i.id]);
-      const type = inferred?.get(n) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: ins[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
+      const inputs: Entry[] = new Array(n.inputs.length);
+      for (let k = 0; k < inputs.length; k++) inputs[k] = entryOf.get(n.inputs[k])!;
+      const type = inferred?.get(n) ?? staticType(n, (k) => inputs[k].shape) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: inputs[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
       const shape = type.shape as ConcreteShape;
       if (!compatible(shape, n.shape) || type.dtype !== n.dtype) {
         throw new ShapeError(
           `${describe(n)}: the shape rule of op '${n.op.name}' gave ${formatShape(shape)} ${type.dtype} at run time, but ${formatShape(n.shape)} ${n.dtype} when the node was built`,
         );
       }
-      const viewed = n.op.view?.(ins, n.attrs, shape) ?? null;
+      const ins = n.op.view ? inputs.map(arrayOf) : null;
+      const viewed = ins ? n.op.view!(ins, n.attrs, shape) ?? null : null;
       if (viewed && !sameShape(viewed.shape, shape)) {
         throw new ShapeError(`${describe(n)}: the view of op '${n.op.name}' has shape ${formatShape(viewed.shape)}, but its shape rule says ${formatShape(shape)}`);
       }
       if (viewed) {
-        const viewOf = ins.findIndex((a) => a.data === viewed.data);
+        const viewOf = ins!.findIndex((a) => a.data === viewed.data);
         if (viewOf < 0 && owner.has(viewed.data)) throw new Error(`${describe(n)}: view of a buffer that is not one of its inputs`);
         const b = owner.get(viewed.data) ?? null;
         const dense = b !== null && isContiguous(viewed) && viewed.offset === 0 && viewed.size === sizeOf(b.shape);
@@ -110,7 +135,6 @@ export function schedule(
       } else {
         if (!n.op.forward) throw new Error(`${describe(n)}: op has no kernel`);
         e = entry(n, 'step', inputs, shape.slice());
-        arr = own(e);
       }
     }
     e.id = entries.length;

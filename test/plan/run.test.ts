@@ -72,7 +72,9 @@ describe('bound kernels', () => {
     { name: '[2,3] with a broadcast scalar', out: [2, 3], a: [2, 3], b: [] },
     { name: 'a broadcast scalar with [4]', out: [4], a: [], b: [4] },
     { name: '[2,3] with a broadcast row (forward)', out: [2, 3], a: [2, 3], b: [3] },
-    { name: '[5,4], too large to bind (forward)', out: [5, 4], a: [5, 4], b: [5, 4] },
+    { name: '[16,16], the most elements bound', out: [16, 16], a: [16, 16], b: [16, 16] },
+    { name: '[16,16] with a broadcast scalar first', out: [16, 16], a: [], b: [16, 16] },
+    { name: '[17,16], too large to bind (forward)', out: [17, 16], a: [17, 16], b: [17, 16] },
   ];
   const arr = (shape: number[], dtype: DType, seed: number, positive: number, like: number[]) => {
     const n = shape.reduce((p, d) => p * d, 1);
