@@ -3,6 +3,7 @@
 //
 // Every pointer is a byte offset into the imported memory; every count is in elements. The module has
 // no allocator and no state: the JavaScript side (src/wasm/) lays out each call's buffers itself.
+import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } from './vmath';
 
 // ---------------------------------------------------------------- elementwise
 //
@@ -150,13 +151,6 @@ export function sqrt_f64(o: usize, x: usize, n: i32): void {
 // float64 ulp of a rounding boundary (test/kernels/logistic.test.ts measures both). The tail runs the same
 // vector code on one lane, so every element gets the same arithmetic.
 
-const LOG2E = 1.4426950408889634;
-// ln 2 in two parts (fdlibm's): k * LN2_HI is exact for |k| < 2^20.
-const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
-
-// @ts-ignore: decorator
-@inline function sp(v: f64): v128 { return f64x2.splat(v); }
-
 /** e^t for t <= 0 (t < -708 is taken as -708: e^t is then far below float32's range). NaN stays NaN. */
 // @ts-ignore: decorator
 @inline function expNeg(t: v128): v128 {
@@ -178,8 +172,7 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
   p = f64x2.add(f64x2.mul(p, r), sp(1.0));
   p = f64x2.add(f64x2.mul(p, r), sp(1.0));
   // 2^k from its exponent bits (k >= -1022, so it is a normal number).
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  return f64x2.mul(p, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
+  return f64x2.mul(p, pow2(toI64(k)));
 }
 
 /** log(1 + u) for u in [0, 1]. NaN stays NaN. */
@@ -187,25 +180,8 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
 @inline function log1pUnit(u: v128): v128 {
   const one = sp(1.0);
   const w = f64x2.add(one, u);
-  // w = 2^j m with j in {0, 1} and m in [1/sqrt2, sqrt2]: m - 1 is exact.
-  const big = f64x2.gt(w, sp(1.4142135623730951));
-  const m = v128.bitselect(f64x2.mul(w, sp(0.5)), w, big);
-  const j = v128.and(big, one);
-  const s = f64x2.div(f64x2.sub(m, one), f64x2.add(m, one));
-  const s2 = f64x2.mul(s, s);
-  // log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^21/21), |s| <= 0.172 (the next term is below 1e-18).
-  let q = sp(0.047619047619047616);
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.05263157894736842));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.058823529411764705));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.06666666666666667));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.07692307692307693));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.09090909090909091));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.1111111111111111));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.14285714285714285));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.2));
-  q = f64x2.add(f64x2.mul(q, s2), sp(0.3333333333333333));
-  q = f64x2.add(f64x2.mul(q, s2), one);
-  const logm = f64x2.mul(f64x2.add(s, s), q);
+  const j = halfExponent(w);
+  const logm = logMantissa(w);
   const logw = f64x2.add(f64x2.mul(j, sp(LN2_HI)), f64x2.add(logm, f64x2.mul(j, sp(LN2_LO))));
   // w is 1 + u rounded; log(w) * u / (w - 1) undoes that rounding, so tiny u keep their digits.
   const d = f64x2.sub(w, one);
