@@ -17,7 +17,7 @@ import { allocate, dtypeOfArray, type DType, type TypedArray } from '../graph/dt
 import type { Data, Mat } from '../graph/layout.js';
 import { sizeOf } from '../graph/shape.js';
 import { copyInto, isContiguous } from '../graph/tensor.js';
-import { wasmConv2d, wasmConv2dFilter, wasmConv2dTranspose } from '../wasm/conv.js';
+import { wasmConv2d, wasmConv2dFilter, wasmConv2dTranspose, type ConvSizes } from '../wasm/conv.js';
 import { gemm } from './matmul.js';
 
 /** Normalised convolution attributes (builders resolve 'same' and 'valid' to explicit pads). */
@@ -29,15 +29,8 @@ export interface ConvAttrs {
   readonly groups: number;
 }
 
-/** Every size a convolution kernel needs. Cg = C / groups, Og = O / groups. */
-export interface ConvGeometry {
-  readonly N: number; readonly H: number; readonly W: number; readonly C: number;
-  readonly OH: number; readonly OW: number; readonly O: number;
-  readonly KH: number; readonly KW: number;
-  readonly sh: number; readonly sw: number; readonly dh: number; readonly dw: number;
-  readonly pt: number; readonly pl: number;
-  readonly groups: number; readonly Cg: number; readonly Og: number;
-}
+/** Every size a convolution kernel needs (Cg = C / groups, Og = O / groups): the WebAssembly side's own record. */
+export type ConvGeometry = ConvSizes;
 
 /** The largest cols buffer, in elements, a kernel holds (4 MB of float32). */
 const COLS_BUDGET = 1 << 20;

@@ -136,12 +136,14 @@ function layer(
   });
 }
 
-const floatOf = (x: Node, kind: string): DType => {
+/** x's dtype, or an error naming the layer kind when x is int32. */
+export const floatOf = (x: Node, kind: string): DType => {
   if (x.dtype === 'int32') throw new ShapeError(`${kind}: input ${x} must be a float`);
   return x.dtype;
 };
 
-const lastDim = (x: Node, kind: string): number => {
+/** x's last dimension, or an error naming the layer kind when it is unknown. */
+export const lastDim = (x: Node, kind: string): number => {
   const d = x.shape.at(-1);
   if (d === null || d === undefined) throw new ShapeError(`${kind}: the last dimension of input ${x} must be known`);
   return d;

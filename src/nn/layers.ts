@@ -14,7 +14,7 @@ import {
   add, avgPool2d, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul, maxPool2d, reshape, variable,
   type Padding,
 } from '../ops/index.js';
-import { activate, batchNormWith, channelAxis, type Activation } from './functional.js';
+import { activate, batchNormWith, channelAxis, floatOf, lastDim, type Activation } from './functional.js';
 
 /** What a layer's call needs besides its input: the model's training flag (a scalar float variable, 1 while training). */
 export interface CallContext {
@@ -70,16 +70,6 @@ export abstract class Layer {
   }
 }
 
-const floatOf = (x: Node, kind: string): DType => {
-  if (x.dtype === 'int32') throw new ShapeError(`${kind}: input ${x} must be a float`);
-  return x.dtype;
-};
-
-const lastDim = (x: Node, kind: string): number => {
-  const d = x.shape.at(-1);
-  if (d === null || d === undefined) throw new ShapeError(`${kind}: the last dimension of input ${x} must be known`);
-  return d;
-};
 
 export interface DenseOptions {
   activation?: Activation;

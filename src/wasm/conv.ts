@@ -10,7 +10,7 @@
  */
 import { wasmCalls, wasmScratch, type Scratch } from './runtime.js';
 
-/** The sizes of a convolution y = conv(x, f) (src/kernels/conv.ts's ConvGeometry has them all). */
+/** The sizes of a convolution y = conv(x, f), Cg = C / groups, Og = O / groups (src/kernels/conv.ts calls it ConvGeometry). */
 export interface ConvSizes {
   readonly N: number; readonly H: number; readonly W: number; readonly C: number;
   readonly OH: number; readonly OW: number; readonly O: number;
