@@ -4,25 +4,10 @@ import { matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
-import { indices, makeArray, refMatmul, size, values, type FloatType, type Layout } from './reference.js';
+import { f32Bound, indices, makeArray, operand, refMatmul, size, values, type FloatType, type Layout } from './reference.js';
 
 afterEach(() => setWasmEnabled(true));
 
-/** An M x K operand, or its transpose stored K x M and viewed transposed, in a given layout. */
-function operand(rng: Rng, T: FloatType, rows: number, cols: number, transposed: boolean, layout: Layout): NdArray {
-  if (!transposed) return makeArray(rng, T, [rows, cols], layout);
-  return makeArray(rng, T, [cols, rows], layout).transpose(1, 0);
-}
-
-/**
- * The float32 WebAssembly kernel sums in float32: each element may differ from the float64 sum by
- * K rounding errors of at most 2^-24 times the running sum of |a_ik b_kj|, plus the final rounding.
- */
-function f32Bound(a: NdArray, b: NdArray, i: number, j: number, K: number): number {
-  let s = 0;
-  for (let k = 0; k < K; k++) s += Math.abs(a.get(i, k) * b.get(k, j));
-  return (K + 1) * 2 ** -24 * s;
-}
 
 function run(M: number, N: number, K: number, T: FloatType, ta: boolean, tb: boolean, layout: Layout, wasm: boolean, rng: Rng) {
   const a = operand(rng, T, M, K, ta, layout), b = operand(rng, T, K, N, tb, layout);

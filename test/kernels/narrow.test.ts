@@ -9,23 +9,12 @@ import { matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls } from '../../src/wasm/runtime.js';
 import { isNarrow, WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
-import { indices, makeArray, refMatmul, values, type FloatType, type Layout } from './reference.js';
+import { f32Bound, indices, makeArray, operand, refMatmul, values, type FloatType, type Layout } from './reference.js';
 
 afterEach(() => setWasmEnabled(true));
 
 const COMBOS: readonly [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
-function operand(rng: Rng, T: FloatType, rows: number, cols: number, transposed: boolean, layout: Layout): NdArray {
-  if (!transposed) return makeArray(rng, T, [rows, cols], layout);
-  return makeArray(rng, T, [cols, rows], layout).transpose(1, 0);
-}
-
-/** float32 sums: K roundings of at most 2^-24 of the running sum of |a_ik b_kj|, plus the last one. */
-function f32Bound(a: NdArray, b: NdArray, i: number, j: number, K: number): number {
-  let s = 0;
-  for (let k = 0; k < K; k++) s += Math.abs(a.get(i, k) * b.get(k, j));
-  return (K + 1) * 2 ** -24 * s;
-}
 
 /** Runs one product and checks it: float64 bit for bit, float32 within f32Bound; returns whether SIMD ran. */
 function check(M: number, N: number, K: number, T: FloatType, ta: boolean, tb: boolean, layout: Layout, wasm: boolean, rng: Rng): boolean {

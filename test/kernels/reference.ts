@@ -123,3 +123,19 @@ export function broadcast(x: NdArray, shape: readonly number[]): NdArray {
   const stride = shape.map((d, i) => (i < lead || x.shape[i - lead] !== d ? 0 : x.stride[i - lead]));
   return ndarray(x.data, shape.slice(), stride, x.offset);
 }
+
+/** An M x K operand, or its transpose stored K x M and viewed transposed, in a given layout. */
+export function operand(rng: Rng, T: FloatType, rows: number, cols: number, transposed: boolean, layout: Layout): NdArray {
+  if (!transposed) return makeArray(rng, T, [rows, cols], layout);
+  return makeArray(rng, T, [cols, rows], layout).transpose(1, 0);
+}
+
+/**
+ * The float32 WebAssembly kernel sums in float32: each element may differ from the float64 sum by
+ * K rounding errors of at most 2^-24 times the running sum of |a_ik b_kj|, plus the final rounding.
+ */
+export function f32Bound(a: NdArray, b: NdArray, i: number, j: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += Math.abs(a.get(i, k) * b.get(k, j));
+  return (K + 1) * 2 ** -24 * s;
+}

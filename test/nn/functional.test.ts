@@ -18,19 +18,10 @@ import { Adam, SGD } from '../../src/optim/index.js';
 import { loadCheckpointBytes, saveCheckpointBytes } from '../../src/checkpoint/checkpoint.js';
 import * as init from '../../src/init/initializers.js';
 import type { Node } from '../../src/graph/node.js';
+import { blobs } from './blobs.js';
 
 const quiet = { output: null };
 
-function blobs(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 2), y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    x[2 * i] = rng.normal(y[i] ? 1.5 : -1.5, 0.7);
-    x[2 * i + 1] = rng.normal(y[i] ? -1 : 1, 0.7);
-  }
-  return { x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n] } };
-}
 
 const names = (vs: readonly Node[]) => vs.map((v) => `${v.name} [${v.shape.join(',')}]`);
 
