@@ -8,7 +8,7 @@ import { allocate, bytesPer, viewOf } from '../graph/dtype.js';
 import { describe, type Node } from '../graph/node.js';
 import type { OpDef } from '../graph/op.js';
 import { formatShape, sameShape, type ConcreteShape } from '../graph/shape.js';
-import { broadcastView } from '../graph/tensor.js';
+import { broadcastView, copyInto } from '../graph/tensor.js';
 import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
@@ -134,20 +134,20 @@ export function compile(
   }
 
   // Variables moved into the arena go after the plan's buffers (which reuse fills with NaN bits).
-  const moved: { node: Node; at: number; to: (a: NdArray) => void }[] = [];
+  const moved = new Map<Node, { at: number; to: (a: NdArray) => void }>();
   let arenaBytes = buffers.arenaBytes;
   if (opts.adopt && opts.arena) {
     for (const e of entries) {
-      const to = e.kind === 'source' && !moved.some((m) => m.node === e.node) ? opts.adopt(e.node) : undefined;
-      if (to) (moved.push({ node: e.node, at: aligned(arenaBytes), to }), (arenaBytes = aligned(arenaBytes) + storage(e.node).size * bytesPer(e.dtype)));
+      const to = e.kind === 'source' && !moved.has(e.node) ? opts.adopt(e.node) : undefined;
+      if (to) (moved.set(e.node, { at: aligned(arenaBytes), to }), (arenaBytes = aligned(arenaBytes) + storage(e.node).size * bytesPer(e.dtype)));
     }
   }
   const arena = allocateArena(arenaBytes, entries, opts.arena);
-  for (const { node, at, to } of moved) {
-    const old = storage(node), size = old.size;
-    const copy = viewOf(node.dtype, arena, at, size);
-    (copy as Float64Array).set((old.data as Float64Array).subarray(old.offset, old.offset + size));
-    to(ndarray(copy, old.shape.slice()));
+  for (const [node, { at, to }] of moved) {
+    const old = storage(node);
+    const copy = ndarray(viewOf(node.dtype, arena, at, old.size), old.shape.slice());
+    copyInto(copy, old);
+    to(copy);
   }
   // Reused buffers start as NaN (all bits set), so a kernel that leaves elements unwritten shows at once.
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
