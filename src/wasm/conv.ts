@@ -44,6 +44,10 @@ function stagePadded(view: Float32Array, at: number, src: F32, N: number, H: num
   }
 }
 
+/** The extent of the padded input a forward convolution reads: every tap of every output pixel, no more. */
+const paddedInput = ({ OH, OW, KH, KW, sh, sw, dh, dw }: ConvSizes): { Hp: number; Wp: number } =>
+  ({ Hp: (OH - 1) * sh + (KH - 1) * dh + 1, Wp: (OW - 1) * sw + (KW - 1) * dw + 1 });
+
 function ready(bytes: number): Scratch | undefined {
   const s = wasmScratch();
   if (s) s.ensure(bytes);
@@ -60,7 +64,7 @@ export function wasmConv2d(g: ConvSizes, x: Dense, f: Dense, y: Dense): boolean 
 
 function conv(g: ConvSizes, x: F32, f: F32, y: F32): boolean {
   const { N, C, OH, OW, O, KH, KW, sh, sw, dh, dw, Cg, Og } = g;
-  const Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1;
+  const { Hp, Wp } = paddedInput(g);
   const K = KH * KW * Cg, M = N * OH * OW;
   const xp = 0, fr = align(xp + N * Hp * Wp * C), bp = align(fr + K * O);
   const out = align(bp + Math.ceil(Og / 8) * 8 * K), edge = align(out + M * O);
@@ -131,7 +135,7 @@ export function wasmConv2dFilter(g: ConvSizes, x: Dense, dy: Dense, df: Dense): 
 
 function filter(g: ConvSizes, x: F32, dy: F32, df: F32): boolean {
   const { N, C, OH, OW, O, KH, KW, sh, sw, dh, dw, Cg, Og } = g;
-  const Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1;
+  const { Hp, Wp } = paddedInput(g);
   const K = KH * KW * Cg, M = N * OH * OW;
   // dy gets 8 floats of slack: a last panel narrower than 8 reads (and discards) past its row
   const xp = 0, yr = align(xp + N * Hp * Wp * C), out = align(yr + M * O + 8), edge = align(out + K * O);
