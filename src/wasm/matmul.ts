@@ -123,14 +123,6 @@ export const NARROW_MAX = 16;
 export const isNarrow = (M: number, N: number): boolean =>
   Math.min(M, N) <= NARROW_MAX && (Math.min(M, N) < 8 || Math.max(M, N) >= 256);
 
-type Ptr = number;
-interface NarrowKernels {
-  narrowRows_f64(R: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, nv: number, c: Ptr, ldc: number, cols: number, first: boolean): void;
-  narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
-  narrowCols_f64(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
-  transpose_f32(dst: Ptr, ldd: number, src: Ptr, lds: number, R: number, C: number): void;
-}
-
 /** Bytes of A staged at a time: the chunk stays in L2 while the kernel reads it. */
 const CHUNK_BYTES = 96 * 1024;
 /**
@@ -203,7 +195,7 @@ function narrowRows(s: Staging, M: number, N: number, K: number, A: Mat, B: Mat,
   // + lanes: a tile's last vector, loaded to go on summing, may read past C's last row.
   s.ensure((cp + roundUp(M, 4) * N + lanes) * w);
   const view = s.f64;
-  const kernel = (s.kernels as unknown as NarrowKernels).narrowRows_f64;
+  const kernel = s.kernels.narrowRows_f64;
   const b = B.data as Float;
   view.fill(0, bp, bp + K * NP);
   for (let k = 0; k < K; k++) {
@@ -254,7 +246,7 @@ function narrowCols(s: Staging, f32: boolean, M: number, N: number, K: number, A
   const bd = 0, ct = align(bd + K * N), chunk = align(ct + N * ldt);
   s.ensure((chunk + kb * ld + step) * w);
   const view = f32 ? s.f32 : s.f64;
-  const kernels = s.kernels as unknown as NarrowKernels;
+  const kernels = s.kernels;
   const kernel = f32 ? kernels.narrowCols_f32 : kernels.narrowCols_f64;
   copyBlock(view, bd, N, B.data as Float, B.off, B.rs, B.cs, K, N);
   const a = A.data as Float;
@@ -286,7 +278,7 @@ function narrowRowsT(s: Staging, M: number, N: number, K: number, A: Mat, B: Mat
   const bd = 0, ct = align(bd + K * N), chunk = align(ct + N * ldt), xt = align(chunk + MB * lda);
   s.ensure((xt + K * ldx) * w);
   const view = s.f32;
-  const kernels = s.kernels as unknown as NarrowKernels;
+  const kernels = s.kernels;
   copyBlock(view, bd, N, B.data as Float, B.off, B.rs, B.cs, K, N);
   for (let i0 = 0; i0 < M; i0 += MB) {
     const rows = Math.min(MB, M - i0), R = roundUp(rows, step);

@@ -48,6 +48,11 @@ export interface Kernels {
   /** A fused elementwise program (assembly/math.ts) at `prog` over n elements. */
   fused_f32(prog: Ptr, n: number): void;
   fused_f64(prog: Ptr, n: number): void;
+  /** The narrow products (assembly/narrow.ts; driven by src/wasm/matmul.ts). */
+  narrowRows_f64(R: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, nv: number, c: Ptr, ldc: number, cols: number, first: boolean): void;
+  narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
+  narrowCols_f64(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
+  transpose_f32(dst: Ptr, ldd: number, src: Ptr, lds: number, R: number, C: number): void;
 }
 
 const PAGE = 65536;
