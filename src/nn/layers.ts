@@ -14,7 +14,9 @@ import {
   add, avgPool2d, conv2d, dropout, gather, globalAvgPool2d, layerNorm, matmul, maxPool2d, reshape, variable,
   type Padding,
 } from '../ops/index.js';
-import { activate, batchNormWith, channelAxis, floatOf, lastDim, type Activation } from './functional.js';
+import {
+  activate, batchNormWith, channelAxis, floatOf, lastDim, type Activation, type BatchNormLayerOptions, type Conv2dLayerFnOptions, type DenseLayerOptions,
+} from './functional.js';
 
 /** What a layer's call needs besides its input: the model's training flag (a scalar float variable, 1 while training). */
 export interface CallContext {
@@ -71,12 +73,8 @@ export abstract class Layer {
 }
 
 
-export interface DenseOptions {
-  activation?: Activation;
-  useBias?: boolean;
-  kernelInitializer?: (shape: number[], opts: init.InitOptions) => Initializer;
-  name?: string;
-}
+/** nn.Dense's options: nn.dense's. */
+export type DenseOptions = DenseLayerOptions;
 
 /** y = activation(x W + b) over the last axis: W [in, units] (Glorot uniform), b [units] (zeros). */
 export class Dense extends Layer {
@@ -97,16 +95,8 @@ export class Dense extends Layer {
   }
 }
 
-export interface Conv2dLayerOptions {
-  strides?: number | readonly [number, number];
-  padding?: Padding;
-  dilations?: number | readonly [number, number];
-  groups?: number;
-  activation?: Activation;
-  useBias?: boolean;
-  kernelInitializer?: (shape: number[], opts: init.InitOptions) => Initializer;
-  name?: string;
-}
+/** nn.Conv2D's options: nn.conv2d's. */
+export type Conv2dLayerOptions = Conv2dLayerFnOptions;
 
 /** y = activation(conv2d(x, W) + b), NHWC: W [KH, KW, C / groups, filters] (Glorot uniform), b [filters] (zeros). */
 export class Conv2D extends Layer {
@@ -185,14 +175,8 @@ export class Dropout extends Layer {
   }
 }
 
-export interface BatchNormOptions {
-  /** Weight of the old value in each moving-average update. Default 0.99. */
-  momentum?: number;
-  epsilon?: number;
-  /** The channel axis (default -1): statistics are taken over every other axis. */
-  axis?: number;
-  name?: string;
-}
+/** nn.BatchNorm's options: nn.batchNorm's but `training`, which the model's flag decides. */
+export type BatchNormOptions = Omit<BatchNormLayerOptions, 'training'>;
 
 /**
  * Batch normalisation. While training (flag 1) it normalises by the batch's mean and variance and
