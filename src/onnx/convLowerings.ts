@@ -9,6 +9,7 @@
  * ConvTranspose with a kernel of ones.
  */
 import type { Node } from '../index.js';
+import { outLength, span } from '../ops/conv2d.js';
 import type { Builder, Lowering } from './lowerings.js';
 
 interface ConvAttrs {
@@ -35,9 +36,9 @@ const toNhwc = (b: Builder, x: string): string => b.node('Transpose', [x], { per
 /** dagrad's [KH, KW, I, O] filter as ONNX's [O, I, KH, KW] weight (ConvTranspose's [in, out / groups, KH, KW] alike). */
 const toOihw = (b: Builder, f: string): string => b.node('Transpose', [f], { perm: [3, 2, 0, 1] });
 const onnxPads = ([t, bottom, l, r]: readonly number[]): number[] => [t, l, bottom, r];
-const span = (k: number, d: number): number => (k - 1) * d + 1;
-/** How many windows fit along an axis (dagrad's outLength, for a known length). */
-const windows = (n: number, k: number, s: number, d: number, before: number, after: number): number => Math.floor((n + before + after - span(k, d)) / s) + 1;
+/** How many windows fit along an axis of known length (windows the shape rule already let through). */
+const windows = (n: number, k: number, s: number, d: number, before: number, after: number): number =>
+  outLength(n, k, s, d, before, after, () => 'toOnnx') as number;
 
 /**
  * ConvTranspose's output_padding that gives an output of `size` along each axis: the rows of the

@@ -34,7 +34,7 @@ const pair = (v: number | readonly [number, number] | undefined, what: string): 
 };
 
 /** The extent of a window of k taps spaced d apart. */
-const span = (k: number, d: number): number => (k - 1) * d + 1;
+export const span = (k: number, d: number): number => (k - 1) * d + 1;
 
 /** Output length along one axis, or a ShapeError when the window does not fit the padded input. */
 export function outLength(n: Dim, k: number, s: number, d: number, before: number, after: number, what: () => string): Dim {
