@@ -16,7 +16,7 @@ import {
 import { isVariable } from '../ops/variable.js';
 import type { Optimizer } from '../optim/index.js';
 import type { Session } from '../session/session.js';
-import { layersOf, trainingFlagsOf, updatesOf } from './functional.js';
+import { layersOf } from './functional.js';
 import { Sequential } from './sequential.js';
 
 /**
@@ -55,13 +55,14 @@ function view(model: Model, where: string): View {
   const { input, output } = model;
   if (input.op.kind !== 'placeholder') throw new TypeError(`${where}: the model's input ${input} must be a placeholder`);
   const layers = layersOf(output);
-  const flags = new Set(trainingFlagsOf(output));
+  // flags and updates from the layers found, as trainingFlagsOf and updatesOf would (each a walk of the graph)
+  const flags = new Set(layers.flatMap((l) => l.flags));
   const owned = new Set(layers.flatMap((l) => l.variables));
   // every trainable variable (made by a layer or by hand) and every layer's own state (moving averages)
   const graph = topoSort([output]);
   if (!graph.includes(input)) throw new TypeError(`${where}: the model's output ${output} does not depend on its input ${input}`);
   const variables = graph.filter((n) => isVariable(n) && !flags.has(n) && (n.attrs.trainable || owned.has(n)));
-  return { name: model.name ?? 'model', input, output, variables, updates: updatesOf(output), flags: [...flags] };
+  return { name: model.name ?? 'model', input, output, variables, updates: layers.flatMap((l) => l.updates), flags: [...flags] };
 }
 
 /**
