@@ -1,56 +1,63 @@
-// Transcendental SIMD kernels (tanh, softplus) in float32 and float64, and the fused elementwise
-// loop: a short program of elementwise ops run over blocks of its arrays, so a plan's fused group
-// (an optimizer update, an activation chain) is one pass in SIMD. Re-exported by kernels.ts.
+// Transcendental SIMD kernels (tanh, softplus, exp) in float32 and float64, and the fused
+// elementwise loop: a short program of elementwise ops run over blocks of its arrays, so a plan's
+// fused group (an optimizer update, an activation chain) is one pass in SIMD. Re-exported by kernels.ts.
 //
 // Every function computes in float64 lanes, two at a time; float32 inputs are widened and the result
-// rounded to float32 once, as storing a JavaScript double into a Float32Array does. Error bounds
-// against Math.tanh and the softplus op's JavaScript formula are measured by test/kernels/math.test.ts:
-// float64 tanh within 3 ulp, float64 softplus within 4 ulp (worst seen over 2e6 samples: 3 and 4), float32 results within 1 float32 ulp.
+// rounded to float32 once, as storing a JavaScript double into a Float32Array does (with a shorter
+// series, exact enough for that rounding). Error bounds against Math.tanh, Math.exp and the softplus
+// op's JavaScript formula are measured by test/kernels/math.test.ts and fusedSimd.test.ts: float64
+// tanh within 3 ulp, softplus within 4 ulp, exp within 2 ulp; float32 results within 1 float32 ulp.
 
 import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } from './vmath';
 
 
-/** r * (1/2! + r/3! + ... + r^11/13!) * r: e^r - 1 - r for |r| <= ln2 / 2 (the next term is below 1e-17 r). */
+/**
+ * r * (1/2! + r/3! + ... + r^11/13!) * r: e^r - 1 - r for |r| <= ln2 / 2 (the next term is below
+ * 1e-17 r). The polynomial is evaluated by Estrin's scheme (pairs, then pairs of pairs by r^2, r^4,
+ * r^8): a dependency chain of 5 multiply-adds instead of Horner's 12, so the lanes' latency, which
+ * bounds these kernels, overlaps. `short` (for results rounded to float32): up to r^9/9! only, the
+ * next term below 2^-35 r, so rounding to float32 moves at most one ulp from the float64 result's.
+ */
 // @ts-ignore: decorator
-@inline function expm1Tail(r: v128): v128 {
-  let p = sp(1.6059043836821613e-10);
-  p = f64x2.add(f64x2.mul(p, r), sp(2.08767569878681e-09));
-  p = f64x2.add(f64x2.mul(p, r), sp(2.505210838544172e-08));
-  p = f64x2.add(f64x2.mul(p, r), sp(2.755731922398589e-07));
-  p = f64x2.add(f64x2.mul(p, r), sp(2.7557319223985893e-06));
-  p = f64x2.add(f64x2.mul(p, r), sp(2.48015873015873e-05));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.0001984126984126984));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.001388888888888889));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.008333333333333333));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.041666666666666664));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.16666666666666666));
-  p = f64x2.add(f64x2.mul(p, r), sp(0.5));
-  return f64x2.mul(f64x2.mul(r, r), p);
+@inline function expm1Tail(r: v128, short: bool): v128 {
+  const r2 = f64x2.mul(r, r), r4 = f64x2.mul(r2, r2);
+  const q0 = f64x2.add(sp(0.5), f64x2.mul(r, sp(0.16666666666666666)));
+  const q1 = f64x2.add(sp(0.041666666666666664), f64x2.mul(r, sp(0.008333333333333333)));
+  const q2 = f64x2.add(sp(0.001388888888888889), f64x2.mul(r, sp(0.0001984126984126984)));
+  const q3 = f64x2.add(sp(2.48015873015873e-05), f64x2.mul(r, sp(2.7557319223985893e-06)));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r2)), s1 = f64x2.add(q2, f64x2.mul(q3, r2));
+  if (short) return f64x2.mul(r2, f64x2.add(s0, f64x2.mul(s1, r4)));
+  const q4 = f64x2.add(sp(2.755731922398589e-07), f64x2.mul(r, sp(2.505210838544172e-08)));
+  const q5 = f64x2.add(sp(2.08767569878681e-09), f64x2.mul(r, sp(1.6059043836821613e-10)));
+  const s2 = f64x2.add(q4, f64x2.mul(q5, r2));
+  const p = f64x2.add(f64x2.add(s0, f64x2.mul(s1, r4)), f64x2.mul(s2, f64x2.mul(r4, r4)));
+  return f64x2.mul(r2, p);
 }
 
 /** e^t - 1 for t <= 0, t below -40 taken as -40 (the result is then -1 in float64). NaN stays NaN. */
 // @ts-ignore: decorator
-@inline function expm1Neg(t: v128): v128 {
+@inline function expm1Neg(t: v128, short: bool): v128 {
   t = f64x2.max(t, sp(-40.0));
   // t = k ln2 + r, k integral, |r| <= ln2 / 2.
   const k = f64x2.nearest(f64x2.mul(t, sp(LOG2E)));
   const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, sp(LN2_HI))), f64x2.mul(k, sp(LN2_LO)));
-  const em = f64x2.add(r, expm1Tail(r));
+  const em = f64x2.add(r, expm1Tail(r, short));
   // 2^k (1 + em) - 1 = 2^k em + (2^k - 1), exact in its last step for k = 0 (small t keep their digits).
   const s = pow2(toI64(k));
   return f64x2.add(f64x2.mul(s, em), f64x2.sub(s, sp(1.0)));
 }
 
 /**
- * e^t for t <= 0, into the subnormal range (as Math.exp): 2^k is applied in two halves, both normal,
- * so the result is rounded once. t below -746 is taken as -746 (the result is then 0). NaN stays NaN.
+ * e^t, into the subnormal range (as Math.exp): 2^k is applied in two halves, both finite, so the
+ * result is rounded once (and overflows to infinity past ln(MAX_VALUE)). t is clamped to
+ * [-746, 710], where the result is already 0 and infinity. NaN stays NaN.
  */
 // @ts-ignore: decorator
-@inline function expNeg(t: v128): v128 {
-  t = f64x2.max(t, sp(-746.0));
+@inline function expOf(t: v128, short: bool): v128 {
+  t = f64x2.min(f64x2.max(t, sp(-746.0)), sp(710.0));
   const k = f64x2.nearest(f64x2.mul(t, sp(LOG2E)));
   const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, sp(LN2_HI))), f64x2.mul(k, sp(LN2_LO)));
-  const e = f64x2.add(sp(1.0), f64x2.add(r, expm1Tail(r)));
+  const e = f64x2.add(sp(1.0), f64x2.add(r, expm1Tail(r, short)));
   const ki = toI64(k);
   const h = i64x2.shr_s(ki, 1);
   return f64x2.mul(f64x2.mul(e, pow2(h)), pow2(i64x2.sub(ki, h)));
@@ -72,23 +79,36 @@ const SIGN = i64x2.splat(0x8000000000000000);
 const ZERO = i64x2.splat(0);
 
 /** tanh x = sign(x) (1 - e^-2|x|) / (1 + e^-2|x|), with 1 - e^-2|x| taken as -expm1: no cancellation near 0. */
-function tanh2(x: v128): v128 {
-  const em = expm1Neg(f64x2.mul(f64x2.abs(x), sp(-2.0)));
+// @ts-ignore: decorator
+@inline function tanhOf(x: v128, short: bool): v128 {
+  const em = expm1Neg(f64x2.mul(f64x2.abs(x), sp(-2.0)), short);
   const y = f64x2.abs(f64x2.div(em, f64x2.add(sp(2.0), em)));
   return v128.or(y, v128.and(x, SIGN));
 }
 
 /** softplus x = max(x, 0) + log1p(e^-|x|), the op's formula: the exponent is never positive. */
-function softplus2(x: v128): v128 {
-  return f64x2.add(f64x2.max(x, sp(0.0)), log1pUnit(expNeg(f64x2.neg(f64x2.abs(x)))));
+// @ts-ignore: decorator
+@inline function softplusOf(x: v128, short: bool): v128 {
+  return f64x2.add(f64x2.max(x, sp(0.0)), log1pUnit(expOf(f64x2.neg(f64x2.abs(x)), short)));
 }
 
 /** 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below. */
-function sigmoid2(x: v128): v128 {
-  const e = expNeg(f64x2.neg(f64x2.abs(x)));
+// @ts-ignore: decorator
+@inline function sigmoidOf(x: v128, short: bool): v128 {
+  const e = expOf(f64x2.neg(f64x2.abs(x)), short);
   const d = f64x2.add(sp(1.0), e);
   return v128.bitselect(f64x2.div(sp(1.0), d), f64x2.div(e, d), f64x2.ge(x, sp(0.0)));
 }
+
+// Each in float64 lanes: in full (float64 results) and short (results rounded to float32).
+function tanh2(x: v128): v128 { return tanhOf(x, false); }
+function tanh2s(x: v128): v128 { return tanhOf(x, true); }
+function softplus2(x: v128): v128 { return softplusOf(x, false); }
+function softplus2s(x: v128): v128 { return softplusOf(x, true); }
+function sigmoid2(x: v128): v128 { return sigmoidOf(x, false); }
+function sigmoid2s(x: v128): v128 { return sigmoidOf(x, true); }
+function exp2(x: v128): v128 { return expOf(x, false); }
+function exp2s(x: v128): v128 { return expOf(x, true); }
 
 // @ts-ignore: decorator
 @inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
@@ -107,7 +127,9 @@ function sigmoid2(x: v128): v128 {
 // (each correctly rounded, as JavaScript's double result rounded to float32 is), so a fused loop of
 // them gives the bits of the ops run one by one.
 
-const COPY = 0, NEG = 1, SQRT = 2, SQUARE = 3, ABS = 4, RELU = 5, TANH = 6, SOFTPLUS = 7, SIGMOID = 8;
+const COPY = 0, NEG = 1, SQRT = 2, SQUARE = 3, ABS = 4, RELU = 5, TANH = 6, SOFTPLUS = 7, SIGMOID = 8, EXP = 9;
+/** Not an elementwise op: fills a register with a row of memory, repeated (see run). */
+const TILE = 15;
 const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21, GT = 22, GE = 23, LT = 24, LE = 25;
 
 // @ts-ignore: decorator
@@ -121,6 +143,7 @@ const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21, GT = 22, GE = 
   if (op == TANH) return tanh2(a);
   if (op == SOFTPLUS) return softplus2(a);
   if (op == SIGMOID) return sigmoid2(a);
+  if (op == EXP) return exp2(a);
   if (op == ADD) return f64x2.add(a, b);
   if (op == SUB) return f64x2.sub(a, b);
   if (op == MUL) return f64x2.mul(a, b);
@@ -142,9 +165,10 @@ const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21, GT = 22, GE = 
   if (op == SQUARE) return f32x4.mul(a, a);
   if (op == ABS) return f32x4.abs(a);
   if (op == RELU) return f32x4.max(a, f32x4.splat(0));
-  if (op == TANH) return narrow(tanh2(lo(a)), tanh2(hi(a)));
-  if (op == SOFTPLUS) return narrow(softplus2(lo(a)), softplus2(hi(a)));
-  if (op == SIGMOID) return narrow(sigmoid2(lo(a)), sigmoid2(hi(a)));
+  if (op == TANH) return narrow(tanh2s(lo(a)), tanh2s(hi(a)));
+  if (op == SOFTPLUS) return narrow(softplus2s(lo(a)), softplus2s(hi(a)));
+  if (op == SIGMOID) return narrow(sigmoid2s(lo(a)), sigmoid2s(hi(a)));
+  if (op == EXP) return narrow(exp2s(lo(a)), exp2s(hi(a)));
   if (op == ADD) return f32x4.add(a, b);
   if (op == SUB) return f32x4.sub(a, b);
   if (op == MUL) return f32x4.mul(a, b);
@@ -200,6 +224,7 @@ function step32(op: i32, d: usize, a: usize, b: usize, len: i32): void {
     case TANH: loop32(TANH, d, a, b, len); break;
     case SOFTPLUS: loop32(SOFTPLUS, d, a, b, len); break;
     case SIGMOID: loop32(SIGMOID, d, a, b, len); break;
+    case EXP: loop32(EXP, d, a, b, len); break;
     case ADD: loop32(ADD, d, a, b, len); break;
     case SUB: loop32(SUB, d, a, b, len); break;
     case MUL: loop32(MUL, d, a, b, len); break;
@@ -224,6 +249,7 @@ function step64(op: i32, d: usize, a: usize, b: usize, len: i32): void {
     case TANH: loop64(TANH, d, a, b, len); break;
     case SOFTPLUS: loop64(SOFTPLUS, d, a, b, len); break;
     case SIGMOID: loop64(SIGMOID, d, a, b, len); break;
+    case EXP: loop64(EXP, d, a, b, len); break;
     case ADD: loop64(ADD, d, a, b, len); break;
     case SUB: loop64(SUB, d, a, b, len); break;
     case MUL: loop64(MUL, d, a, b, len); break;
@@ -237,37 +263,54 @@ function step64(op: i32, d: usize, a: usize, b: usize, len: i32): void {
   }
 }
 
-/** Elements per block of the fused loop: a register (one block of one value) is 1 or 2 KiB. */
-const BLOCK = 256;
+/**
+ * d (len elements of `width` bytes) = the row of `row` elements at a, repeated. The row is copied
+ * once, then what is filled so far doubles (a copy of a prefix of a periodic fill keeps its period).
+ */
+function tile(d: usize, a: usize, row: i32, len: i32, width: i32): void {
+  const bytes = <usize>len * width;
+  let filled = <usize>min(row, len) * width;
+  memory.copy(d, a, filled);
+  while (filled < bytes) {
+    const c = min(filled, bytes - filled);
+    memory.copy(d + filled, d, c);
+    filled += c;
+  }
+}
 
 /**
- * Runs a fused program over n elements, BLOCK at a time: every instruction over one block, then the
+ * Runs a fused program over n elements, blk at a time: every instruction over one block, then the
  * next block, so intermediate values stay in cache-resident registers. The program (i32 words at
  * prog): the instruction count, then per instruction op, flags, d, a, b, where d, a and b are byte
  * addresses and flag bits 1, 2, 4 say that d, a, b stream (the block's offset is added: an array of
- * n elements) rather than being a register (one block, the same for every block; a scalar is a
- * register filled with its value).
+ * n elements) rather than being a register (one block, the same for every block). Flag 8 runs the
+ * instruction in the first block only: the TILE instructions that fill a register with a scalar
+ * (a row of 1) or a broadcast row of b elements, which every block then reads (blk is a multiple
+ * of every row's length, so each block starts at the start of a row).
  */
 // @ts-ignore: decorator
-@inline function run(prog: usize, n: i32, shift: i32, f64: bool): void {
+@inline function run(prog: usize, n: i32, blk: i32, shift: i32, f64: bool): void {
   const count = load<i32>(prog);
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const len = min(BLOCK, n - i0);
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const len = min(blk, n - i0);
     const off = <usize>i0 << shift;
     for (let q = 0; q < count; q++) {
       const ins = prog + 4 + <usize>q * 20;
       const fl = load<i32>(ins, 4);
+      if (fl & 8 && i0 > 0) continue;
+      const op = load<i32>(ins);
       const d = <usize>load<i32>(ins, 8) + (fl & 1 ? off : 0);
       const a = <usize>load<i32>(ins, 12) + (fl & 2 ? off : 0);
+      if (op == TILE) { tile(d, a, load<i32>(ins, 16), len, 1 << shift); continue; }
       const b = <usize>load<i32>(ins, 16) + (fl & 4 ? off : 0);
-      if (f64) step64(load<i32>(ins), d, a, b, len);
-      else step32(load<i32>(ins), d, a, b, len);
+      if (f64) step64(op, d, a, b, len);
+      else step32(op, d, a, b, len);
     }
   }
 }
 
-export function fused_f32(prog: usize, n: i32): void { run(prog, n, 2, false); }
-export function fused_f64(prog: usize, n: i32): void { run(prog, n, 3, true); }
+export function fused_f32(prog: usize, n: i32, blk: i32): void { run(prog, n, blk, 2, false); }
+export function fused_f64(prog: usize, n: i32, blk: i32): void { run(prog, n, blk, 3, true); }
 
 // ---------------------------------------------------------------- tanh, softplus and relu, one op
 

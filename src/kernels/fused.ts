@@ -92,53 +92,102 @@ export function fusedKernel(
 /** Opcodes of assembly/math.ts, by formula expression (assignments: their formula over (variable, value)). */
 const OPCODES: Readonly<Record<string, number>> = {
   b: 0, '-a': 1, 'Math.sqrt(a)': 2, 'a * a': 3, 'Math.abs(a)': 4, 'Math.max(a, 0)': 5, 'Math.tanh(a)': 6,
-  'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))': 7,
+  'Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))': 7, 'Math.exp(a)': 9,
   'a + b': 16, 'a - b': 17, 'a * b': 18, 'a / b': 19, 'Math.max(a, b)': 20, 'Math.min(a, b)': 21,
   'a > b ? 1 : 0': 22, 'a >= b ? 1 : 0': 23, 'a < b ? 1 : 0': 24, 'a <= b ? 1 : 0': 25,
 };
 const BINARY_OP = 16;
-/** Elements per block (assembly/math.ts BLOCK), and the bytes of scratch the program may take. */
+/** assembly/math.ts's instruction filling a register with a repeated row, and its first-block-only flag. */
+const TILE = 15, FIRST_BLOCK = 8;
+/** Elements per block (assembly/math.ts run's blk) without broadcast rows, and the bytes of scratch the program may take. */
 const BLOCK = 256;
 const PROGRAM_BYTES = 1024;
+/** The longest broadcast row the loop takes (a block holds whole rows, each register one block). */
+export const SIMD_ROW_MAX = 2048;
 
 type Float = Float32Array | Float64Array;
 const kindOf = (d: unknown): 'float32' | 'float64' | null =>
   d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : null;
-const isScalar = (a: NdArray): boolean => a.shape.every((d, k) => d === 1 || a.stride[k] === 0);
 const ptr = (a: NdArray): number => (a.data as Float).byteOffset + a.offset * (a.data as Float).BYTES_PER_ELEMENT;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
- * The group as one call of the fused SIMD loop, or undefined unless: WebAssembly is on, out and
- * every input that is not a broadcast scalar live in one arena and walk memory alike (dense), every
+ * How `a` (of out's shape) repeats as a dense out walks its elements in order: the length of the
+ * run of a's elements that out's trailing axes walk densely, all of its leading axes broadcast
+ * (stride 0). 1 is a broadcast scalar, out's size an array walked alike, anything between a
+ * broadcast row (a bias over a batch); -1 when a walks memory any other way.
+ */
+function rowLength(a: NdArray, out: NdArray): number {
+  let st = 1, dense = true;
+  for (let d = out.shape.length - 1; d >= 0; d--) {
+    const s = out.shape[d];
+    if (s === 1) continue;
+    if (dense && a.stride[d] === st) st *= s;
+    else if (a.stride[d] === 0) dense = false;
+    else return -1;
+  }
+  return st;
+}
+
+/**
+ * The group as one call of the fused SIMD loop, or undefined unless: WebAssembly is on, out is
+ * dense in an arena, every input lives in the same arena and is walked alike (dense), or is a
+ * broadcast row of at most SIMD_ROW_MAX elements there, or is a broadcast scalar (anywhere), every
  * array and member has out's float dtype, and every member's formula has an opcode. Arithmetic ops
- * run in the dtype's lanes (the bits of the ops one by one); tanh and softplus within the ulps of
- * their SIMD kernels (assembly/math.ts). A broadcast scalar is read at each call (it may change
- * between runs, as a learning rate or a bias correction does).
+ * run in the dtype's lanes (the bits of the ops one by one); tanh, softplus and exp within the ulps
+ * of their SIMD kernels (assembly/math.ts). Scalars and rows are read at each call (they may change
+ * between runs, as a learning rate or a bias does): the loop copies them into a register of the
+ * scratch page in its first block, or, for a scalar outside the arena, this function fills one.
  */
 export function simdFused(members: readonly FusedMember[], out: NdArray, inputs: readonly NdArray[]): (() => void) | undefined {
   const od = out.data as Float, dtype = kindOf(od);
-  if (dtype === null || !wasmEnabled() || !(od.buffer instanceof ArrayBuffer)) return undefined;
+  if (dtype === null || !wasmEnabled() || !(od.buffer instanceof ArrayBuffer) || !denseAlike(out, out)) return undefined;
   const kernels = kernelsFor(od.buffer), base = scratchOf(od.buffer);
   if (kernels === undefined || base === undefined) return undefined;
   if (members.some((m) => m.reduce || m.dtype !== dtype || OPCODES[m.formula.expr] === undefined)) return undefined;
-  const scalar = inputs.map((a) => isScalar(a));
+  const n = sizeOf(out.shape);
+  // Per input: 0 streams (walked alike), else the length of the row a register repeats (1: a scalar).
+  const rows = inputs.map((a) => {
+    const len = rowLength(a, out);
+    return len === n && (a.data as Float).buffer === od.buffer ? 0 : len;
+  });
+  let period = 1;
   for (let k = 0; k < inputs.length; k++) {
-    const a = inputs[k];
-    if (kindOf(a.data) !== dtype) return undefined;
-    if (!scalar[k] && ((a.data as Float).buffer !== od.buffer || !denseAlike(out, a))) return undefined;
+    const a = inputs[k], inArena = (a.data as Float).buffer === od.buffer;
+    if (kindOf(a.data) !== dtype || rows[k] < 0 || (rows[k] !== 1 && !inArena) || rows[k] > SIMD_ROW_MAX) return undefined;
+    if (rows[k] > 1) period = (period / gcd(period, rows[k])) * rows[k];
+    if (period > SIMD_ROW_MAX) return undefined;
   }
-  const width = od.BYTES_PER_ELEMENT, regBytes = BLOCK * width;
+  const blk = period * Math.max(1, Math.floor(BLOCK / period));
+  const width = od.BYTES_PER_ELEMENT, regBytes = blk * width;
   const maxRegs = Math.floor((ARENA_SCRATCH - PROGRAM_BYTES) / regBytes);
   const regAddr = (r: number) => base + PROGRAM_BYTES + r * regBytes;
-  // Registers: one per scalar input, then each member's value in a register freed after its last reader.
+  // Registers: one per distinct scalar or row input, then each member's value in a register freed after its last reader.
   let regs = 0;
   const free: number[] = [];
   const take = () => free.pop() ?? regs++;
-  const scalarReg = inputs.map((_, k) => (scalar[k] ? take() : -1));
+  const words: number[] = [0];
+  const fills: { data: Float; at: number; to: number }[] = [];
+  // Inputs met before (the same scalar or row, often as several views): by address in the arena, else by array and offset.
+  const held = new Map<string, number>(), heldPlain = new Map<Float, Map<number, number>>();
+  const inputReg = inputs.map((a, k) => {
+    if (rows[k] === 0) return -1;
+    const data = a.data as Float;
+    if (data.buffer === od.buffer) {
+      const key = `${ptr(a)}:${rows[k]}`;
+      let r = held.get(key);
+      if (r === undefined) held.set(key, (r = take())), words.push(TILE, FIRST_BLOCK, regAddr(r), ptr(a), rows[k]);
+      return r;
+    }
+    const byOffset = heldPlain.get(data) ?? new Map<number, number>();
+    heldPlain.set(data, byOffset);
+    let r = byOffset.get(a.offset);
+    if (r === undefined) byOffset.set(a.offset, (r = take())), fills.push({ data, at: a.offset, to: regAddr(r) / width });
+    return r;
+  });
   const lastUse = members.map(() => -1);
   members.forEach((m, j) => m.operands.forEach((o) => o < 0 && (lastUse[-o - 1] = j)));
   const memberReg: number[] = [];
-  const words: number[] = [members.length];
   const last = members.length - 1;
   members.forEach((m, j) => {
     const op = OPCODES[m.formula.expr];
@@ -146,7 +195,7 @@ export function simdFused(members: readonly FusedMember[], out: NdArray, inputs:
     const operand = (i: number): [number, boolean] => {
       const o = m.operands[i];
       if (o < 0) return [regAddr(memberReg[-o - 1]), false];
-      return scalar[o] ? [regAddr(scalarReg[o]), false] : [ptr(inputs[o]), true];
+      return rows[o] !== 0 ? [regAddr(inputReg[o]), false] : [ptr(inputs[o]), true];
     };
     const [a, as] = operand(op === 0 ? 1 : 0);
     const [b, bs] = op >= BINARY_OP ? operand(1) : [a, as];
@@ -157,16 +206,16 @@ export function simdFused(members: readonly FusedMember[], out: NdArray, inputs:
     else (memberReg[j] = take()), (d = regAddr(memberReg[j]));
     words.push(op, (ds ? 1 : 0) | (as ? 2 : 0) | (bs ? 4 : 0), d, a, b);
   });
+  words[0] = (words.length - 1) / 5;
   if (regs > maxRegs || words.length * 4 > PROGRAM_BYTES) return undefined;
   const program = Int32Array.from(words);
   const i32 = new Int32Array(od.buffer), view = dtype === 'float32' ? new Float32Array(od.buffer) : new Float64Array(od.buffer);
-  const fills = inputs.flatMap((a, k) => (scalar[k] ? [{ data: a.data as Float, at: a.offset, to: regAddr(scalarReg[k]) / width }] : []));
   const run = dtype === 'float32' ? kernels.fused_f32 : kernels.fused_f64;
-  const n = sizeOf(out.shape);
+  const fillLength = Math.min(n, blk);
   return () => {
     // The scratch page is shared by every group of the arena's plan: each call writes its own program.
     i32.set(program, base >> 2);
-    for (const f of fills) view.fill(f.data[f.at], f.to, f.to + BLOCK);
-    run(base, n);
+    for (const f of fills) view.fill(f.data[f.at], f.to, f.to + fillLength);
+    run(base, n, blk);
   };
 }

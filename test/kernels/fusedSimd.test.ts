@@ -2,10 +2,10 @@ import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
 import { Rng } from '../../src/graph/random.js';
-import { fusedKernel, simdFused, type FusedMember } from '../../src/kernels/fused.js';
+import { fusedKernel, simdFused, SIMD_ROW_MAX, type FusedMember } from '../../src/kernels/fused.js';
 import { formulaOf } from '../../src/ops/elementwise.js';
 import type { Formula } from '../../src/kernels/formula.js';
-import { Abs, Add, Div, Greater, GreaterEqual, Less, LessEqual, Maximum, Minimum, Mul, Neg, Relu, Softplus, Sqrt, Square, Sub, Tanh } from '../../src/ops/index.js';
+import { Abs, Add, Div, Exp, Greater, GreaterEqual, Less, LessEqual, Maximum, Minimum, Mul, Neg, Relu, Softplus, Sqrt, Square, Sub, Tanh } from '../../src/ops/index.js';
 import type { OpDef } from '../../src/graph/op.js';
 import { setWasmEnabled, WasmArena } from '../../src/wasm/runtime.js';
 
@@ -91,13 +91,83 @@ describe('the fused SIMD loop', () => {
     }
   });
 
-  it('declines what it cannot run: a broadcast row, an array outside the arena, a formula without an opcode, WebAssembly off', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: broadcast rows (a bias over a batch) and scalars in the arena, bit for bit as the JavaScript loop, read at each call`, () => {
+      const rng = new Rng(3);
+      for (const [B, L] of [[1, 1], [3, 3], [7, 10], [5, 128], [3, 300], [2, 2048], [300, 2]]) {
+        const n = B * L, arena = new WasmArena(1 << 20);
+        const put = (v: number[]) => { const d = arena.alloc(dtype, v.length); d.set(v); return d; };
+        const xv = Array.from({ length: n }, () => rng.uniform(-2, 2)), bv = Array.from({ length: L }, () => rng.uniform(-1, 1));
+        const x = ndarray(put(xv), [B, L]), out = ndarray(arena.alloc(dtype, n), [B, L]);
+        const bias = put(bv), scale = put([0.5]);
+        // relu(x + b) * 0.5 + b: the row read twice (two views of it), the scalar an array in the arena
+        const members: FusedMember[] = [
+          { formula: f(Add), operands: [0, 1], dtype }, { formula: f(Relu), operands: [-1], dtype },
+          { formula: f(Mul), operands: [-2, 2], dtype }, { formula: f(Add), operands: [-3, 3], dtype },
+        ];
+        const row = () => ndarray(bias, [B, L], [0, 1]);
+        const simd = simdFused(members, out, [x, row(), ndarray(scale, [B, L], [0, 0]), row()]);
+        expect(simd, `${B}x${L}`).toBeDefined();
+        const ref = new TYPED[dtype](n), rb = TYPED[dtype].from(bv), rs = TYPED[dtype].from([0.5]);
+        const js = fusedKernel('ref', members, ndarray(ref, [B, L]), [ndarray(TYPED[dtype].from(xv), [B, L]), ndarray(rb, [B, L], [0, 1]), ndarray(rs, [B, L], [0, 0]), ndarray(rb, [B, L], [0, 1])]);
+        for (let r = 0; r < 2; r++) {
+          simd!();
+          js();
+          expect(Array.from(out.data as Float64Array), `${B}x${L}`).toEqual(Array.from(ref));
+          bias[0] += 1, rb[0] += 1, scale[0] *= 3, rs[0] *= 3; // a bias and a scale that change between runs
+        }
+      }
+    });
+  }
+
+  it('a row repeated over several leading axes: [2, 3, 4] with a [4] row and a [3, 4] row', () => {
+    const arena = new WasmArena(1 << 16), rng = new Rng(5);
+    const put = (n: number) => { const d = arena.alloc('float64', n); d.set(Array.from({ length: n }, () => rng.uniform(-1, 1))); return d; };
+    const x = put(24), r4 = put(4), r12 = put(12), out = arena.alloc('float64', 24);
+    const members: FusedMember[] = [{ formula: f(Sub), operands: [0, 1], dtype: 'float64' }, { formula: f(Mul), operands: [-1, 2], dtype: 'float64' }];
+    const simd = simdFused(members, ndarray(out, [2, 3, 4]), [ndarray(x, [2, 3, 4]), ndarray(r4, [2, 3, 4], [0, 0, 1]), ndarray(r12, [2, 3, 4], [0, 4, 1])]);
+    simd!();
+    for (let i = 0; i < 24; i++) expect(out[i]).toBe((x[i] - r4[i % 4]) * r12[i % 12]);
+  });
+
+  it('exp in the loop is a SIMD exp: within 2 float64 ulp of Math.exp (float32: the rounding of it, within 1 ulp), exact at its special values', () => {
+    const special = [0, -0, 1, -1, 709.78, 709.79, 710, 1000, Infinity, -Infinity, NaN, -700, -708.4, -740, -745.1, -745.2, -746, -1e9, 1e-300, -1e-300, 88.72, 88.73, -103.9, -104];
+    for (const dtype of ['float32', 'float64'] as const) {
+      const rng = new Rng(11), n = 20000 + special.length, arena = new WasmArena(1 << 19);
+      const x = arena.alloc(dtype, n), out = arena.alloc(dtype, n);
+      x.set([...special, ...Array.from({ length: n - special.length }, (_, i) => (i % 2 ? rng.uniform(-50, 50) : rng.uniform(-745, 709)))]);
+      const simd = simdFused([{ formula: f(Exp), operands: [0], dtype }, { formula: f(Neg), operands: [-1], dtype }], ndarray(out, [n]), [ndarray(x, [n])]);
+      simd!();
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        const want = dtype === 'float32' ? Math.fround(Math.exp(x[i])) : Math.exp(x[i]);
+        const got = -out[i];
+        if (!Number.isFinite(want) || want === 0) {
+          expect(Object.is(got, want), `exp(${x[i]})`).toBe(true);
+          continue;
+        }
+        // ulps of the result's binade (subnormal results: of the smallest normal's)
+        const e = Math.max(Math.floor(Math.log2(Math.abs(want))), dtype === 'float32' ? -126 : -1022);
+        const ulp = 2 ** (e - (dtype === 'float32' ? 23 : 52));
+        worst = Math.max(worst, Math.abs(got - want) / ulp);
+      }
+      expect(worst).toBeLessThanOrEqual(dtype === 'float32' ? 1 : 2);
+    }
+  });
+
+  it('declines what it cannot run: a column broadcast, a row outside the arena or too long, out not dense, an array outside the arena, a formula without an opcode, WebAssembly off', () => {
     const arena = new WasmArena(1 << 16);
     const a = ndarray(arena.alloc('float32', 64), [8, 8]), out = ndarray(arena.alloc('float32', 64), [8, 8]);
     const add = (k: number): FusedMember[] => [{ formula: f(Add), operands: [0, k], dtype: 'float32' }, { formula: f(Neg), operands: [-1], dtype: 'float32' }];
     expect(simdFused(add(0), out, [a])).toBeDefined();
-    expect(simdFused(add(1), out, [a, ndarray(arena.alloc('float32', 8), [8, 8], [0, 1])])).toBeUndefined();
+    expect(simdFused(add(1), out, [a, ndarray(arena.alloc('float32', 8), [8, 8], [0, 1])])).toBeDefined();
+    expect(simdFused(add(1), out, [a, ndarray(arena.alloc('float32', 8), [8, 8], [1, 0])])).toBeUndefined();
+    expect(simdFused(add(1), out, [a, ndarray(new Float32Array(8), [8, 8], [0, 1])])).toBeUndefined();
     expect(simdFused(add(1), out, [a, ndarray(new Float32Array(64), [8, 8])])).toBeUndefined();
+    expect(simdFused(add(0), ndarray(out.data, [8, 8], [1, 8]), [ndarray(a.data, [8, 8], [1, 8])])).toBeUndefined();
+    const wide = new WasmArena(1 << 16);
+    const long = SIMD_ROW_MAX + 1, w = ndarray(wide.alloc('float32', 2 * long), [2, long]);
+    expect(simdFused(add(1), ndarray(wide.alloc('float32', 2 * long), [2, long]), [w, ndarray(wide.alloc('float32', long), [2, long], [0, 1])])).toBeUndefined();
     expect(simdFused([{ formula: { name: 'custom', arity: 1, expr: 'f(a)', lib: { f: Math.exp } }, operands: [0], dtype: 'float32' }], out, [a])).toBeUndefined();
     setWasmEnabled(false);
     expect(simdFused(add(0), out, [a])).toBeUndefined();

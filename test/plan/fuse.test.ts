@@ -113,10 +113,13 @@ describe('elementwise fusion', () => {
     const s = new Session();
     const feed = [[big, { data: data(20000, 'float32'), shape: [200, 100] }]] as const;
     expect(fusedGroups(s.plan(tanh(add(big, 1)), feed))).toEqual([['add', 'tanh']]);
-    // exp has no opcode in the SIMD loop; a broadcast row is neither a stream nor a scalar: op by op
-    expect(fusedGroups(s.plan(exp(add(big, 1)), feed))).toEqual([]);
+    // exp and a broadcast row (a bias) run in the SIMD loop; log has no opcode there, and a broadcast column is neither: op by op
+    expect(fusedGroups(s.plan(exp(add(big, 1)), feed))).toEqual([['add', 'exp']]);
     const row = placeholder(`dr${uid++}`, [100], { dtype: 'float32' });
-    expect(fusedGroups(s.plan(tanh(add(big, row)), [...feed, [row, { data: data(100, 'float32'), shape: [100] }]]))).toEqual([]);
+    expect(fusedGroups(s.plan(tanh(add(big, row)), [...feed, [row, { data: data(100, 'float32'), shape: [100] }]]))).toEqual([['add', 'tanh']]);
+    expect(fusedGroups(s.plan(log(add(big, 1)), feed))).toEqual([]);
+    const column = placeholder(`dc${uid++}`, [200, 1], { dtype: 'float32' });
+    expect(fusedGroups(s.plan(tanh(add(big, column)), [...feed, [column, { data: data(200, 'float32'), shape: [200, 1] }]]))).toEqual([]);
     // small arrays run bound closures already: not fused unless asked
     expect(fusedGroups(s.plan(tanh(add(small, 1)), [[small, { data: data(10, 'float32'), shape: [10] }]]))).toEqual([]);
     expect(fusedGroups(new Session({ fuse: true }).plan(tanh(add(small, 1)), [[small, { data: data(10, 'float32'), shape: [10] }]])))
