@@ -13,6 +13,8 @@ import { assignsInPlace } from './assignInPlace.js';
 import { aligned, assignBuffers } from './buffers.js';
 import { checkpoint } from './checkpoint.js';
 import { kernelsFor, wasmEnabled } from '../wasm/runtime.js';
+import { WASM_ELEMENTWISE_MIN } from '../wasm/elementwise.js';
+import { formulaOf } from '../ops/elementwise.js';
 import { BIND_MIN } from '../kernels/bind.js';
 import { fuse } from './fuse.js';
 import { liveness } from './liveness.js';
@@ -83,8 +85,11 @@ export interface PlanOptions {
   readonly reuse: boolean;
   /** Recompute held activations in backward: true for segments of ~sqrt(count), or a segment length. */
   readonly checkpoint?: boolean | number;
-  /** Makes the arena holding every buffer (default: an ArrayBuffer; a WebAssembly memory lets SIMD kernels read it). */
-  readonly arena?: (bytes: number) => ArrayBuffer;
+  /**
+   * Makes the arena holding every buffer (default: an ArrayBuffer; a WebAssembly memory lets SIMD
+   * kernels read it), given its bytes and the plan's SIMD work (see simdWork).
+   */
+  readonly arena?: (bytes: number, work: number) => ArrayBuffer;
   /** Rewrite the graph first (identities, CSE, shape-only reads, constant folding: rewrite.ts). Default true. */
   readonly simplify?: boolean;
   /**
@@ -204,12 +209,15 @@ export function compile(
   // Auto: on buffers in a WebAssembly arena only groups the fused SIMD loop can run are fused (a
   // fused JavaScript loop there is slower than the per-op SIMD kernels: an Adam update on 784x512
   // floats, 19 ms unfused against 32 ms fused; in plain memory fusion halves it, 52 to 28 ms).
-  // Small arrays are left alone too: their steps already run bound closures, and a plan of many
-  // small fused loops, each compiled on its own, is slower until V8 has optimised every one of them
-  // (a 10k-node chain on [64] arrays ran 3.5 us/op unfused, 9 fused, over its first 100 runs).
+  // In plain memory small arrays are left alone too: their steps already run bound closures, and a
+  // plan of many small fused loops, each compiled on its own, is slower until V8 has optimised every
+  // one of them (a 10k-node chain on [64] arrays ran 3.5 us/op unfused, 9 fused, over its first 100
+  // runs). The SIMD loop compiles nothing (a group is a program it reads), so in an arena groups of
+  // SIMD size form at once: the same chain ran 0.9 us/op op by op and 0.1 fused.
   const simdOnly = opts.fuse === undefined && wasmEnabled() && kernelsFor(arena) !== undefined;
+  const minSize = opts.fuse ? 0 : simdOnly ? WASM_ELEMENTWISE_MIN : BIND_MIN;
   const groups = opts.reuse && opts.fuse !== false
-    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), opts.fuse ? 0 : BIND_MIN, simdOnly)
+    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), minSize, simdOnly)
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];
@@ -300,10 +308,24 @@ export function compile(
   };
 }
 
+/**
+ * The elements a run of the plan computes in elementwise steps on arrays of WASM_ELEMENTWISE_MIN
+ * elements or more: the work SIMD kernels (and the fused SIMD loop) would take over in a
+ * WebAssembly arena. A chain of many small ops has little memory and much of it.
+ */
+export function simdWork(entries: readonly Entry[]): number {
+  let work = 0;
+  for (const e of entries) {
+    const size = e.bytes / bytesPer(e.dtype);
+    if (size >= WASM_ELEMENTWISE_MIN && e.original === null && formulaOf(e.node.op) !== undefined) work += size;
+  }
+  return work;
+}
+
 /** The arena, or an error naming the largest buffer in it (op, shape, bytes) when it cannot be had. */
-function allocateArena(bytes: number, entries: readonly Entry[], make?: (bytes: number) => ArrayBuffer): ArrayBuffer {
+function allocateArena(bytes: number, entries: readonly Entry[], make?: (bytes: number, work: number) => ArrayBuffer): ArrayBuffer {
   try {
-    return make?.(bytes) ?? new ArrayBuffer(bytes);
+    return make?.(bytes, simdWork(entries)) ?? new ArrayBuffer(bytes);
   } catch (e) {
     if (!(e instanceof RangeError) || entries.length === 0) throw e;
     const big = entries.reduce((m, x) => (x.bytes > m.bytes ? x : m));

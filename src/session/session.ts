@@ -47,13 +47,14 @@ export interface SessionOptions {
    */
   checkpoint?: boolean | number;
   /**
-   * Makes each plan's arena, the one buffer all of its arrays live in. Default: `defaultArena`, a
-   * WebAssembly memory for plans of 64 KiB and more, where elementwise ops run as SIMD (results
-   * within the tolerance docs/performance.md states of the JavaScript kernels), an ArrayBuffer for
-   * smaller plans and whenever WebAssembly is off (`wasm: false`, `setWasmEnabled(false)`,
-   * `DAGRAD_WASM=0`).
+   * Makes each plan's arena, the one buffer all of its arrays live in, given its bytes and the
+   * elements its runs compute in elementwise steps of SIMD size. Default: `defaultArena`, a
+   * WebAssembly memory for plans of 64 KiB and more or with 64Ki elements of such work, where
+   * elementwise ops run as SIMD (results within the tolerance docs/performance.md states of the
+   * JavaScript kernels), an ArrayBuffer for other plans and whenever WebAssembly is off
+   * (`wasm: false`, `setWasmEnabled(false)`, `DAGRAD_WASM=0`).
    */
-  arena?: (bytes: number) => ArrayBuffer;
+  arena?: (bytes: number, work: number) => ArrayBuffer;
   /**
    * Rewrite each plan's graph before scheduling it (identities, repeated subexpressions computed once,
    * shape-only reads, constant folding; exact: docs/simplify.md). Default true.

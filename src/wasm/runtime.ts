@@ -46,8 +46,8 @@ export interface Kernels {
   relu_f32(o: Ptr, x: Ptr, n: number): void;
   relu_f64(o: Ptr, x: Ptr, n: number): void;
   /** A fused elementwise program (assembly/math.ts) at `prog` over n elements. */
-  fused_f32(prog: Ptr, n: number): void;
-  fused_f64(prog: Ptr, n: number): void;
+  fused_f32(prog: Ptr, n: number, blk: number): void;
+  fused_f64(prog: Ptr, n: number, blk: number): void;
   /** The narrow products (assembly/narrow.ts; driven by src/wasm/matmul.ts). */
   narrowRows_f64(R: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, nv: number, c: Ptr, ldc: number, cols: number, first: boolean): void;
   narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
@@ -214,16 +214,21 @@ export function wasmArena(bytes: number): ArrayBuffer {
   return new WasmArena(bytes).memory.buffer;
 }
 
-/** Plans smaller than this keep an ordinary ArrayBuffer under `defaultArena` (see there). */
+/** Plans smaller than this keep an ordinary ArrayBuffer under `defaultArena`, unless their SIMD work is large (see there). */
 export const DEFAULT_ARENA_MIN = 1 << 16;
+/** Elements of elementwise work per run from which `defaultArena` gives even a small plan a WebAssembly memory. */
+export const DEFAULT_ARENA_WORK = 1 << 16;
 
 /**
- * The arena maker a Session uses by default: a WebAssembly memory (so elementwise ops run as SIMD
- * on the plan's buffers with no copy) for plans of 64 KiB and more while WebAssembly is enabled, an
- * ArrayBuffer otherwise. Small plans gain nothing from SIMD (kernels below 32 elements run in
- * JavaScript anyway) and engines reserve address space for every WebAssembly memory, so a program
- * compiling thousands of small throwaway plans keeps using ordinary memory.
+ * The arena maker a Session uses by default: while WebAssembly is enabled, a WebAssembly memory
+ * (so elementwise ops run as SIMD on the plan's buffers with no copy, and groups of them as one
+ * fused SIMD pass) for plans of 64 KiB and more, or whose runs compute at least 64Ki elements in
+ * elementwise steps on arrays of 32 elements or more (`work`: a long chain of small ops, which
+ * needs little memory); an ArrayBuffer otherwise. Small plans with little such work gain nothing
+ * from SIMD (kernels below 32 elements run in JavaScript anyway) and engines reserve address space
+ * for every WebAssembly memory (and making one costs ~50 us), so a program compiling thousands of
+ * small throwaway plans keeps using ordinary memory.
  */
-export function defaultArena(bytes: number): ArrayBuffer {
-  return bytes >= DEFAULT_ARENA_MIN && wasmEnabled() ? wasmArena(bytes) : new ArrayBuffer(bytes);
+export function defaultArena(bytes: number, work = 0): ArrayBuffer {
+  return (bytes >= DEFAULT_ARENA_MIN || work >= DEFAULT_ARENA_WORK) && wasmEnabled() ? wasmArena(bytes) : new ArrayBuffer(bytes);
 }

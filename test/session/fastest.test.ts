@@ -6,10 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adam, add, assign, assignAdd, assignSub, group, init, matmul, mean, mul, placeholder, relu, Session, setWasmEnabled,
-  sigmoid, sigmoidCrossEntropyWithLogits, softplus, square, sub, sum, tanh, toFlat, variable, type Node,
+  exp, sigmoid, sigmoidCrossEntropyWithLogits, softplus, square, sub, sum, tanh, toFlat, variable, type Node,
 } from '../../src/index.js';
 import { Rng } from '../../src/graph/random.js';
 import { kernelsFor, wasmCalls } from '../../src/wasm/runtime.js';
+import { defaultArena, DEFAULT_ARENA_WORK } from '../../src/wasm/runtime.js';
 
 afterEach(() => setWasmEnabled(true));
 
@@ -55,12 +56,44 @@ describe('new Session() is the fastest configuration available', () => {
     expect(wasmCalls.elementwise).toBeGreaterThan(before);
   });
 
+  it('defaultArena: a WebAssembly memory from 64 KiB or 64Ki elements of elementwise work, an ArrayBuffer below and with WebAssembly off', () => {
+    expect(kernelsFor(defaultArena(1024, 0))).toBeUndefined();
+    expect(kernelsFor(defaultArena(1024, DEFAULT_ARENA_WORK - 1))).toBeUndefined();
+    expect(kernelsFor(defaultArena(1024, DEFAULT_ARENA_WORK))).toBeDefined();
+    expect(kernelsFor(defaultArena(1 << 16, 0))).toBeDefined();
+    setWasmEnabled(false);
+    expect(kernelsFor(defaultArena(1 << 16, DEFAULT_ARENA_WORK))).toBeUndefined();
+  });
+
   it('keeps small plans in ordinary memory (engines reserve address space per WebAssembly memory)', () => {
     const x = placeholder(`small${uid++}`, [4]);
     const s = new Session();
     const plan = s.plan(square(x), [[x, { data: [1, 2, 3, 4], shape: [4] }]]);
     expect((plan.steps[0].out.data as Float32Array).buffer instanceof ArrayBuffer).toBe(true);
     expect(kernelsFor((plan.steps[0].out.data as Float32Array).buffer as ArrayBuffer)).toBeUndefined();
+  });
+
+  it('places a small plan of much elementwise work (chains of 2000 ops on [64]) in WebAssembly memory, fused into SIMD programs, with the JavaScript results: bit for bit for arithmetic, within ulps for tanh and exp', () => {
+    const chain = (x: Node, transcendental: boolean) => {
+      let y: Node = x;
+      for (let i = 0; i < 400; i++) y = transcendental ? sub(exp(tanh(mul(add(y, 0.5), 0.9))), 1) : sub(mul(add(y, 0.25), 0.5), mul(square(y), 0.125));
+      return y;
+    };
+    for (const transcendental of [false, true]) {
+      const x = placeholder(`chain${uid++}`, [64], { dtype: 'float32' });
+      const y = chain(x, transcendental);
+      const feeds = [[x, { data: Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), shape: [64] }]] as const;
+      const s = new Session();
+      const plan = s.plan(y, feeds);
+      expect(kernelsFor((plan.steps[0].out.data as Float32Array).buffer as ArrayBuffer)).toBeDefined();
+      // groups of at most 32 ops, every op in one
+      expect(plan.steps.every((st) => st.fused !== undefined && st.fused.length <= 32)).toBe(true);
+      const got = toFlat(s.run(y, feeds)), again = toFlat(s.run(y, feeds));
+      const want = toFlat(new Session({ wasm: false }).run(y, feeds));
+      expect(again).toEqual(got);
+      if (!transcendental) expect(got).toEqual(want);
+      else close(got, want, 1e-5);
+    }
   });
 
   it('trains like the JavaScript-only session, within 1e-4 relative after five Adam steps (per kernel: SIMD matmul within K+1 float32 roundings, sigmoid and the logistic loss one ulp)', () => {
