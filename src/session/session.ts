@@ -49,7 +49,7 @@ export interface SessionOptions {
   /**
    * Makes each plan's arena, the one buffer all of its arrays live in, given its bytes and the
    * elements its runs compute in elementwise steps of SIMD size. Default: `defaultArena`, a
-   * WebAssembly memory for plans of 64 KiB and more or with 64Ki elements of such work, where
+   * WebAssembly memory for plans of 64 KiB and more or with 16Ki elements of such work, where
    * elementwise ops run as SIMD (results within the tolerance docs/performance.md states of the
    * JavaScript kernels), an ArrayBuffer for other plans and whenever WebAssembly is off
    * (`wasm: false`, `setWasmEnabled(false)`, `DAGRAD_WASM=0`).

@@ -216,13 +216,17 @@ export function wasmArena(bytes: number): ArrayBuffer {
 
 /** Plans smaller than this keep an ordinary ArrayBuffer under `defaultArena`, unless their SIMD work is large (see there). */
 export const DEFAULT_ARENA_MIN = 1 << 16;
-/** Elements of elementwise work per run from which `defaultArena` gives even a small plan a WebAssembly memory. */
-export const DEFAULT_ARENA_WORK = 1 << 16;
+/**
+ * Elements of elementwise work per run from which `defaultArena` gives even a small plan a
+ * WebAssembly memory: making one costs ~50 us, and on [64] arrays a chain of ops ran ~3 ns per
+ * element fused in SIMD against ~14 in the JavaScript kernels, so one run of this much work pays for it.
+ */
+export const DEFAULT_ARENA_WORK = 1 << 14;
 
 /**
  * The arena maker a Session uses by default: while WebAssembly is enabled, a WebAssembly memory
  * (so elementwise ops run as SIMD on the plan's buffers with no copy, and groups of them as one
- * fused SIMD pass) for plans of 64 KiB and more, or whose runs compute at least 64Ki elements in
+ * fused SIMD pass) for plans of 64 KiB and more, or whose runs compute at least 16Ki elements in
  * elementwise steps on arrays of 32 elements or more (`work`: a long chain of small ops, which
  * needs little memory); an ArrayBuffer otherwise. Small plans with little such work gain nothing
  * from SIMD (kernels below 32 elements run in JavaScript anyway) and engines reserve address space

@@ -56,7 +56,7 @@ describe('new Session() is the fastest configuration available', () => {
     expect(wasmCalls.elementwise).toBeGreaterThan(before);
   });
 
-  it('defaultArena: a WebAssembly memory from 64 KiB or 64Ki elements of elementwise work, an ArrayBuffer below and with WebAssembly off', () => {
+  it('defaultArena: a WebAssembly memory from 64 KiB or 16Ki elements of elementwise work, an ArrayBuffer below and with WebAssembly off', () => {
     expect(kernelsFor(defaultArena(1024, 0))).toBeUndefined();
     expect(kernelsFor(defaultArena(1024, DEFAULT_ARENA_WORK - 1))).toBeUndefined();
     expect(kernelsFor(defaultArena(1024, DEFAULT_ARENA_WORK))).toBeDefined();
