@@ -158,7 +158,8 @@ export function compile(
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   const arrays: NdArray[] = new Array(entries.length);
   const intoVariable = assignsInPlace(entries, wanted);
-  const steps: Step[] = [];
+  // `fused` is set below once the groups are known (every step has the field, so all share one shape).
+  const steps: { -readonly [K in keyof Step]: Step[K] }[] = [];
   const stepEntries: Entry[] = [];
   // the step each entry runs (-1 for feeds, sources, views), for the traced event list
   const stepAt = new Int32Array(entries.length).fill(-1);
@@ -201,7 +202,7 @@ export function compile(
       const run = n.op.bind?.(ins, value, attrs) ?? (() => forward(ins, value, attrs));
       const inPlace = buffers.inPlace(e);
       stepAt[e.id] = steps.length;
-      steps.push({ node: n, forward, ins, out: value, attrs, run, inPlace, recompute: e.original !== null });
+      steps.push({ node: n, forward, ins, out: value, attrs, run, inPlace, recompute: e.original !== null, fused: undefined });
       stepEntries.push(e);
     }
   }
@@ -223,7 +224,7 @@ export function compile(
   const fastStep: number[] = [];
   const groupEnding = new Map(groups.map((g) => [g.steps[g.steps.length - 1], g]));
   const absorbed = new Set(groups.flatMap((g) => g.steps.slice(0, -1)));
-  for (const g of groups) for (const i of g.steps) steps[i] = { ...steps[i], fused: g.nodes };
+  for (const g of groups) for (const i of g.steps) steps[i].fused = g.nodes;
   steps.forEach((st, i) => {
     if (absorbed.has(i)) return;
     fast.push(groupEnding.get(i)?.run ?? st.run);
