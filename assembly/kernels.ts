@@ -9,8 +9,11 @@ import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } fro
 //
 // o = x (op) y over n elements. mode 0: x and y are dense; 1: y is the scalar s (broadcast; the
 // pointer y is unused); 2: x is the scalar s. The scalar comes by value, so it may live outside this
-// memory. (The inlined `op` is a constant in each exported function, so Binaryen removes the
-// branches on it.)
+// memory. Modes 3 to 6 broadcast a line over the n / m lines of m elements of o (a bias row, a
+// per-row scale): 3: y is a row of m elements, o[r, j] = x[r, j] op y[j]; 4: x is that row; 5: y is a
+// column of n / m elements, o[r, j] = x[r, j] op y[r]; 6: x is that column. Each line runs the
+// dense or scalar loop, so every element gets the one rounding of the op, as in modes 0 to 2.
+// (The inlined `op` is a constant in each exported function, so Binaryen removes the branches on it.)
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 
@@ -106,14 +109,52 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
   }
 }
 
-export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(ADD, o, x, y, n, mode, s); }
-export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(SUB, o, x, y, n, mode, s); }
-export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(MUL, o, x, y, n, mode, s); }
-export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(DIV, o, x, y, n, mode, s); }
-export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(ADD, o, x, y, n, mode, s); }
-export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(SUB, o, x, y, n, mode, s); }
-export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(MUL, o, x, y, n, mode, s); }
-export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(DIV, o, x, y, n, mode, s); }
+/** Modes 3 to 6 (a broadcast row or column, lines of m elements) of bin32. */
+// @ts-ignore: decorator
+@inline function lines32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, m: i32): void {
+  if (m <= 0) return;
+  const w = <usize>m << 2;
+  for (let at: usize = 0, r: usize = 0, end = <usize>n << 2; at < end; at += w, r += 4) {
+    if (mode == 3) bin32(op, o + at, x + at, y, m, 0, 0);
+    else if (mode == 4) bin32(op, o + at, x, y + at, m, 0, 0);
+    else if (mode == 5) bin32(op, o + at, x + at, 0, m, 1, load<f32>(y + r));
+    else bin32(op, o + at, 0, y + at, m, 2, load<f32>(x + r));
+  }
+}
+
+/** Modes 3 to 6 of bin64, as lines32. */
+// @ts-ignore: decorator
+@inline function lines64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, m: i32): void {
+  if (m <= 0) return;
+  const w = <usize>m << 3;
+  for (let at: usize = 0, r: usize = 0, end = <usize>n << 3; at < end; at += w, r += 8) {
+    if (mode == 3) bin64(op, o + at, x + at, y, m, 0, 0);
+    else if (mode == 4) bin64(op, o + at, x, y + at, m, 0, 0);
+    else if (mode == 5) bin64(op, o + at, x + at, 0, m, 1, load<f64>(y + r));
+    else bin64(op, o + at, 0, y + at, m, 2, load<f64>(x + r));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binary32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void {
+  if (mode >= 3) lines32(op, o, x, y, n, mode, m);
+  else bin32(op, o, x, y, n, mode, s);
+}
+
+// @ts-ignore: decorator
+@inline function binary64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void {
+  if (mode >= 3) lines64(op, o, x, y, n, mode, m);
+  else bin64(op, o, x, y, n, mode, s);
+}
+
+export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(ADD, o, x, y, n, mode, s, m); }
+export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(SUB, o, x, y, n, mode, s, m); }
+export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(MUL, o, x, y, n, mode, s, m); }
+export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(DIV, o, x, y, n, mode, s, m); }
+export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(ADD, o, x, y, n, mode, s, m); }
+export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(SUB, o, x, y, n, mode, s, m); }
+export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(MUL, o, x, y, n, mode, s, m); }
+export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(DIV, o, x, y, n, mode, s, m); }
 
 export function neg_f32(o: usize, x: usize, n: i32): void {
   let i = 0;

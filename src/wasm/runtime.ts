@@ -12,14 +12,15 @@ import { KERNELS_WASM_BASE64 } from './binary.js';
 
 type Ptr = number;
 export interface Kernels {
-  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  /** o = x (op) y; mode 0 dense, 1/2 y/x the scalar s, 3/4 y/x a row of m, 5/6 y/x a column (lines of m): assembly/kernels.ts. */
+  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
   sqrt_f32(o: Ptr, x: Ptr, n: number): void;
