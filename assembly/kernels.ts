@@ -542,3 +542,4 @@ export function gevm_f32(N: i32, K: i32, a: usize, lda: i32, x: usize, y: usize)
 export * from './conv';
 export * from './math';
 export * from './narrow';
+export * from './reduce';

@@ -54,6 +54,9 @@ export interface Kernels {
   narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
   narrowCols_f64(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
   transpose_f32(dst: Ptr, ldd: number, src: Ptr, lds: number, R: number, C: number): void;
+  /** o[j] = sum over i < R of x[i ld + j], j < C, in float64 (assembly/reduce.ts). */
+  colSum_f32(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
+  colSum_f64(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
 }
 
 const PAGE = 65536;
@@ -94,7 +97,7 @@ function readEnv(): boolean {
 let enabled = readEnv();
 
 /** Calls that ran in WebAssembly, by kernel family: lets tests and benchmarks see which path ran. */
-export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0 };
+export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0, reduce: 0 };
 
 /** Turns the WebAssembly kernels on or off (off: every kernel runs its JavaScript path). */
 export function setWasmEnabled(on: boolean): void {

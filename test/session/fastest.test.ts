@@ -109,14 +109,14 @@ describe('new Session() is the fastest configuration available', () => {
     expect(off.weights).toEqual(js.weights);
   });
 
-  it('binds each unfused elementwise step on arena arrays to its SIMD call at plan time (a bias row, a per-row scale, a scalar read at every run), with the JavaScript bits', () => {
+  it('binds each unfused elementwise step and sum over the batch on arena arrays to its SIMD call at plan time (a bias row, a per-row scale, a scalar read at every run), with the JavaScript bits', () => {
     const tag = `bound${uid++}`;
     const x = placeholder(`${tag}x`, [32, 128], { dtype: 'float32' }), c = placeholder(`${tag}c`, [32, 1], { dtype: 'float32' });
     const k = placeholder(`${tag}k`, [], { dtype: 'float32' });
     const b = variable(`${tag}b`, init.uniform([128], { dtype: 'float32', seed: 4 }));
     const h = relu(add(x, b)); // a bias row, then a unary op
     const y = sub(mul(c, h), mul(h, k)); // a column on the left, a scalar fed at each run
-    const fetches = [y];
+    const fetches = [y, sum(y, { axes: 0 })]; // a bias gradient's column sums
     const rng = new Rng(5);
     const feeds = (kv: number) => [
       [x, { data: Float32Array.from({ length: 32 * 128 }, () => rng.uniform() * 2 - 1), shape: [32, 128] }],
@@ -129,6 +129,7 @@ describe('new Session() is the fastest configuration available', () => {
       const before = { ...wasmCalls };
       const got = fast.run(fetches, f).map(toFlat);
       expect(wasmCalls.elementwise - before.elementwise).toBe(5);
+      expect(wasmCalls.reduce - before.reduce).toBe(1);
       expect(got).toEqual(js.run(fetches, f).map(toFlat));
     }
   });
