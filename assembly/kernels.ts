@@ -312,20 +312,62 @@ const MC = 128;
 
 /**
  * Packs a strided matrix (element strides rs between rows, cs along k) of `rows` x K into panels of
- * `mr` rows (4 or 8), zero-padded to whole panels. f32.
+ * `mr` rows (4 or 8), zero-padded to whole panels. f32. Rows adjacent in memory (rs = 1, as B's
+ * columns are) move as vectors, two panels per pass when they can, so each k reads whole cache
+ * lines (a row-major B's rows); rows contiguous along k (cs = 1, a row-major A) move as 4 x 4
+ * blocks transposed in registers.
  */
 export function pack_f32(dst: usize, src: usize, rs: i32, cs: i32, rows: i32, K: i32, mr: i32): void {
+  const panel = <usize>(mr * K) << 2;
   for (let i = 0; i < rows; i += mr) {
     const h = min(mr, rows - i);
     let d = dst + (<usize>(i * K) << 2);
     const base = src + (<usize>(i * rs) << 2);
     if (rs == 1 && h == mr) {
+      if (mr == 8 && i + 16 <= rows) {
+        // This panel and the next from one 64-byte run per k.
+        for (let k = 0; k < K; k++) {
+          const s = base + (<usize>(k * cs) << 2);
+          v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+          v128.store(d + panel, v128.load(s, 32)); v128.store(d + panel, v128.load(s, 48), 16);
+          d += 32;
+        }
+        i += 8;
+        continue;
+      }
       // Rows are adjacent in memory: mr values per k, moved as vectors.
       for (let k = 0; k < K; k++) {
         const s = base + (<usize>(k * cs) << 2);
         v128.store(d, v128.load(s));
         if (mr == 8) v128.store(d, v128.load(s, 16), 16);
         d += <usize>mr << 2;
+      }
+    } else if (cs == 1 && h == mr) {
+      // Each row is contiguous along k: blocks of 4 rows by 4 k, transposed.
+      const r1 = <usize>rs << 2, step = <usize>mr << 2;
+      for (let g = 0; g < mr; g += 4) {
+        const s0 = base + <usize>g * r1, s1 = s0 + r1, s2 = s1 + r1, s3 = s2 + r1;
+        let q = d + (<usize>g << 2);
+        let k = 0;
+        for (; k + 4 <= K; k += 4) {
+          const p = <usize>k << 2;
+          const x0 = v128.load(s0 + p), x1 = v128.load(s1 + p), x2 = v128.load(s2 + p), x3 = v128.load(s3 + p);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          v128.store(q, v128.shuffle<f64>(t0, t2, 0, 2));
+          v128.store(q + step, v128.shuffle<f64>(t0, t2, 1, 3));
+          v128.store(q + 2 * step, v128.shuffle<f64>(t1, t3, 0, 2));
+          v128.store(q + 3 * step, v128.shuffle<f64>(t1, t3, 1, 3));
+          q += 4 * step;
+        }
+        for (; k < K; k++) {
+          const p = <usize>k << 2;
+          store<f32>(q, load<f32>(s0 + p));
+          store<f32>(q, load<f32>(s1 + p), 4);
+          store<f32>(q, load<f32>(s2 + p), 8);
+          store<f32>(q, load<f32>(s3 + p), 12);
+          q += step;
+        }
       }
     } else if (h == 4 && mr == 4) {
       const r1 = <usize>rs << 2;

@@ -162,6 +162,36 @@ describe('matmulInto, WebAssembly SIMD path', () => {
     expect(values(store.transpose(1, 0))).toEqual(values(want));
   });
 
+  it('pack_f32 lays out panels exactly as defined (panel p holds row p mr + r at k at (p K + k) mr + r, zeros past the rows), every stride pattern', () => {
+    const s = wasmScratch()!;
+    const rng = new Rng(30);
+    for (const mr of [4, 8]) {
+      for (const [rows, K] of [[8, 5], [16, 12], [17, 7], [32, 9], [40, 784], [10, 3], [3, 4], [24, 1]]) {
+        // rs = 1 (columns of a row-major B), cs = 1 (rows of a row-major A), both strided
+        for (const [rs, cs] of [[1, rows + 3], [K + 2, 1], [2 * K + 1, 2], [3, 3 * rows + 1]]) {
+          const span = (rows - 1) * rs + (K - 1) * cs + 1;
+          const panels = Math.ceil(rows / mr);
+          s.ensure((span + panels * mr * K + 8) * 4);
+          const src = Float32Array.from({ length: span }, () => rng.uniform(-1, 1));
+          const at = span + (4 - (span % 4)) % 4;
+          s.f32.set(src, 0);
+          s.f32.fill(NaN, at, at + panels * mr * K);
+          s.kernels.pack_f32(at * 4, 0, rs, cs, rows, K, mr);
+          const want = new Float32Array(panels * mr * K);
+          for (let p = 0; p < panels; p++) {
+            for (let k = 0; k < K; k++) {
+              for (let r = 0; r < mr; r++) {
+                const i = p * mr + r;
+                want[(p * K + k) * mr + r] = i < rows ? src[i * rs + k * cs] : 0;
+              }
+            }
+          }
+          expect(Array.from(s.f32.subarray(at, at + want.length)), `mr ${mr} ${rows}x${K} rs ${rs} cs ${cs}`).toEqual(Array.from(want));
+        }
+      }
+    }
+  });
+
   it('small products stay in JavaScript, and the switch forces JavaScript for large ones', () => {
     const rng = new Rng(27);
     const before = wasmCalls.matmul;
