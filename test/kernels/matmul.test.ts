@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matmulInto } from '../../src/kernels/matmul.js';
+import { bindMatmul, matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
@@ -86,6 +86,30 @@ describe('matmulInto, JavaScript paths, matches the float64 reference exactly', 
             const got = values(out);
             expect(values(want).filter((w, i) => Math.abs(got[i] - w) > 1e-4 * (1 + Math.abs(w)))).toEqual([]);
           }
+          // a plan's binding runs the same products: the same bits, call after call
+          const bound = ndarray(new T(size(so)), so);
+          const call = bindMatmul(bound, a, b);
+          call();
+          expect(values(bound)).toEqual(values(out));
+          (a.data as Float64Array)[0] += 1;
+          call();
+          matmulInto(out, a, b);
+          expect(values(bound)).toEqual(values(out));
+        }
+      }
+    }
+  });
+
+  it('a bound product of views (transposed, offset, strided operands and output) equals matmulInto on them', () => {
+    const rng = new Rng(31);
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [M, N, K] of [[5, 7, 3], [33, 70, 300], [32, 10, 128], [128, 10, 32]] as const) {
+        for (const layout of LAYOUTS_MM) {
+          const a = operand(rng, T, M, K, true, layout), b = operand(rng, T, K, N, false, layout);
+          const out = makeArray(rng, T, [M, N], layout), bound = makeArray(rng, T, [M, N], layout);
+          matmulInto(out, a, b);
+          bindMatmul(bound, a, b)();
+          expect(values(bound)).toEqual(values(out));
         }
       }
     }
