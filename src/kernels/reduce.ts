@@ -119,11 +119,12 @@ function columnSums(out: NdArray, a: NdArray, lay: Layout): (() => void) | undef
 }
 
 /**
- * A plan's binding of `reduce(out, a, axes, SUM)`: the SIMD column sums when they take it (see
- * columnSums), else null (forward runs).
+ * `reduce(out, a, axes, r)` bound to these arrays, its layout worked out once (a plan's `bind`): the
+ * SIMD column sums when they take it (see columnSums), else the JavaScript loops.
  */
-export function bindSum(out: NdArray, a: NdArray, axes: readonly number[]): (() => void) | null {
-  return columnSums(out, a, layoutOf(a, axes)) ?? null;
+export function bindReduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): () => void {
+  const lay = layoutOf(a, axes);
+  return (r === SUM ? columnSums(out, a, lay) : undefined) ?? (() => reduceLaid(out, a, lay, r));
 }
 
 /**
@@ -131,12 +132,12 @@ export function bindSum(out: NdArray, a: NdArray, axes: readonly number[]): (() 
  * the kept axes in order (keepDims or not: its size is what matters).
  */
 export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): void {
-  const lay = layoutOf(a, axes);
+  bindReduce(out, a, axes, r)();
+}
+
+/** The reduction over the layout `lay` of `a`, in JavaScript. */
+function reduceLaid(out: NdArray, a: NdArray, lay: Layout, r: Reducer): void {
   const { size, sa, so, si, nOut, count } = lay;
-  if (r === SUM) {
-    const simd = columnSums(out, a, lay);
-    if (simd) return simd();
-  }
   if (scratch.length < nOut) scratch = new Float64Array(Math.max(nOut, 2 * scratch.length));
   const acc = scratch;
   acc.fill(r.init, 0, nOut);
