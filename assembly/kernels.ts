@@ -585,3 +585,4 @@ export * from './conv';
 export * from './math';
 export * from './narrow';
 export * from './reduce';
+export * from './softmax';

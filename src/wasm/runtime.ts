@@ -57,6 +57,12 @@ export interface Kernels {
   /** o[j] = sum over i < R of x[i ld + j], j < C, in float64 (assembly/reduce.ts). */
   colSum_f32(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
   colSum_f64(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
+  /** Softmax (log-softmax when `log`) of R rows of n, row strides ldx, ldo, with Math.exp's and Math.log's bits (assembly/softmax.ts). */
+  softmax_f32(o: Ptr, x: Ptr, R: number, n: number, ldx: number, ldo: number, log: boolean): void;
+  softmax_f64(o: Ptr, x: Ptr, R: number, n: number, ldx: number, ldo: number, log: boolean): void;
+  /** For tests: fdlibm's exp and log as the softmax kernel computes them, over n float64 values. */
+  exp_f64(o: Ptr, x: Ptr, n: number): void;
+  log_f64(o: Ptr, x: Ptr, n: number): void;
 }
 
 const PAGE = 65536;
@@ -97,7 +103,7 @@ function readEnv(): boolean {
 let enabled = readEnv();
 
 /** Calls that ran in WebAssembly, by kernel family: lets tests and benchmarks see which path ran. */
-export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0, reduce: 0 };
+export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0, reduce: 0, softmax: 0 };
 
 /** Turns the WebAssembly kernels on or off (off: every kernel runs its JavaScript path). */
 export function setWasmEnabled(on: boolean): void {
