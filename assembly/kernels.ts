@@ -9,8 +9,11 @@ import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } fro
 //
 // o = x (op) y over n elements. mode 0: x and y are dense; 1: y is the scalar s (broadcast; the
 // pointer y is unused); 2: x is the scalar s. The scalar comes by value, so it may live outside this
-// memory. (The inlined `op` is a constant in each exported function, so Binaryen removes the
-// branches on it.)
+// memory. Modes 3 to 6 broadcast a line over the n / m lines of m elements of o (a bias row, a
+// per-row scale): 3: y is a row of m elements, o[r, j] = x[r, j] op y[j]; 4: x is that row; 5: y is a
+// column of n / m elements, o[r, j] = x[r, j] op y[r]; 6: x is that column. Each line runs the
+// dense or scalar loop, so every element gets the one rounding of the op, as in modes 0 to 2.
+// (The inlined `op` is a constant in each exported function, so Binaryen removes the branches on it.)
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 
@@ -106,14 +109,52 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
   }
 }
 
-export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(ADD, o, x, y, n, mode, s); }
-export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(SUB, o, x, y, n, mode, s); }
-export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(MUL, o, x, y, n, mode, s); }
-export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32): void { bin32(DIV, o, x, y, n, mode, s); }
-export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(ADD, o, x, y, n, mode, s); }
-export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(SUB, o, x, y, n, mode, s); }
-export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(MUL, o, x, y, n, mode, s); }
-export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64): void { bin64(DIV, o, x, y, n, mode, s); }
+/** Modes 3 to 6 (a broadcast row or column, lines of m elements) of bin32. */
+// @ts-ignore: decorator
+@inline function lines32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, m: i32): void {
+  if (m <= 0) return;
+  const w = <usize>m << 2;
+  for (let at: usize = 0, r: usize = 0, end = <usize>n << 2; at < end; at += w, r += 4) {
+    if (mode == 3) bin32(op, o + at, x + at, y, m, 0, 0);
+    else if (mode == 4) bin32(op, o + at, x, y + at, m, 0, 0);
+    else if (mode == 5) bin32(op, o + at, x + at, 0, m, 1, load<f32>(y + r));
+    else bin32(op, o + at, 0, y + at, m, 2, load<f32>(x + r));
+  }
+}
+
+/** Modes 3 to 6 of bin64, as lines32. */
+// @ts-ignore: decorator
+@inline function lines64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, m: i32): void {
+  if (m <= 0) return;
+  const w = <usize>m << 3;
+  for (let at: usize = 0, r: usize = 0, end = <usize>n << 3; at < end; at += w, r += 8) {
+    if (mode == 3) bin64(op, o + at, x + at, y, m, 0, 0);
+    else if (mode == 4) bin64(op, o + at, x, y + at, m, 0, 0);
+    else if (mode == 5) bin64(op, o + at, x + at, 0, m, 1, load<f64>(y + r));
+    else bin64(op, o + at, 0, y + at, m, 2, load<f64>(x + r));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binary32(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void {
+  if (mode >= 3) lines32(op, o, x, y, n, mode, m);
+  else bin32(op, o, x, y, n, mode, s);
+}
+
+// @ts-ignore: decorator
+@inline function binary64(op: i32, o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void {
+  if (mode >= 3) lines64(op, o, x, y, n, mode, m);
+  else bin64(op, o, x, y, n, mode, s);
+}
+
+export function add_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(ADD, o, x, y, n, mode, s, m); }
+export function sub_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(SUB, o, x, y, n, mode, s, m); }
+export function mul_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(MUL, o, x, y, n, mode, s, m); }
+export function div_f32(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f32, m: i32): void { binary32(DIV, o, x, y, n, mode, s, m); }
+export function add_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(ADD, o, x, y, n, mode, s, m); }
+export function sub_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(SUB, o, x, y, n, mode, s, m); }
+export function mul_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(MUL, o, x, y, n, mode, s, m); }
+export function div_f64(o: usize, x: usize, y: usize, n: i32, mode: i32, s: f64, m: i32): void { binary64(DIV, o, x, y, n, mode, s, m); }
 
 export function neg_f32(o: usize, x: usize, n: i32): void {
   let i = 0;
@@ -271,20 +312,62 @@ const MC = 128;
 
 /**
  * Packs a strided matrix (element strides rs between rows, cs along k) of `rows` x K into panels of
- * `mr` rows (4 or 8), zero-padded to whole panels. f32.
+ * `mr` rows (4 or 8), zero-padded to whole panels. f32. Rows adjacent in memory (rs = 1, as B's
+ * columns are) move as vectors, two panels per pass when they can, so each k reads whole cache
+ * lines (a row-major B's rows); rows contiguous along k (cs = 1, a row-major A) move as 4 x 4
+ * blocks transposed in registers.
  */
 export function pack_f32(dst: usize, src: usize, rs: i32, cs: i32, rows: i32, K: i32, mr: i32): void {
+  const panel = <usize>(mr * K) << 2;
   for (let i = 0; i < rows; i += mr) {
     const h = min(mr, rows - i);
     let d = dst + (<usize>(i * K) << 2);
     const base = src + (<usize>(i * rs) << 2);
     if (rs == 1 && h == mr) {
+      if (mr == 8 && i + 16 <= rows) {
+        // This panel and the next from one 64-byte run per k.
+        for (let k = 0; k < K; k++) {
+          const s = base + (<usize>(k * cs) << 2);
+          v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+          v128.store(d + panel, v128.load(s, 32)); v128.store(d + panel, v128.load(s, 48), 16);
+          d += 32;
+        }
+        i += 8;
+        continue;
+      }
       // Rows are adjacent in memory: mr values per k, moved as vectors.
       for (let k = 0; k < K; k++) {
         const s = base + (<usize>(k * cs) << 2);
         v128.store(d, v128.load(s));
         if (mr == 8) v128.store(d, v128.load(s, 16), 16);
         d += <usize>mr << 2;
+      }
+    } else if (cs == 1 && h == mr) {
+      // Each row is contiguous along k: blocks of 4 rows by 4 k, transposed.
+      const r1 = <usize>rs << 2, step = <usize>mr << 2;
+      for (let g = 0; g < mr; g += 4) {
+        const s0 = base + <usize>g * r1, s1 = s0 + r1, s2 = s1 + r1, s3 = s2 + r1;
+        let q = d + (<usize>g << 2);
+        let k = 0;
+        for (; k + 4 <= K; k += 4) {
+          const p = <usize>k << 2;
+          const x0 = v128.load(s0 + p), x1 = v128.load(s1 + p), x2 = v128.load(s2 + p), x3 = v128.load(s3 + p);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          v128.store(q, v128.shuffle<f64>(t0, t2, 0, 2));
+          v128.store(q + step, v128.shuffle<f64>(t0, t2, 1, 3));
+          v128.store(q + 2 * step, v128.shuffle<f64>(t1, t3, 0, 2));
+          v128.store(q + 3 * step, v128.shuffle<f64>(t1, t3, 1, 3));
+          q += 4 * step;
+        }
+        for (; k < K; k++) {
+          const p = <usize>k << 2;
+          store<f32>(q, load<f32>(s0 + p));
+          store<f32>(q, load<f32>(s1 + p), 4);
+          store<f32>(q, load<f32>(s2 + p), 8);
+          store<f32>(q, load<f32>(s3 + p), 12);
+          q += step;
+        }
       }
     } else if (h == 4 && mr == 4) {
       const r1 = <usize>rs << 2;
@@ -501,3 +584,5 @@ export function gevm_f32(N: i32, K: i32, a: usize, lda: i32, x: usize, y: usize)
 export * from './conv';
 export * from './math';
 export * from './narrow';
+export * from './reduce';
+export * from './softmax';

@@ -17,7 +17,7 @@ export function binaryCopying(op: 'add' | 'sub' | 'mul' | 'div', out: Float, a: 
   const view = kind === 'f32' ? s.f32 : s.f64;
   view.set(a, 0);
   view.set(b, n);
-  (s.kernels as Kernels)[`${op}_${kind}`](2 * n * w, 0, n * w, n, 0, 0);
+  (s.kernels as Kernels)[`${op}_${kind}`](2 * n * w, 0, n * w, n, 0, 0, 0);
   out.set(view.subarray(2 * n, 3 * n));
   return true;
 }

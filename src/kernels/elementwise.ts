@@ -18,7 +18,7 @@
  * it apart from every other, with its own type feedback.
  */
 import type { NdArray } from 'ndarray';
-import { WASM_BINARY, WASM_UNARY, wasmBinary, wasmUnary } from '../wasm/elementwise.js';
+import { bindBinary, bindUnary, WASM_BINARY, WASM_UNARY, wasmBinary, wasmUnary } from '../wasm/elementwise.js';
 import { BIND_MIN, Bindings } from './bind.js';
 import { generate } from './generate.js';
 import { element, libScope, OPERANDS, type Formula } from './formula.js';
@@ -126,6 +126,17 @@ export function kernelOf(f: Formula): Kernel {
     if (bound) bound();
     else loop(out, a, b, c);
   }) as Kernel;
+}
+
+/**
+ * A plan's binding of a formula's SIMD kernel (its `bind`, tried after the tiny loops of tiny.ts):
+ * the kernel's call with the checks `kernelOf` makes at every call done once, or null when the
+ * arrays do not qualify (forward then runs). null for formulas without a SIMD kernel.
+ */
+export function simdBindOf(f: Formula): ((ins: readonly NdArray[], out: NdArray) => (() => void) | null) | null {
+  if (f.arity === 1 && WASM_UNARY.has(f.name)) return (ins, out) => bindUnary(f.name, out, ins[0]) ?? null;
+  if (f.arity === 2 && WASM_BINARY.has(f.name)) return (ins, out) => bindBinary(f.name, out, ins[0], ins[1]) ?? null;
+  return null;
 }
 
 type F1 = (x: number) => number;

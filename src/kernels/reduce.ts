@@ -4,11 +4,13 @@
  * sees its reduced elements in row-major order of the reduced axes, the order the definition gives,
  * whatever the layout: reducing the last axis is a run of contiguous reads into one local, reducing
  * the leading axes adds whole contiguous rows into the accumulators, and no per-element index
- * arithmetic happens in either.
+ * arithmetic happens in either. A sum over leading axes on arrays in a WebAssembly arena (a bias
+ * gradient) runs as SIMD column sums in the same order and precision, so with the same bits.
  */
 import type { NdArray } from 'ndarray';
 import type { Data } from '../graph/layout.js';
 import { generate } from './generate.js';
+import { kernelsFor, wasmCalls, wasmEnabled } from '../wasm/runtime.js';
 
 
 export interface Reducer {
@@ -50,13 +52,22 @@ function runFor(r: Reducer): Run {
 let scratch = new Float64Array(64);
 
 /**
- * Writes the reduction of `a` over `axes` (sorted, unique) into `out`, a contiguous array holding
- * the kept axes in order (keepDims or not: its size is what matters).
+ * The layout of a reduction: per axis of `a` (size-1 axes dropped, neighbours of one kind that `a`
+ * steps across as one axis folded into one) its size, step in `a`, step in the output (0 for a
+ * reduced axis) and step of the position in the reduced run (0 for a kept axis).
  */
-export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): void {
+interface Layout {
+  readonly size: number[];
+  readonly sa: number[];
+  readonly so: number[];
+  readonly si: number[];
+  /** Output elements, and reduced elements per output. */
+  readonly nOut: number;
+  readonly count: number;
+}
+
+function layoutOf(a: NdArray, axes: readonly number[]): Layout {
   const rank = a.shape.length;
-  // Per axis, in a's order, size-1 axes dropped: size, step in `a`, step in the output (0 for a
-  // reduced axis), step of the position in the reduced run (0 for a kept axis).
   const size: number[] = [], sa: number[] = [], so: number[] = [], si: number[] = [];
   let nOut = 1, count = 1;
   for (let d = rank - 1; d >= 0; d--) {
@@ -70,7 +81,6 @@ export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Red
     else nOut *= s;
   }
   size.reverse(); sa.reverse(); so.reverse(); si.reverse();
-  // Neighbours of one kind that `a` steps across as one axis fold into one.
   for (let k = size.length - 1; k > 0; k--) {
     if ((so[k] === 0) === (so[k - 1] === 0) && sa[k - 1] === sa[k] * size[k]) {
       size[k - 1] *= size[k];
@@ -78,6 +88,56 @@ export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Red
       size.splice(k, 1); sa.splice(k, 1); so.splice(k, 1); si.splice(k, 1);
     }
   }
+  return { size, sa, so, si, nOut, count };
+}
+
+type Float = Float32Array | Float64Array;
+const kindOf = (d: unknown): 'f32' | 'f64' | null =>
+  d instanceof Float32Array ? 'f32' : d instanceof Float64Array ? 'f64' : null;
+
+/**
+ * A sum over leading axes as column sums in the arena's SIMD kernel (assembly/reduce.ts: the same
+ * order and float64 accumulation, so the same bits), when `a` folds to R rows of C contiguous kept
+ * elements and `a` and `out` are floats of one kind in one WebAssembly arena; else undefined.
+ */
+function columnSums(out: NdArray, a: NdArray, lay: Layout): (() => void) | undefined {
+  const { size, sa, so } = lay;
+  if (size.length !== 2 || so[0] !== 0 || so[1] !== 1 || sa[1] !== 1 || sa[0] < 0 || !wasmEnabled()) return undefined;
+  const ad = a.data as Float, od = out.data as Float, kind = kindOf(ad);
+  if (kind === null || kindOf(od) !== kind || ad.buffer !== od.buffer || !(ad.buffer instanceof ArrayBuffer)) return undefined;
+  const kernels = kernelsFor(ad.buffer);
+  if (kernels === undefined) return undefined;
+  const [R, C] = size, ld = sa[0];
+  const w = ad.BYTES_PER_ELEMENT, po = od.byteOffset + out.offset * w, pa = ad.byteOffset + a.offset * w;
+  // the kernel writes each block of sums as it goes: out must not be rows it has yet to read
+  if (po < pa + ((R - 1) * ld + C) * w && pa < po + C * w) return undefined;
+  const kernel = kind === 'f32' ? kernels.colSum_f32 : kernels.colSum_f64;
+  return () => {
+    kernel(po, pa, R, C, ld);
+    wasmCalls.reduce++;
+  };
+}
+
+/**
+ * `reduce(out, a, axes, r)` bound to these arrays, its layout worked out once (a plan's `bind`): the
+ * SIMD column sums when they take it (see columnSums), else the JavaScript loops.
+ */
+export function bindReduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): () => void {
+  const lay = layoutOf(a, axes);
+  return (r === SUM ? columnSums(out, a, lay) : undefined) ?? (() => reduceLaid(out, a, lay, r));
+}
+
+/**
+ * Writes the reduction of `a` over `axes` (sorted, unique) into `out`, a contiguous array holding
+ * the kept axes in order (keepDims or not: its size is what matters).
+ */
+export function reduce(out: NdArray, a: NdArray, axes: readonly number[], r: Reducer): void {
+  bindReduce(out, a, axes, r)();
+}
+
+/** The reduction over the layout `lay` of `a`, in JavaScript. */
+function reduceLaid(out: NdArray, a: NdArray, lay: Layout, r: Reducer): void {
+  const { size, sa, so, si, nOut, count } = lay;
   if (scratch.length < nOut) scratch = new Float64Array(Math.max(nOut, 2 * scratch.length));
   const acc = scratch;
   acc.fill(r.init, 0, nOut);

@@ -2,8 +2,9 @@
  * Plan-time binders for elementwise ops (an op's `bind`). On tiny arrays a kernel call costs more in
  * its checks (layout, dtype, which arena the data lives in) than in arithmetic; a plan knows the
  * arrays every run will use, so it settles those questions once and keeps a closure that is only the
- * loop. Larger arrays (or layouts other than dense and broadcast-scalar) return null: the op's
- * `forward` runs, with its own fast paths (collapsed axes, SIMD).
+ * loop. Larger arrays (or layouts other than dense and broadcast-scalar) return null: the op's SIMD
+ * call is bound instead when its arrays qualify (`simdBindOf`, kernels/elementwise.ts), else its
+ * `forward` runs, with its own fast paths (collapsed axes).
  */
 import type { NdArray } from 'ndarray';
 import type { OpDef } from '../graph/op.js';

@@ -2,7 +2,8 @@ import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes, formatShape, isConcrete, ShapeError, type Dim } from '../graph/shape.js';
-import { reduce, SUM } from '../kernels/reduce.js';
+import type { NdArray } from 'ndarray';
+import { bindReduce, reduce, SUM } from '../kernels/reduce.js';
 import { broadcastView, copyInto } from '../graph/tensor.js';
 import { add } from './add.js';
 import { identity } from './identity.js';
@@ -39,14 +40,17 @@ export const SumLike = defineOp({
     return { shape: like.shape, dtype: g.dtype };
   },
   view: ([g], _, shape) => (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i]) ? g : null),
-  forward: ([g], out) => {
-    const lead = g.shape.length - out.shape.length;
-    const axes = g.shape.flatMap((d, i) => (i < lead || (out.shape[i - lead] === 1 && d !== 1) ? [i] : []));
-    reduce(out, g, axes, SUM);
-  },
+  forward: ([g], out) => reduce(out, g, stretched(g, out), SUM),
+  bind: ([g], out) => bindReduce(out, g, stretched(g, out), SUM),
   backward: (grad, { inputs: [g] }) => [broadcastLike(grad, g), null],
   jvp: ([dg], { inputs: [, like] }) => (dg ? sumTo(dg, like) : null),
 });
+
+/** The axes of `g` that broadcasting stretched to reach it from `out`'s shape (SumLike sums them). */
+function stretched(g: NdArray, out: NdArray): number[] {
+  const lead = g.shape.length - out.shape.length;
+  return g.shape.flatMap((d, i) => (i < lead || (out.shape[i - lead] === 1 && d !== 1) ? [i] : []));
+}
 
 /** Sums two tangents where either may be null (zero). */
 export function addTangents(a: Node | null, b: Node | null): Node | null {

@@ -8,7 +8,7 @@ import { sameDType } from '../graph/apply.js';
 import type { DType } from '../graph/dtype.js';
 import { defineOp, type OpDef } from '../graph/op.js';
 import { broadcastType } from '../graph/shape.js';
-import { kernelOf, type Formula, type Kernel } from '../kernels/elementwise.js';
+import { kernelOf, simdBindOf, type Formula, type Kernel } from '../kernels/elementwise.js';
 import { bindOf } from '../kernels/tiny.js';
 
 export interface ElementwiseSpec extends Formula {
@@ -34,6 +34,7 @@ export function elementwise(spec: ElementwiseSpec): ElementwiseOp {
   const { name, arity, expr, lib, dtypes } = spec;
   const formula: Formula = Object.freeze({ name, arity, expr, lib });
   const kernel = kernelOf(formula);
+  const tiny = bindOf(formula), simd = simdBindOf(formula);
   const def: ElementwiseOp = {
     name,
     inplace: true,
@@ -42,7 +43,7 @@ export function elementwise(spec: ElementwiseSpec): ElementwiseOp {
     nondifferentiable: spec.nondifferentiable,
     infer: spec.infer ?? (arity === 1 ? ([a]) => ({ shape: a.shape, dtype: sameDType([a], dtypes) }) : (ins) => broadcastType(ins, dtypes)),
     forward: (ins, out) => kernel(out, ins[0], ins[1], ins[2]),
-    bind: bindOf(formula),
+    bind: simd ? (ins, out, attrs) => tiny(ins, out, attrs) ?? simd(ins, out) : tiny,
     backward: spec.backward,
     jvp: spec.jvp,
     formula,

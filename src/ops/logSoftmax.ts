@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { softmaxInto } from '../kernels/softmax.js';
+import { bindSoftmax, softmaxInto } from '../kernels/softmax.js';
 import { exp } from './exp.js';
 import { mul } from './mul.js';
 import { axisAttrs } from '../graph/shape.js';
@@ -17,6 +17,7 @@ export const LogSoftmax = defineOp<{ axis: number }>({
   name: 'logSoftmax',
   infer: alongAxisType,
   forward: ([x], out, { axis }) => softmaxInto(out, x, axis, true),
+  bind: ([x], out, { axis }) => bindSoftmax(out, x, axis, true),
   backward: (grad, out) => [sub(grad, mul(exp(out), sum(grad, { axes: out.attrs.axis, keepDims: true })))],
   jvp: ([dx], out) => sub(dx!, sum(mul(exp(out), dx!), { axes: out.attrs.axis, keepDims: true })),
 });

@@ -3,7 +3,7 @@ import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { broadcastShapes, formatShape, ShapeError } from '../graph/shape.js';
-import { matmulInto } from '../kernels/matmul.js';
+import { bindMatmul, matmulInto } from '../kernels/matmul.js';
 import { addTangents, sumTo } from './broadcast.js';
 
 export interface MatmulAttrs {
@@ -41,6 +41,7 @@ export const Matmul = defineOp<MatmulAttrs>({
   },
   forward: ([a, b], out, { transposeA, transposeB }) =>
     matmulInto(out, transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b),
+  bind: ([a, b], out, { transposeA, transposeB }) => bindMatmul(out, transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b),
   backward: (g, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
     const da = !ta
       ? matmul(g, b, { transposeB: !tb })

@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { reduce, type Reducer } from '../kernels/reduce.js';
+import { bindReduce, reduce, type Reducer } from '../kernels/reduce.js';
 import { equal } from './compare.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
@@ -28,6 +28,7 @@ export const Max = defineOp<ReduceAttrs>({
   name: 'max',
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: x.dtype }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MAX),
+  bind: ([x], out, { axes }) => bindReduce(out, x, axes, MAX),
   backward: (grad, out) => [mul(selection(out.inputs[0], out, out.attrs), unreduce(grad, out.attrs))],
   jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), { axes: out.attrs.axes, keepDims: out.attrs.keepDims }),
 });

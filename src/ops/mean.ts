@@ -1,7 +1,7 @@
 import { apply, FLOATS, sameDType } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { reduce, type Reducer } from '../kernels/reduce.js';
+import { bindReduce, reduce, type Reducer } from '../kernels/reduce.js';
 import { broadcastLike } from './broadcast.js';
 import { div } from './div.js';
 import { size } from './size.js';
@@ -21,6 +21,7 @@ export const Mean = defineOp<ReduceAttrs>({
   linear: true,
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: sameDType([x], FLOATS) }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MEAN),
+  bind: ([x], out, { axes }) => bindReduce(out, x, axes, MEAN),
   backward: (grad, { inputs: [x], attrs }) => [broadcastLike(div(unreduce(grad, attrs), size(x, { axes: attrs.axes })), x)],
 });
 export const mean = (x: Operand, opts: ReduceOptions = {}): Node =>

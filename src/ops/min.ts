@@ -1,7 +1,7 @@
 import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
-import { reduce, type Reducer } from '../kernels/reduce.js';
+import { bindReduce, reduce, type Reducer } from '../kernels/reduce.js';
 import { selection } from './max.js';
 import { mul } from './mul.js';
 import { reduceAttrs, reducedShape, sum, unreduce, type ReduceAttrs, type ReduceOptions } from './sum.js';
@@ -17,6 +17,7 @@ export const Min = defineOp<ReduceAttrs>({
   name: 'min',
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: x.dtype }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, MIN),
+  bind: ([x], out, { axes }) => bindReduce(out, x, axes, MIN),
   backward: (grad, out) => [mul(selection(out.inputs[0], out, out.attrs), unreduce(grad, out.attrs))],
   jvp: ([dx], out) => sum(mul(selection(out.inputs[0], out, out.attrs), dx!), { axes: out.attrs.axes, keepDims: out.attrs.keepDims }),
 });

@@ -3,7 +3,7 @@ import type { Node } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { axisAttrs, checkAxis } from '../graph/shape.js';
 import type { TensorType } from '../graph/op.js';
-import { softmaxInto } from '../kernels/softmax.js';
+import { bindSoftmax, softmaxInto } from '../kernels/softmax.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
@@ -22,6 +22,7 @@ export const Softmax = defineOp<{ axis: number }>({
   name: 'softmax',
   infer: alongAxisType,
   forward: ([x], out, { axis }) => softmaxInto(out, x, axis, false),
+  bind: ([x], out, { axis }) => bindSoftmax(out, x, axis, false),
   backward: (grad, out) => [mul(out, sub(grad, sum(mul(out, grad), { axes: out.attrs.axis, keepDims: true })))],
   jvp: ([dx], out) => mul(out, sub(dx!, sum(mul(out, dx!), { axes: out.attrs.axis, keepDims: true }))),
 });

@@ -2,7 +2,7 @@ import { apply } from '../graph/apply.js';
 import type { Node, Operand } from '../graph/node.js';
 import { defineOp } from '../graph/op.js';
 import { normalizeAxes, type Shape } from '../graph/shape.js';
-import { reduce, SUM } from '../kernels/reduce.js';
+import { bindReduce, reduce, SUM } from '../kernels/reduce.js';
 import { broadcastLike } from './broadcast.js';
 import { expandDims } from './expandDims.js';
 
@@ -42,6 +42,7 @@ export const Sum = defineOp<ReduceAttrs>({
   linear: true,
   infer: ([x], attrs) => ({ shape: reducedShape(x.shape, attrs), dtype: x.dtype }),
   forward: ([x], out, { axes }) => reduce(out, x, axes, SUM),
+  bind: ([x], out, { axes }) => bindReduce(out, x, axes, SUM),
   backward: (grad, { inputs: [x], attrs }) => [broadcastLike(unreduce(grad, attrs), x)],
 });
 export const sum = (x: Operand, opts: ReduceOptions = {}): Node =>

@@ -1,8 +1,10 @@
 /**
  * Elementwise SIMD kernels, for arrays placed in a WasmArena. They take the call when the output and
  * the inputs live in the same arena, have one float dtype, and walk memory alike; an input that is a
- * single broadcast element may live anywhere (it is passed by value). Otherwise they return false
- * and the JavaScript kernel runs.
+ * single broadcast element may live anywhere (it is passed by value). The arithmetic ops (add, sub,
+ * mul, div) also take one input broadcast along lines of a dense output: a contiguous row met by
+ * every line (a bias row) or a contiguous column of one element per line (a per-row scale).
+ * Otherwise they return false and the JavaScript kernel runs.
  *
  * Arrays outside an arena are left to JavaScript on purpose: copying two inputs in and the result
  * out moves 2x the bytes the add itself does, which costs more than SIMD saves (measured in
@@ -17,7 +19,7 @@
  */
 import type { NdArray } from 'ndarray';
 import { sizeOf } from '../graph/shape.js';
-import { denseAlike } from '../graph/layout.js';
+import { collapse, denseAlike } from '../graph/layout.js';
 import { kernelsFor, wasmCalls, wasmEnabled, type Kernels } from './runtime.js';
 
 /** The ops with SIMD kernels (`${name}_f32`, `${name}_f64`), found by the op's (its formula's) name. */
@@ -29,6 +31,9 @@ export const WASM_UNARY: ReadonlySet<string> = new Set(['neg', 'sqrt', 'sigmoid'
  * worth copying into the output first; the kernel then reads each element there before writing it.
  */
 const COPY_IN: ReadonlySet<string> = new Set(['logisticLoss']);
+
+/** The ops whose SIMD kernels take a broadcast row or column (modes 3 to 6, assembly/kernels.ts). */
+const LINES: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div']);
 
 /** Below this many elements the JavaScript loop is as fast as the call into WebAssembly. */
 export const WASM_ELEMENTWISE_MIN = 32;
@@ -59,28 +64,75 @@ function arenaKernel<K>(op: string, out: NdArray): K | undefined {
   return (k as unknown as Record<string, K | undefined>)[`${op}_${kind}`];
 }
 
-/** out = a (op) b in the arena's SIMD kernel; false when the call does not qualify. */
-export function wasmBinary(op: string, out: NdArray, a: NdArray, b: NdArray): boolean {
+/** A SIMD kernel's call, bound to its arrays. */
+export type SimdCall = () => void;
+
+/**
+ * The call out = a (op) b in the arena's SIMD kernel, with every check done now, or undefined when
+ * it does not qualify. A broadcast scalar is read at each call (it may change between runs, as a
+ * learning rate does); a plan binds the call once and runs it every step (kernels/elementwise.ts).
+ */
+export function bindBinary(op: string, out: NdArray, a: NdArray, b: NdArray): SimdCall | undefined {
   const kernel = arenaKernel<Kernels['add_f32']>(op, out);
-  if (kernel === undefined) return false;
+  if (kernel === undefined) return undefined;
   const od = out.data as Float, kind = floatKind(od);
-  if (floatKind(a.data) !== kind || floatKind(b.data) !== kind) return false;
+  if (floatKind(a.data) !== kind || floatKind(b.data) !== kind) return undefined;
   const n = sizeOf(out.shape);
   const inA = (a.data as Float).buffer === od.buffer, inB = (b.data as Float).buffer === od.buffer;
+  const po = ptr(out), pa = ptr(a), pb = ptr(b);
+  const count = (): void => void wasmCalls.elementwise++;
+  if (inA && inB && denseAlike(out, a, b)) return () => (kernel(po, pa, pb, n, 0, 0, 0), count());
   // A broadcast scalar goes by value, so it may live anywhere (a learning rate, a constant).
-  let mode: number, s = 0, pa = ptr(a), pb = ptr(b);
-  if (inA && inB && denseAlike(out, a, b)) mode = 0;
-  else if (inA && denseAlike(out, a) && isBroadcastScalar(b)) (mode = 1), (s = (b.data as Float)[b.offset]);
-  else if (inB && denseAlike(out, b) && isBroadcastScalar(a)) (mode = 2), (s = (a.data as Float)[a.offset]);
-  else if (COPY_IN.has(op) && inA !== inB && denseAlike(out, a, b) && !overlaps(out, inA ? a : b, n)) {
-    copyDense(out, inA ? b : a, n);
-    mode = 0;
-    if (inA) pb = ptr(out);
-    else pa = ptr(out);
-  } else return false;
-  kernel(ptr(out), mode === 2 ? 0 : pa, mode === 1 ? 0 : pb, n, mode, s);
-  wasmCalls.elementwise++;
+  if (inA && denseAlike(out, a) && isBroadcastScalar(b)) {
+    const d = b.data as Float, at = b.offset;
+    return () => (kernel(po, pa, 0, n, 1, d[at], 0), count());
+  }
+  if (inB && denseAlike(out, b) && isBroadcastScalar(a)) {
+    const d = a.data as Float, at = a.offset;
+    return () => (kernel(po, 0, pb, n, 2, d[at], 0), count());
+  }
+  if (COPY_IN.has(op) && inA !== inB && denseAlike(out, a, b) && !overlaps(out, inA ? a : b, n)) {
+    const outside = inA ? b : a;
+    return () => (copyDense(out, outside, n), kernel(po, inA ? pa : po, inA ? po : pb, n, 0, 0, 0), count());
+  }
+  const line = LINES.has(op) && inA && inB ? lineMode(out, a, b) : undefined;
+  if (line === undefined) return undefined;
+  const [mode, m] = line;
+  return () => (kernel(po, pa, pb, n, mode, 0, m), count());
+}
+
+/** out = a (op) b in the arena's SIMD kernel; false when the call does not qualify. */
+export function wasmBinary(op: string, out: NdArray, a: NdArray, b: NdArray): boolean {
+  const call = bindBinary(op, out, a, b);
+  if (call === undefined) return false;
+  call();
   return true;
+}
+
+/**
+ * [mode, line length] when `out` is dense and, over its lines (its axes collapsed to two), one of
+ * a and b is alike `out` and the other a contiguous row met by every line (modes 3, 4: b or a is
+ * the row) or a contiguous column of one element per line (5, 6); else undefined. The broadcast
+ * input must not overlap `out`, which is written line by line.
+ */
+function lineMode(out: NdArray, a: NdArray, b: NdArray): [number, number] | undefined {
+  const { shape, strides: [so, sa, sb] } = collapse(out.shape, [out.stride, a.stride, b.stride]);
+  if (shape.length !== 2) return undefined;
+  const [R, C] = shape;
+  const dense = (st: readonly number[]) => st[0] === C && st[1] === 1;
+  if (!dense(so)) return undefined;
+  const row = (st: readonly number[]) => st[0] === 0 && st[1] === 1;
+  const column = (st: readonly number[]) => st[0] === 1 && st[1] === 0;
+  const n = R * C;
+  let mode: number, line: NdArray, len: number;
+  if (dense(sa) && row(sb)) (mode = 3), (line = b), (len = C);
+  else if (row(sa) && dense(sb)) (mode = 4), (line = a), (len = C);
+  else if (dense(sa) && column(sb)) (mode = 5), (line = b), (len = R);
+  else if (column(sa) && dense(sb)) (mode = 6), (line = a), (len = R);
+  else return undefined;
+  const w = (out.data as Float).BYTES_PER_ELEMENT;
+  if (ptr(line) < ptr(out) + n * w && ptr(out) < ptr(line) + len * w) return undefined;
+  return [mode, C];
 }
 
 /** True when the n elements of dense `a` and `out` share memory. */
@@ -94,13 +146,23 @@ function copyDense(out: NdArray, a: NdArray, n: number): void {
   (out.data as Float).set((a.data as Float).subarray(a.offset, a.offset + n), out.offset);
 }
 
+/** The call out = op(a) in the arena's SIMD kernel, checks done now (as bindBinary), or undefined. */
+export function bindUnary(op: string, out: NdArray, a: NdArray): SimdCall | undefined {
+  const kernel = arenaKernel<Kernels['neg_f32']>(op, out);
+  if (kernel === undefined) return undefined;
+  const od = out.data as Float;
+  if (floatKind(a.data) !== floatKind(od) || (a.data as Float).buffer !== od.buffer || !denseAlike(out, a)) return undefined;
+  const po = ptr(out), pa = ptr(a), n = sizeOf(out.shape);
+  return () => {
+    kernel(po, pa, n);
+    wasmCalls.elementwise++;
+  };
+}
+
 /** out = op(a) in the arena's SIMD kernel; false when the call does not qualify. */
 export function wasmUnary(op: string, out: NdArray, a: NdArray): boolean {
-  const kernel = arenaKernel<Kernels['neg_f32']>(op, out);
-  if (kernel === undefined) return false;
-  const od = out.data as Float;
-  if (floatKind(a.data) !== floatKind(od) || (a.data as Float).buffer !== od.buffer || !denseAlike(out, a)) return false;
-  kernel(ptr(out), ptr(a), sizeOf(out.shape));
-  wasmCalls.elementwise++;
+  const call = bindUnary(op, out, a);
+  if (call === undefined) return false;
+  call();
   return true;
 }

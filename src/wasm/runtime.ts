@@ -12,14 +12,15 @@ import { KERNELS_WASM_BASE64 } from './binary.js';
 
 type Ptr = number;
 export interface Kernels {
-  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
-  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number): void;
+  /** o = x (op) y; mode 0 dense, 1/2 y/x the scalar s, 3/4 y/x a row of m, 5/6 y/x a column (lines of m): assembly/kernels.ts. */
+  add_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  sub_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  mul_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  div_f32(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  add_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  sub_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  mul_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
+  div_f64(o: Ptr, x: Ptr, y: Ptr, n: number, mode: number, s: number, m: number): void;
   neg_f32(o: Ptr, x: Ptr, n: number): void;
   neg_f64(o: Ptr, x: Ptr, n: number): void;
   sqrt_f32(o: Ptr, x: Ptr, n: number): void;
@@ -53,6 +54,15 @@ export interface Kernels {
   narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
   narrowCols_f64(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
   transpose_f32(dst: Ptr, ldd: number, src: Ptr, lds: number, R: number, C: number): void;
+  /** o[j] = sum over i < R of x[i ld + j], j < C, in float64 (assembly/reduce.ts). */
+  colSum_f32(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
+  colSum_f64(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
+  /** Softmax (log-softmax when `log`) of R rows of n, row strides ldx, ldo, with Math.exp's and Math.log's bits (assembly/softmax.ts). */
+  softmax_f32(o: Ptr, x: Ptr, R: number, n: number, ldx: number, ldo: number, log: boolean): void;
+  softmax_f64(o: Ptr, x: Ptr, R: number, n: number, ldx: number, ldo: number, log: boolean): void;
+  /** For tests: fdlibm's exp and log as the softmax kernel computes them, over n float64 values. */
+  exp_f64(o: Ptr, x: Ptr, n: number): void;
+  log_f64(o: Ptr, x: Ptr, n: number): void;
 }
 
 const PAGE = 65536;
@@ -93,7 +103,7 @@ function readEnv(): boolean {
 let enabled = readEnv();
 
 /** Calls that ran in WebAssembly, by kernel family: lets tests and benchmarks see which path ran. */
-export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0 };
+export const wasmCalls = { matmul: 0, elementwise: 0, conv: 0, reduce: 0, softmax: 0 };
 
 /** Turns the WebAssembly kernels on or off (off: every kernel runs its JavaScript path). */
 export function setWasmEnabled(on: boolean): void {

@@ -266,6 +266,74 @@ describe('WebAssembly elementwise kernels on arrays placed in an arena', () => {
     });
   }
 
+  for (const [name, kernel, f] of ARENA_OPS) {
+    it(`${name}: a broadcast row (a bias) or column (a per-row scale) on either side runs in SIMD with the reference's bits, f32 and f64, lines around the vector width, rank 3`, () => {
+      const rng = new Rng(9);
+      for (const T of TYPES) {
+        const dtype = T === Float32Array ? 'float32' : 'float64';
+        for (const shape of [[32, 128], [5, 10], [2, 3, 7], [33, 1], [1, 40], [7, 8], [4, 9]]) {
+          const n = size(shape), C = shape[shape.length - 1], R = n / C;
+          const arena = new WasmArena(16 * n * 8 + 4096);
+          const place = (src: NdArray) => {
+            const d = arena.alloc(dtype, src.size);
+            d.set(values(src));
+            return ndarray(d, src.shape.slice());
+          };
+          const x = place(makeArray(rng, T, shape, 'contiguous', 0.5, 2));
+          const row = place(makeArray(rng, T, [C], 'contiguous', 0.5, 2));
+          const column = place(makeArray(rng, T, [...shape.slice(0, -1), 1], 'contiguous', 0.5, 2));
+          const cases: [NdArray, NdArray][] = [
+            [x, broadcast(row, shape)], [broadcast(row, shape), x], [x, broadcast(column, shape)], [broadcast(column, shape), x],
+          ];
+          for (const [a, b] of cases) {
+            const out = ndarray(arena.alloc(dtype, n), shape.slice());
+            const want = ndarray(new T(n), shape.slice());
+            refMap(want, [a, b], f);
+            const before = wasmCalls.elementwise;
+            kernel(out, a, b);
+            // a single line (R = 1 or C = 1) collapses to a dense or scalar case, which runs in SIMD too
+            expect(wasmCalls.elementwise, `${shape} ${R}x${C}`).toBe(before + (n >= WASM_ELEMENTWISE_MIN ? 1 : 0));
+            expect(values(out)).toEqual(values(want));
+          }
+          // in place over the dense input
+          const want = ndarray(new T(n), shape.slice());
+          refMap(want, [x, broadcast(row, shape)], f);
+          kernel(x, x, broadcast(row, shape));
+          expect(values(x)).toEqual(values(want));
+        }
+      }
+    });
+  }
+
+  it('a broadcast line that is strided, outside the arena or overlapping the output falls back to JavaScript, with the same result', () => {
+    const arena = new WasmArena(1 << 16);
+    const rng = new Rng(10);
+    const x = ndarray(arena.alloc('float32', 64), [8, 8]);
+    x.data.set(random(rng, Float32Array, 64));
+    const wide = ndarray(arena.alloc('float32', 16), [16]);
+    wide.data.set(random(rng, Float32Array, 16));
+    const strided = broadcast(wide.step(2), [8, 8]); // every other element: not contiguous
+    const outside = broadcast(ndarray(random(rng, Float32Array, 8), [8]), [8, 8]);
+    const out = ndarray(arena.alloc('float32', 64), [8, 8]);
+    for (const row of [strided, outside]) {
+      const want = ndarray(new Float32Array(64), [8, 8]);
+      refMap(want, [x, row], (p, q) => p + q);
+      const before = wasmCalls.elementwise;
+      addInto(out, x, row);
+      expect(wasmCalls.elementwise).toBe(before);
+      expect(values(out)).toEqual(values(want));
+    }
+    // the row is out's own first line: JavaScript's element order decides what later lines read
+    const own = ndarray(arena.alloc('float32', 64), [8, 8]);
+    own.data.set(random(rng, Float32Array, 64));
+    const want = ndarray(Float32Array.from(own.data as Float32Array), [8, 8]);
+    refMap(want, [x, broadcast(want.pick(0, null), [8, 8])], (p, q) => p * q);
+    const before = wasmCalls.elementwise;
+    mulInto(own, x, broadcast(own.pick(0, null), [8, 8]));
+    expect(wasmCalls.elementwise).toBe(before);
+    expect(values(own)).toEqual(values(want));
+  });
+
   it('negInto runs in SIMD on arena arrays and matches the reference', () => {
     const arena = new WasmArena(1 << 16);
     for (const dtype of ['float32', 'float64'] as const) {

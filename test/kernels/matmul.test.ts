@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
-import { matmulInto } from '../../src/kernels/matmul.js';
+import { bindMatmul, matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
 import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
@@ -86,6 +86,30 @@ describe('matmulInto, JavaScript paths, matches the float64 reference exactly', 
             const got = values(out);
             expect(values(want).filter((w, i) => Math.abs(got[i] - w) > 1e-4 * (1 + Math.abs(w)))).toEqual([]);
           }
+          // a plan's binding runs the same products: the same bits, call after call
+          const bound = ndarray(new T(size(so)), so);
+          const call = bindMatmul(bound, a, b);
+          call();
+          expect(values(bound)).toEqual(values(out));
+          (a.data as Float64Array)[0] += 1;
+          call();
+          matmulInto(out, a, b);
+          expect(values(bound)).toEqual(values(out));
+        }
+      }
+    }
+  });
+
+  it('a bound product of views (transposed, offset, strided operands and output) equals matmulInto on them', () => {
+    const rng = new Rng(31);
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [M, N, K] of [[5, 7, 3], [33, 70, 300], [32, 10, 128], [128, 10, 32]] as const) {
+        for (const layout of LAYOUTS_MM) {
+          const a = operand(rng, T, M, K, true, layout), b = operand(rng, T, K, N, false, layout);
+          const out = makeArray(rng, T, [M, N], layout), bound = makeArray(rng, T, [M, N], layout);
+          matmulInto(out, a, b);
+          bindMatmul(bound, a, b)();
+          expect(values(bound)).toEqual(values(out));
         }
       }
     }
@@ -160,6 +184,36 @@ describe('matmulInto, WebAssembly SIMD path', () => {
     refMatmul(want, a, b);
     matmulInto(store.transpose(1, 0), a, b);
     expect(values(store.transpose(1, 0))).toEqual(values(want));
+  });
+
+  it('pack_f32 lays out panels exactly as defined (panel p holds row p mr + r at k at (p K + k) mr + r, zeros past the rows), every stride pattern', () => {
+    const s = wasmScratch()!;
+    const rng = new Rng(30);
+    for (const mr of [4, 8]) {
+      for (const [rows, K] of [[8, 5], [16, 12], [17, 7], [32, 9], [40, 784], [10, 3], [3, 4], [24, 1]]) {
+        // rs = 1 (columns of a row-major B), cs = 1 (rows of a row-major A), both strided
+        for (const [rs, cs] of [[1, rows + 3], [K + 2, 1], [2 * K + 1, 2], [3, 3 * rows + 1]]) {
+          const span = (rows - 1) * rs + (K - 1) * cs + 1;
+          const panels = Math.ceil(rows / mr);
+          s.ensure((span + panels * mr * K + 8) * 4);
+          const src = Float32Array.from({ length: span }, () => rng.uniform(-1, 1));
+          const at = span + (4 - (span % 4)) % 4;
+          s.f32.set(src, 0);
+          s.f32.fill(NaN, at, at + panels * mr * K);
+          s.kernels.pack_f32(at * 4, 0, rs, cs, rows, K, mr);
+          const want = new Float32Array(panels * mr * K);
+          for (let p = 0; p < panels; p++) {
+            for (let k = 0; k < K; k++) {
+              for (let r = 0; r < mr; r++) {
+                const i = p * mr + r;
+                want[(p * K + k) * mr + r] = i < rows ? src[i * rs + k * cs] : 0;
+              }
+            }
+          }
+          expect(Array.from(s.f32.subarray(at, at + want.length)), `mr ${mr} ${rows}x${K} rs ${rs} cs ${cs}`).toEqual(Array.from(want));
+        }
+      }
+    }
   });
 
   it('small products stay in JavaScript, and the switch forces JavaScript for large ones', () => {

@@ -9,7 +9,7 @@ import {
   exp, sigmoid, sigmoidCrossEntropyWithLogits, softplus, square, sub, sum, tanh, toFlat, variable, type Node,
 } from '../../src/index.js';
 import { Rng } from '../../src/graph/random.js';
-import { kernelsFor, wasmCalls } from '../../src/wasm/runtime.js';
+import { kernelsFor, wasmArena, wasmCalls } from '../../src/wasm/runtime.js';
 import { defaultArena, DEFAULT_ARENA_WORK } from '../../src/wasm/runtime.js';
 
 afterEach(() => setWasmEnabled(true));
@@ -107,6 +107,31 @@ describe('new Session() is the fastest configuration available', () => {
     fast.weights.forEach((w, i) => close(w, js.weights[i], 1e-4));
     expect(off.losses).toEqual(js.losses);
     expect(off.weights).toEqual(js.weights);
+  });
+
+  it('binds each unfused elementwise step and sum over the batch on arena arrays to its SIMD call at plan time (a bias row, a per-row scale, a scalar read at every run), with the JavaScript bits', () => {
+    const tag = `bound${uid++}`;
+    const x = placeholder(`${tag}x`, [32, 128], { dtype: 'float32' }), c = placeholder(`${tag}c`, [32, 1], { dtype: 'float32' });
+    const k = placeholder(`${tag}k`, [], { dtype: 'float32' });
+    const b = variable(`${tag}b`, init.uniform([128], { dtype: 'float32', seed: 4 }));
+    const h = relu(add(x, b)); // a bias row, then a unary op
+    const y = sub(mul(c, h), mul(h, k)); // a column on the left, a scalar fed at each run
+    const fetches = [y, sum(y, { axes: 0 })]; // a bias gradient's column sums
+    const rng = new Rng(5);
+    const feeds = (kv: number) => [
+      [x, { data: Float32Array.from({ length: 32 * 128 }, () => rng.uniform() * 2 - 1), shape: [32, 128] }],
+      [c, { data: Float32Array.from({ length: 32 }, () => rng.uniform()), shape: [32, 1] }],
+      [k, { data: [kv], shape: [] }],
+    ] as const;
+    const fast = new Session({ arena: wasmArena, fuse: false }), js = new Session({ wasm: false });
+    for (const kv of [0.5, 3]) {
+      const f = feeds(kv);
+      const before = { ...wasmCalls };
+      const got = fast.run(fetches, f).map(toFlat);
+      expect(wasmCalls.elementwise - before.elementwise).toBe(5);
+      expect(wasmCalls.reduce - before.reduce).toBe(1);
+      expect(got).toEqual(js.run(fetches, f).map(toFlat));
+    }
   });
 
   it('with wasm: false, no kernel runs in WebAssembly', () => {
