@@ -8,6 +8,7 @@
  *   the common size, so the result is a function of the tokens alone (tokens sorted, sets flattened).
  */
 import type { Node } from '../graph/node.js';
+import { NodeMap, type NodeLookup } from '../graph/nodeMap.js';
 
 export type SymDim = number | string;
 export type SymShape = readonly SymDim[];
@@ -39,10 +40,10 @@ export function broadcastSym(shapes: readonly SymShape[]): SymShape | null {
 
 /** Symbolic shapes of nodes, memoised per instance (one per gradients call or plan pass). */
 export class Shapes {
-  private readonly memo = new Map<Node, SymShape>();
+  private readonly memo = new NodeMap<SymShape>();
 
   /** `known`: shapes every run has (a plan's, compiled for given feed shapes). */
-  constructor(private readonly known: ReadonlyMap<Node, readonly number[]> = new Map()) {}
+  constructor(private readonly known: NodeLookup<readonly number[]> = new Map()) {}
 
   of(n: Node): SymShape {
     let s = this.memo.get(n);
@@ -55,11 +56,9 @@ export class Shapes {
         stack.pop();
         continue;
       }
-      const missing = top.inputs.filter((i) => !this.memo.has(i));
-      if (missing.length > 0) {
-        stack.push(...missing);
-        continue;
-      }
+      const below = stack.length;
+      for (const i of top.inputs) if (!this.memo.has(i)) stack.push(i);
+      if (stack.length > below) continue;
       stack.pop();
       this.memo.set(top, this.compute(top));
     }
