@@ -11,10 +11,11 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate } from '../graph/dtype.js';
 import { Node, takeId } from '../graph/node.js';
+import { NodeMap, type NodeLookup } from '../graph/nodeMap.js';
 import { apply } from '../graph/apply.js';
 import { constant } from '../graph/constant.js';
-import { isConcrete, sizeOf, type ConcreteShape } from '../graph/shape.js';
-import { broadcastView, toFlat } from '../graph/tensor.js';
+import { isConcrete, sameShape, sizeOf, type ConcreteShape } from '../graph/shape.js';
+import { broadcastView, isContiguous, toFlat } from '../graph/tensor.js';
 import { add } from '../ops/add.js';
 import { broadcastTo } from '../ops/broadcast.js';
 import { mul } from '../ops/mul.js';
@@ -27,9 +28,18 @@ const FOLD_LIMIT = 64;
 
 const isConst = (n: Node): boolean => n.op.kind === 'constant';
 const valueOf = (n: Node): NdArray => (n as Node<{ value: NdArray }>).attrs.value;
-const valuesOf = (n: Node): number[] => toFlat(valueOf(n));
+/** A constant's elements in row-major order: its own typed array when that is them exactly (no copy). */
+function elementsOf(n: Node): ArrayLike<number> {
+  const v = valueOf(n);
+  return v.offset === 0 && v.data.length === v.size && isContiguous(v) ? (v.data as ArrayLike<number>) : toFlat(v);
+}
 /** A constant every element of which is `v` (Object.is: -0 is not 0). */
-const isFilled = (n: Node, v: number): boolean => isConst(n) && sizeOf(n.shape as ConcreteShape) <= FOLD_LIMIT && valuesOf(n).every((x) => Object.is(x, v));
+function isFilled(n: Node, v: number): boolean {
+  if (!isConst(n) || sizeOf(n.shape as ConcreteShape) > FOLD_LIMIT) return false;
+  const xs = elementsOf(n);
+  for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], v)) return false;
+  return true;
+}
 const scalarConst = (n: Node): boolean => isConst(n) && n.shape.every((d) => d === 1);
 
 /** Ops whose output is their input's elements in the same row-major order (views or copies). */
@@ -43,6 +53,7 @@ export interface Rule {
 }
 
 const binary = (n: Node, name: string): boolean => n.op.name === name && n.inputs.length === 2;
+const isBroadcast = (n: Node): boolean => n.op.name === 'broadcastTo' || n.op.name === 'broadcastLike';
 
 /** The rule table, tried in order on every rebuilt node. */
 export const RULES: readonly Rule[] = [
@@ -118,9 +129,8 @@ export const RULES: readonly Rule[] = [
     name: 'elementwise-reads-broadcast',
     why: 'an elementwise op reads every input as a broadcast view of its output shape: an input that is broadcastTo/broadcastLike of v reads the same elements as v itself, when the output shape does not change',
     apply: (n, s) => {
-      if (!n.op.broadcast) return undefined;
-      const ins = n.inputs.map((i) => (i.op.name === 'broadcastTo' || i.op.name === 'broadcastLike' ? i.inputs[0] : i));
-      if (ins.every((x, k) => x === n.inputs[k])) return undefined;
+      if (!n.op.broadcast || !n.inputs.some(isBroadcast)) return undefined;
+      const ins = n.inputs.map((i) => (isBroadcast(i) ? i.inputs[0] : i));
       const out = broadcastSym(ins.map((i) => s.shapes.of(i)));
       return out && sameSym(out, s.shapes.of(n)) ? apply(n.op, ins, n.attrs) : undefined;
     },
@@ -227,20 +237,18 @@ export class Rewriter {
   readonly shapes: Shapes;
   /** How often each rule fired (for tests and docs; nothing reads it to decide). */
   readonly fired = new Map<string, number>();
-  private readonly done = new Map<Node, Node>();
-  private readonly table = new Map<string, Node>();
+  private readonly done = new NodeMap<Node>();
+  private readonly table = new Table();
   private since = Infinity;
+  private aliasConstants = false;
 
   /**
    * `existing`: nodes to share with (the forward graph). `known`: concrete shapes of nodes in every
    * run (at plan time).
    */
-  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES, known?: ReadonlyMap<Node, readonly number[]>) {
+  constructor(existing: readonly Node[] = [], private readonly rules: readonly Rule[] = RULES, known?: NodeLookup<readonly number[]>) {
     this.shapes = new Shapes(known);
-    for (const n of existing) {
-      const k = keyOf(n, n.inputs);
-      if (k !== undefined && !this.table.has(k)) this.table.set(k, n);
-    }
+    for (const n of existing) this.table.intern(n, n.inputs);
   }
 
   /** A watermark: nodes built after this call are the ones `simplify` rewrites. */
@@ -253,9 +261,16 @@ export class Rewriter {
     return this.visit(root, 0);
   }
 
-  /** Rewrites every node of the graph below `roots`, down to the `keep` nodes (kept as they are): a plan-time pass. */
-  simplifyAll(roots: readonly Node[], keep: ReadonlySet<Node> = new Set()): Node[] {
+  /**
+   * Rewrites every node of the graph below `roots`, down to the `keep` nodes (kept as they are): a
+   * plan-time pass. With `aliasConstants`, a node whose only changed inputs are constants shared by
+   * value is kept as it is, not rebuilt: those constants stand for the shared one (`resolve` gives
+   * it), so the graph returned reads them where it would read it, and a reader of it (a plan's
+   * schedule) must resolve every input. Without it the graph returned reads the shared constant.
+   */
+  simplifyAll(roots: readonly Node[], keep: ReadonlySet<Node> = new Set(), opts: { aliasConstants?: boolean } = {}): Node[] {
     this.since = -1;
+    this.aliasConstants = opts.aliasConstants ?? false;
     for (const k of keep) this.done.set(k, k);
     return roots.map((r) => this.visit(r, 0));
   }
@@ -263,6 +278,12 @@ export class Rewriter {
   /** What `n` was rewritten to (itself if it was not). */
   resolve(n: Node): Node {
     return this.done.get(n) ?? n;
+  }
+
+  /** `resolve` as a function that holds the rewrites only, not the rewriter's other tables (for a plan to keep). */
+  resolver(): (n: Node) => Node {
+    const done = this.done;
+    return (n) => done.get(n) ?? n;
   }
 
   /** The earliest node known to have `like`'s shape in every run, walking down shape-keeping inputs. */
@@ -289,11 +310,9 @@ export class Rewriter {
         stack.pop();
         continue;
       }
-      const todo = n.inputs.filter((i) => this.fresh(i));
-      if (todo.length > 0) {
-        stack.push(...todo);
-        continue;
-      }
+      const below = stack.length;
+      for (const i of n.inputs) if (this.fresh(i)) stack.push(i);
+      if (stack.length > below) continue;
       stack.pop();
       const r = this.rewrite(n, depth);
       this.done.set(n, r);
@@ -303,8 +322,18 @@ export class Rewriter {
   }
 
   private rewrite(n: Node, depth: number): Node {
-    const ins = n.inputs.map((i) => this.done.get(i) ?? i);
-    let node = ins.every((x, k) => x === n.inputs[k]) ? n : apply(n.op, ins, n.attrs);
+    let ins = n.inputs;
+    let rebuild = false;
+    for (let k = 0; k < n.inputs.length; k++) {
+      const i = n.inputs[k], x = this.done.get(i) ?? i;
+      if (x === i) continue;
+      if (ins === n.inputs) ins = n.inputs.slice();
+      (ins as Node[])[k] = x;
+      // a constant is rewritten only to an equal one (hash-consing by value): every rule and the
+      // fold see the same op, shape, dtype and values in it
+      if (!(this.aliasConstants && isConst(i) && isConst(x))) rebuild = true;
+    }
+    let node = rebuild ? apply(n.op, ins, n.attrs) : n;
     if (node.op.kind === undefined || node.op.kind === 'op') {
       for (const rule of this.rules) {
         const r = rule.apply(node, this);
@@ -319,15 +348,11 @@ export class Rewriter {
         node = folded;
       }
     }
-    const k = keyOf(node, node.inputs);
-    if (k === undefined) return node;
-    const seen = this.table.get(k);
-    if (seen) {
-      if (seen !== node) this.fired.set('cse', (this.fired.get('cse') ?? 0) + 1);
-      return seen;
-    }
-    this.table.set(k, node);
-    return node;
+    // a node kept over aliased constants is keyed by the shared ones, as its rebuilt copy would be
+    const seen = this.table.intern(node, node === n ? ins : node.inputs);
+    if (seen === undefined) return node;
+    if (seen !== node) this.fired.set('cse', (this.fired.get('cse') ?? 0) + 1);
+    return seen;
   }
 }
 
@@ -353,19 +378,126 @@ function fold(n: Node): Node | undefined {
 }
 
 /**
- * The hash-consing key: op, input ids and attributes. Undefined (never shared) for stateful ops,
- * sources, side effects, and attributes that are not plain data. Small constants are keyed by value.
+ * The hash-consing table: nodes by what they compute, i.e. op name, input ids and attributes (as
+ * plain data); small constants by dtype, shape and elements (-0 apart from 0, every NaN alike).
+ * Stateful ops, sources, side effects and attributes that are not plain data are never shared.
+ * No key string is built (on a 100k-node plan, string keys cost more than the rules), and nodes
+ * are found near where they are: a node with inputs is looked for among the readers of its first
+ * input (a short list, or a map by hash for a node read by many), others by hash.
  */
-function keyOf(n: Node, inputs: readonly Node[]): string | undefined {
-  if (n.op.kind === 'constant') {
-    const v = valueOf(n);
-    if (v.size > 16) return undefined;
-    return `constant:${n.dtype}:${n.shape.join(',')}:${toFlat(v).map((x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`;
+class Table {
+  /** The nodes read first by each node: one, a short list, or (past GROUP of them) a map by hash. */
+  private readonly byFirst = new NodeMap<Node | Node[] | Buckets>();
+  /** Nodes without inputs (constants), by hash. */
+  private readonly leaves: Buckets = new Map();
+  /** The inputs a node is keyed by, where they are not its own (a plan keeps a node over aliased constants). */
+  private readonly keyInputs = new NodeMap<readonly Node[]>();
+
+  /**
+   * The node of the table computing what `n` computes when it reads `inputs`; if there is none, `n`
+   * is added and returned. Undefined when `n` is never shared.
+   */
+  intern(n: Node, inputs: readonly Node[]): Node | undefined {
+    const attrs = attrsKey(n);
+    if (attrs === undefined) return undefined;
+    if (inputs.length === 0) return this.put(this.leaves, n, inputs, attrs);
+    const head = inputs[0];
+    const group = this.byFirst.get(head);
+    if (group === undefined) this.byFirst.set(head, n);
+    else if (group instanceof Map) return this.put(group, n, inputs, attrs);
+    else {
+      const list = Array.isArray(group) ? group : [group];
+      for (const m of list) if (this.same(m, n, inputs, attrs)) return m;
+      if (list.length >= GROUP) {
+        const byHash: Buckets = new Map();
+        for (const m of list) this.put(byHash, m, this.inputsOf(m), attrsKey(m)!);
+        this.byFirst.set(head, byHash);
+        return this.put(byHash, n, inputs, attrs);
+      }
+      list.push(n);
+      if (list !== group) this.byFirst.set(head, list);
+    }
+    if (inputs !== n.inputs) this.keyInputs.set(n, inputs);
+    return n;
   }
-  if ((n.op.kind !== undefined && n.op.kind !== 'op') || n.op.stateful) return undefined;
-  const a = plain(n.attrs);
-  return a === undefined ? undefined : `${n.op.name}(${inputs.map((i) => i.id).join(',')})${a}`;
+
+  /** `intern` within one map by hash. */
+  private put(buckets: Buckets, n: Node, inputs: readonly Node[], attrs: string): Node {
+    const key = hashOf(n, inputs, attrs);
+    const found = buckets.get(key);
+    if (found === undefined) buckets.set(key, n);
+    else if (!Array.isArray(found)) {
+      if (this.same(found, n, inputs, attrs)) return found;
+      buckets.set(key, [found, n]);
+    } else {
+      for (const m of found) if (this.same(m, n, inputs, attrs)) return m;
+      found.push(n);
+    }
+    if (inputs !== n.inputs) this.keyInputs.set(n, inputs);
+    return n;
+  }
+
+  private inputsOf(m: Node): readonly Node[] {
+    return this.keyInputs.get(m) ?? m.inputs;
+  }
+
+  /** Whether `m`, of the table, has the key of `n` reading `inputs` with attributes `attrs`. */
+  private same(m: Node, n: Node, inputs: readonly Node[], attrs: string): boolean {
+    if (isConst(m) || isConst(n)) {
+      if (!isConst(m) || !isConst(n) || m.dtype !== n.dtype || !sameShape(m.shape as ConcreteShape, n.shape as ConcreteShape)) return false;
+      const xs = elementsOf(m), ys = elementsOf(n);
+      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i]) && !(Number.isNaN(xs[i]) && Number.isNaN(ys[i]))) return false;
+      return true;
+    }
+    const own = this.inputsOf(m);
+    if (m.op.name !== n.op.name || own.length !== inputs.length || attrsKey(m) !== attrs) return false;
+    for (let k = 0; k < own.length; k++) if (own[k].id !== inputs[k].id) return false;
+    return true;
+  }
 }
+
+type Buckets = Map<number, Node | Node[]>;
+
+/** Readers of one node kept in a list before they are put in a map by hash. */
+const GROUP = 8;
+
+/** The attributes part of a node's key ('' for a small constant); undefined for a node never shared. */
+function attrsKey(n: Node): string | undefined {
+  if (n.op.kind === 'constant') return valueOf(n).size > 16 ? undefined : '';
+  if ((n.op.kind !== undefined && n.op.kind !== 'op') || n.op.stateful) return undefined;
+  return plain(n.attrs);
+}
+
+/** A hash of a node's key, a small integer (Map keys of that kind hash fastest). */
+function hashOf(n: Node, inputs: readonly Node[], attrs: string): number {
+  let h: number;
+  if (isConst(n)) {
+    h = hashString(n.dtype, SEED);
+    for (const d of n.shape) h = mix(h, d as number);
+    h = mix(h, -1);
+    const xs = elementsOf(n);
+    for (let i = 0; i < xs.length; i++) h = mixNumber(h, xs[i]);
+  } else {
+    h = hashString(n.op.name, SEED);
+    for (const i of inputs) h = mix(h, i.id);
+    h = hashString(attrs, mix(h, inputs.length));
+  }
+  return h & 0x3fffffff;
+}
+
+const SEED = 0x811c9dc5;
+const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x01000193);
+const hashString = (s: string, h: number): number => {
+  for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
+  return h;
+};
+// the bits of a double (every NaN alike)
+const bits = new Float64Array(1);
+const words = new Int32Array(bits.buffer);
+const mixNumber = (h: number, x: number): number => {
+  bits[0] = Number.isNaN(x) ? NaN : x;
+  return mix(mix(h, words[0]), words[1]);
+};
 
 function plain(x: unknown): string | undefined {
   if (x === undefined) return '';
@@ -375,7 +507,9 @@ function plain(x: unknown): string | undefined {
     return parts.some((p) => p === undefined) ? undefined : `[${parts.join(',')}]`;
   }
   if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
-    const parts = Object.keys(x).sort().map((k) => {
+    const keys = Object.keys(x);
+    if (keys.length === 0) return '{}';
+    const parts = keys.sort().map((k) => {
       const p = plain((x as Record<string, unknown>)[k]);
       return p === undefined ? undefined : `${k}:${p}`;
     });

@@ -125,7 +125,7 @@ export function compile(
   const fetches = rewritten?.fetches ?? userFetches;
   // nodes are immutable: when the rewrite changed no fetch, the graph to schedule is the one it sorted
   const unchanged = rewritten !== null && rewritten.fetches.every((f, i) => f === userFetches[i]);
-  const base = schedule(fetches, fed, storage, rewritten?.types, unchanged ? rewritten.order : undefined);
+  const base = schedule(fetches, fed, storage, rewritten?.types, unchanged ? rewritten.order : undefined, rewritten?.of);
   const wanted = new Set(fetches);
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);

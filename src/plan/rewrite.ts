@@ -10,17 +10,22 @@ import { inferChecked } from '../graph/apply.js';
 import { describe, type Node } from '../graph/node.js';
 import type { TensorType } from '../graph/op.js';
 import { ShapeError, type ConcreteShape } from '../graph/shape.js';
+import { NodeMap, type NodeLookup } from '../graph/nodeMap.js';
 import { topoSort } from '../graph/topo.js';
 import { Rewriter } from '../autodiff/simplify.js';
 import { staticType } from './schedule.js';
 
 export interface Rewritten {
-  /** The nodes to schedule in place of the fetches (one per fetch, possibly repeated). */
+  /**
+   * The nodes to schedule in place of the fetches (one per fetch, possibly repeated). Their graph
+   * may read constants that stand for an equal one (a node whose only change is such a constant is
+   * not rebuilt): the schedule reads every node through `of`.
+   */
   readonly fetches: readonly Node[];
   /** The node computing each original node's value (itself when unchanged). */
   readonly of: (n: Node) => Node;
   /** Types of the original nodes with concrete shapes already inferred, so scheduling need not infer them again. */
-  readonly types: ReadonlyMap<Node, TensorType>;
+  readonly types: NodeLookup<TensorType>;
   /** The original graph in topological order (`topoSort(fetches, fed)`), for the plan to report its nodes. */
   readonly order: readonly Node[];
 }
@@ -28,36 +33,31 @@ export interface Rewritten {
 export function rewriteForPlan(fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): Rewritten {
   const cut = new Set(fed.keys());
   const order = topoSort(fetches, cut);
-  const known = new Map<Node, ConcreteShape>();
-  const types = concreteTypes(order, fed, known);
-  const rw = new Rewriter([], undefined, known);
-  const out = rw.simplifyAll(fetches, cut);
-  return { fetches: out, of: (n) => rw.resolve(n), types, order };
+  const types = concreteTypes(order, fed);
+  const rw = new Rewriter([], undefined, { get: (n) => types.get(n)?.shape as ConcreteShape | undefined });
+  const out = rw.simplifyAll(fetches, cut, { aliasConstants: true });
+  return { fetches: out, of: rw.resolver(), types, order };
 }
 
 /**
  * Each node's shape in a run with these feeds, where the shape rules can tell; a node whose rule
  * fails is left out (the schedule reports the error, naming the node).
  */
-function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, shapes: Map<Node, ConcreteShape>): Map<Node, TensorType> {
-  const types = new Map<Node, TensorType>();
-  const put = (n: Node, t: TensorType) => {
-    types.set(n, t);
-    shapes.set(n, t.shape as ConcreteShape);
-  };
+function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): NodeMap<TensorType> {
+  const types = new NodeMap<TensorType>();
   for (const n of order) {
     const given = fed.get(n);
     if (given) {
-      put(n, { shape: given, dtype: n.dtype });
+      types.set(n, { shape: given, dtype: n.dtype });
       continue;
     }
     if (n.inputs.length === 0) {
-      if (n.shape.every((d) => d !== null)) put(n, { shape: n.shape, dtype: n.dtype });
+      if (n.shape.every((d) => d !== null)) types.set(n, { shape: n.shape, dtype: n.dtype });
       continue;
     }
-    const known = staticType(n, (k) => shapes.get(n.inputs[k]));
+    const known = staticType(n, (k) => types.get(n.inputs[k])?.shape as ConcreteShape | undefined);
     if (known) {
-      put(n, known);
+      types.set(n, known);
       continue;
     }
     const ins: TensorType[] = new Array(n.inputs.length);
@@ -69,7 +69,7 @@ function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteSh
     }
     if (k < ins.length) continue;
     try {
-      put(n, inferChecked(n.op, ins, n.attrs, describe(n), true));
+      types.set(n, inferChecked(n.op, ins, n.attrs, describe(n), true));
     } catch (e) {
       // the schedule infers this node again and reports the error where it belongs
       if (!(e instanceof ShapeError || e instanceof TypeError)) throw e;

@@ -11,6 +11,7 @@ import { inferChecked } from '../graph/apply.js';
 import type { TensorType } from '../graph/op.js';
 import { compatible, formatShape, sameShape, ShapeError, sizeOf, type ConcreteShape } from '../graph/shape.js';
 import { isContiguous } from '../graph/tensor.js';
+import { NodeMap, type NodeLookup } from '../graph/nodeMap.js';
 import { topoSort } from '../graph/topo.js';
 import { formulaOf } from '../ops/elementwise.js';
 
@@ -75,16 +76,17 @@ const standIn = (dtype: DType) => viewOf(dtype, nothing, 0, 0);
 /**
  * Orders the ancestors of `fetches` (stopping at fed nodes), infers every concrete shape once, and
  * asks each view op whether it can be a view. `order`, when given, is `topoSort(fetches, fed)` already
- * made. Throws, naming the node, on a missing feed, a shape
- * error, or an op without a kernel.
+ * made. `of` maps a node to the one standing for it (a constant to an equal constant, after the
+ * plan-time rewrite: rewrite.ts), which is scheduled once, where the first node it stands for is.
+ * Throws, naming the node, on a missing feed, a shape error, or an op without a kernel.
  */
 export function schedule(
-  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, inferred?: ReadonlyMap<Node, TensorType>,
-  order?: readonly Node[],
+  fetches: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>, storage: (v: Node) => NdArray, inferred?: NodeLookup<TensorType>,
+  order?: readonly Node[], of?: (n: Node) => Node,
 ): Entry[] {
   const cut = new Set(fed.keys());
   const entries: Entry[] = [];
-  const entryOf = new Map<Node, Entry>();
+  const entryOf = new NodeMap<Entry>();
   // A stand-in array per buffer, made only when a view op asks for its input's layout (most steps
   // are never viewed): a chain of 100k elementwise steps then allocates no arrays here.
   const layout: (NdArray | null)[] = [];
@@ -98,7 +100,15 @@ export function schedule(
     }
     return arr;
   };
-  for (const n of order ?? topoSort(fetches, cut)) {
+  for (const u of order ?? topoSort(fetches, cut)) {
+    const n = of ? of(u) : u;
+    if (n !== u) {
+      const known = entryOf.get(n);
+      if (known) {
+        entryOf.set(u, known);
+        continue;
+      }
+    } else if (entryOf.has(n)) continue;
     let e: Entry;
     let arr: NdArray | null = null;
     const feedShape = fed.get(n);
@@ -140,6 +150,7 @@ export function schedule(
     e.id = entries.length;
     entries.push(e);
     entryOf.set(n, e);
+    entryOf.set(u, e);
     layout.push(arr);
   }
   return entries;

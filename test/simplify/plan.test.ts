@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   add, exp, forwardTrace, gradients, identity, matmul, mean, mul, placeholder, Session, sigmoidCrossEntropyWithLogits, tanh, toFlat, variable,
 } from '../../src/index.js';
+import { Rewriter } from '../../src/autodiff/simplify.js';
+import { constant, neg, type Node } from '../../src/index.js';
 import { bitsEqual } from './helpers.js';
 
 const feedsOf = (n: number) => ({ x: { data: Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1)), shape: [n] } });
@@ -56,4 +58,50 @@ describe('the plan-time rewrite', () => {
     const want = new Session({ simplify: false }).run(raw, feeds).map(toFlat).flat();
     expect(got.every((v, i) => bitsEqual(v, want[i], 'float64'))).toBe(true);
   });
+
+  it('shares equal constants without rebuilding their readers: the plan runs the user\'s own nodes', () => {
+    // every add reads a constant of its own, all 0.1: one is scheduled, and the adds and tanhs are kept
+    const x = placeholder('x', [5], { dtype: 'float64' });
+    const nodes: Node[] = [];
+    let y: Node = x;
+    for (let i = 0; i < 6; i++) nodes.push((y = add(y, 0.1)), (y = tanh(y)));
+    const feeds = feedsOf(5);
+    const plan = new Session().plan(y, feeds);
+    expect(plan.steps.map((s) => s.node)).toEqual(nodes);
+    const constants = plan.order.filter((n) => n.op.name === 'constant');
+    expect(constants).toHaveLength(6);
+    expect(new Set(constants.map((c) => plan.values.get(c))).size).toBe(1);
+    const got = toFlat(new Session().run(y, feeds));
+    const want = toFlat(new Session({ simplify: false }).run(y, feeds));
+    expect(got.every((v, i) => bitsEqual(v, want[i], 'float64'))).toBe(true);
+  });
+
+  it('computes once two nodes that differ only in equal constants, next to a rule that rebuilds', () => {
+    const x = placeholder('x', [5], { dtype: 'float64' });
+    const a = mul(add(x, 0.5), 2, { name: 'a' });
+    const b = mul(add(x, 0.5), 2, { name: 'b' });
+    // neg(neg(.)) vanishes, so the sum is rebuilt over the shared product
+    const y = add(neg(neg(a)), b);
+    const feeds = feedsOf(5);
+    const plan = new Session().plan([a, b, y], feeds);
+    expect(plan.kernels).toBe(3);
+    expect(plan.values.get(a)).toBe(plan.values.get(b));
+    const got = new Session().run([a, b, y], feeds).map(toFlat);
+    const want = new Session({ simplify: false }).run([a, b, y], feeds).map(toFlat);
+    got.forEach((g, k) => expect(g.every((v, i) => bitsEqual(v, want[k][i], 'float64'))).toBe(true));
+  });
+
+  it('outside plans, the rewritten graph reads the shared constant itself', () => {
+    const x = placeholder('x', [], { dtype: 'float64' });
+    const c1 = constant(2, { dtype: 'float64' }), c2 = constant(2, { dtype: 'float64' });
+    const y = add(add(x, c1), c2);
+    const [whole] = new Rewriter().simplifyAll([y], new Set([x]));
+    expect(whole).not.toBe(y);
+    expect(whole.inputs[1]).toBe(whole.inputs[0].inputs[1]);
+    const rw = new Rewriter();
+    const [kept] = rw.simplifyAll([y], new Set([x]), { aliasConstants: true });
+    expect(kept).toBe(y);
+    expect(rw.resolve(c2)).toBe(rw.resolve(c1));
+  });
 });
+
