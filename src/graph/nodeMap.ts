@@ -30,15 +30,17 @@ export class NodeMap<V> implements NodeLookup<V> {
   private other: Map<Node, V> | undefined;
 
   get(n: Node): V | undefined {
-    const p = this.page(n.id, false);
-    const i = n.id & (PAGE - 1);
+    const id = n.id;
+    const p = id >>> PAGE_BITS === this.lastKey && (id | 0) === id ? this.last : this.page(id, false);
+    const i = id & (PAGE - 1);
     if (p !== undefined && p.keys[i] === n) return p.values[i];
     return this.other?.get(n);
   }
 
   has(n: Node): boolean {
-    const p = this.page(n.id, false);
-    return (p !== undefined && p.keys[n.id & (PAGE - 1)] === n) || (this.other?.has(n) ?? false);
+    const id = n.id;
+    const p = id >>> PAGE_BITS === this.lastKey && (id | 0) === id ? this.last : this.page(id, false);
+    return (p !== undefined && p.keys[id & (PAGE - 1)] === n) || (this.other?.has(n) ?? false);
   }
 
   set(n: Node, v: V): this {
@@ -53,7 +55,10 @@ export class NodeMap<V> implements NodeLookup<V> {
     return this;
   }
 
-  /** The page of ids holding `id` (made if `create`); undefined for an id that is not a non-negative integer. */
+  /**
+   * The page of ids holding `id` (made if `create`); undefined for an id that is not an integer in
+   * [0, 2^31). get and has test the last page themselves (one call less on the common path).
+   */
   private page(id: number, create: boolean): Page<V> | undefined {
     if (!(id >= 0 && id <= 0x7fffffff && (id | 0) === id)) return undefined;
     const key = id >>> PAGE_BITS;
