@@ -43,28 +43,33 @@ function isFilled(n: Node, v: number): boolean {
 const scalarConst = (n: Node): boolean => isConst(n) && n.shape.every((d) => d === 1);
 
 /** Ops whose output is their input's elements in the same row-major order (views or copies). */
-const REARRANGE = new Set(['reshape', 'expandDims', 'squeeze', 'identity']);
+const REARRANGE_OPS = ['reshape', 'expandDims', 'squeeze', 'identity'];
+const REARRANGE = new Set(REARRANGE_OPS);
 
 export interface Rule {
   readonly name: string;
   /** Why the rewrite gives the same bits (shown in docs/simplify.md). */
   readonly why: string;
+  /** The op names the rule can fire on: it is not tried on other nodes. Absent: it is tried on every node. */
+  readonly ops?: readonly string[];
   readonly apply: (n: Node, s: Rewriter) => Node | undefined;
 }
 
 const binary = (n: Node, name: string): boolean => n.op.name === name && n.inputs.length === 2;
 const isBroadcast = (n: Node): boolean => n.op.name === 'broadcastTo' || n.op.name === 'broadcastLike';
 
-/** The rule table, tried in order on every rebuilt node. */
+/** The rule table, tried in order on every rebuilt node (each on the ops it names). */
 export const RULES: readonly Rule[] = [
   {
     name: 'identity',
     why: 'identity(x) is x, as a view',
+    ops: ['identity'],
     apply: (n) => (n.op.name === 'identity' ? n.inputs[0] : undefined),
   },
   {
     name: 'rearrange-to-same-shape',
     why: 'reshape, expandDims, squeeze keep row-major order: a chain of them back to the shape it started from is its base, element for element',
+    ops: REARRANGE_OPS,
     apply: (n, s) => {
       if (!REARRANGE.has(n.op.name)) return undefined;
       for (let base = n.inputs[0]; ; base = base.inputs[0]) {
@@ -76,6 +81,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'rearrange-broadcast-scalar',
     why: 'reshaping, expanding or squeezing a broadcast single value gives the same value broadcast to the new shape (views of one element either way)',
+    ops: REARRANGE_OPS,
     apply: (n, s) => {
       if (!REARRANGE.has(n.op.name)) return undefined;
       const b = n.inputs[0];
@@ -89,11 +95,13 @@ export const RULES: readonly Rule[] = [
   {
     name: 'checked-shape-known',
     why: "runTimeShape(d, target) is a view of d that checks d's run-time shape against target's: where the symbolic shapes show them equal, the check cannot fail and d itself is the value",
+    ops: ['runTimeShape'],
     apply: (n, s) => (n.op.name === 'runTimeShape' && s.shapes.same(n.inputs[0], n.inputs[1]) ? n.inputs[0] : undefined),
   },
   {
     name: 'like-to-same-shape',
     why: 'sumLike, broadcastLike, broadcastTo to the shape the value already has are views of it',
+    ops: ['sumLike', 'broadcastLike', 'broadcastTo'],
     apply: (n, s) => {
       const name = n.op.name;
       if ((name === 'sumLike' || name === 'broadcastLike' || name === 'broadcastTo') && s.shapes.same(n.inputs[0], n)) return n.inputs[0];
@@ -103,6 +111,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'shape-not-value',
     why: "onesLike, zerosLike, size and broadcastLike read only their argument's shape: a static shape becomes a constant or broadcastTo, and an unknown one is read from the earliest node of the same shape (a placeholder, not a forward op that would run only for its size)",
+    ops: ['broadcastLike', 'sumLike', 'onesLike', 'zerosLike', 'size'],
     apply: (n, s) => {
       const name = n.op.name;
       const j = name === 'broadcastLike' || name === 'sumLike' ? 1 : name === 'onesLike' || name === 'zerosLike' || name === 'size' ? 0 : -1;
@@ -138,6 +147,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'times-one',
     why: 'x * 1 = 1 * x = x / 1 = x for every x (NaN, Inf and -0 included)',
+    ops: ['mul', 'div'],
     apply: (n, s) => {
       const [a, b] = n.inputs;
       const keep = (x: Node) => (s.shapes.same(x, n) ? x : undefined);
@@ -149,6 +159,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'times-minus-one',
     why: 'x * -1 = -1 * x = -x: IEEE multiplication by -1 only flips the sign',
+    ops: ['mul'],
     apply: (n, s) => {
       if (!binary(n, 'mul')) return undefined;
       const [a, b] = n.inputs;
@@ -160,6 +171,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'minus-zero',
     why: 'x + -0 = x and x - +0 = x for every x (-0 included; + +0 is not, as -0 + 0 = +0)',
+    ops: ['add', 'sub'],
     apply: (n, s) => {
       const [a, b] = n.inputs;
       if (binary(n, 'add') && isFilled(b, -0) && s.shapes.same(a, n)) return a;
@@ -171,11 +183,13 @@ export const RULES: readonly Rule[] = [
   {
     name: 'double-negation',
     why: '-(-x) = x: negation flips the sign bit',
+    ops: ['neg'],
     apply: (n) => (n.op.name === 'neg' && n.inputs[0].op.name === 'neg' ? n.inputs[0].inputs[0] : undefined),
   },
   {
     name: 'add-negation',
     why: 'IEEE defines a - b as a + (-b), and addition is commutative: a + (-b) = a - b, (-a) + b = b - a, a - (-b) = a + b',
+    ops: ['add', 'sub'],
     apply: (n) => {
       const [a, b] = n.inputs;
       if (binary(n, 'add') && b.op.name === 'neg') return sub(a, b.inputs[0]);
@@ -187,6 +201,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'sum-with-negations',
     why: 'addN adds left to right ((a + b) + c) as a chain of adds does, so addN(a, -b, -c) = (a - b) - c; done when the chain has no more nodes than the addN and its negations',
+    ops: ['addN'],
     apply: (n) => {
       if (n.op.name !== 'addN') return undefined;
       const ins = n.inputs;
@@ -199,11 +214,13 @@ export const RULES: readonly Rule[] = [
   {
     name: 'constant-first',
     why: 'multiplication is commutative in IEEE arithmetic; a scalar constant factor goes first, so -(k * x) folds to (-k) * x and prints as 2 * x',
+    ops: ['mul'],
     apply: (n) => (binary(n, 'mul') && scalarConst(n.inputs[1]) && !isConst(n.inputs[0]) ? mul(n.inputs[1], n.inputs[0]) : undefined),
   },
   {
     name: 'negate-constant-factor',
     why: '-(k * x) = (-k) * x: rounding is symmetric in sign, so negating a product is negating one factor',
+    ops: ['neg'],
     apply: (n) => {
       if (n.op.name !== 'neg') return undefined;
       const m = n.inputs[0];
@@ -217,6 +234,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'product-of-negations',
     why: '(-a) * b = -(a * b) and (-a) * (-b) = a * b: the magnitude is rounded the same whatever the signs',
+    ops: ['mul'],
     apply: (n) => {
       if (!binary(n, 'mul')) return undefined;
       const [a, b] = n.inputs;
@@ -241,6 +259,7 @@ export class Rewriter {
   private readonly table = new Table();
   private since = Infinity;
   private aliasConstants = false;
+  private readonly byOp = new Map<string, readonly Rule[]>();
 
   /**
    * `existing`: nodes to share with (the forward graph). `known`: concrete shapes of nodes in every
@@ -295,6 +314,13 @@ export class Rewriter {
     }
   }
 
+  /** The rules that may fire on an op of this name, in table order. */
+  private rulesFor(name: string): readonly Rule[] {
+    let list = this.byOp.get(name);
+    if (!list) this.byOp.set(name, (list = this.rules.filter((r) => r.ops === undefined || r.ops.includes(name))));
+    return list;
+  }
+
   private fresh(n: Node): boolean {
     return n.id >= this.since && !this.done.has(n);
   }
@@ -311,7 +337,7 @@ export class Rewriter {
         continue;
       }
       const below = stack.length;
-      for (const i of n.inputs) if (this.fresh(i)) stack.push(i);
+      for (let k = 0; k < n.inputs.length; k++) if (this.fresh(n.inputs[k])) stack.push(n.inputs[k]);
       if (stack.length > below) continue;
       stack.pop();
       const r = this.rewrite(n, depth);
@@ -335,7 +361,9 @@ export class Rewriter {
     }
     let node = rebuild ? apply(n.op, ins, n.attrs) : n;
     if (node.op.kind === undefined || node.op.kind === 'op') {
-      for (const rule of this.rules) {
+      const rules = this.rulesFor(node.op.name);
+      for (let k = 0; k < rules.length; k++) {
+        const rule = rules[k];
         const r = rule.apply(node, this);
         if (r !== undefined && r !== node) {
           this.fired.set(rule.name, (this.fired.get(rule.name) ?? 0) + 1);
@@ -473,13 +501,13 @@ function hashOf(n: Node, inputs: readonly Node[], attrs: string): number {
   let h: number;
   if (isConst(n)) {
     h = hashString(n.dtype, SEED);
-    for (const d of n.shape) h = mix(h, d as number);
+    for (let k = 0; k < n.shape.length; k++) h = mix(h, n.shape[k] as number);
     h = mix(h, -1);
     const xs = elementsOf(n);
     for (let i = 0; i < xs.length; i++) h = mixNumber(h, xs[i]);
   } else {
     h = hashString(n.op.name, SEED);
-    for (const i of inputs) h = mix(h, i.id);
+    for (let k = 0; k < inputs.length; k++) h = mix(h, inputs[k].id);
     h = hashString(attrs, mix(h, inputs.length));
   }
   return h & 0x3fffffff;

@@ -53,6 +53,24 @@ describe('every rule gives the bits of the graph it replaces', () => {
     expect(RULES.map((r) => r.name).filter((n) => !(n in CASES))).toEqual([]);
   });
 
+  it('a rule naming its ops fires on those only (the rewriter tries it on no other)', () => {
+    // every node of every case, each rule that does not name the node's op: nothing fires
+    const x = placeholder('x', [null], { dtype: 'float64' });
+    const y = placeholder('y', [8], { dtype: 'float64' });
+    const nodes = new Set(Object.values(CASES).flat().flatMap((build) => topoSort([build(x, y, (v) => constant(v, { dtype: 'float64' }))])));
+    const rw = new Rewriter();
+    let tried = 0;
+    for (const rule of RULES) {
+      if (!rule.ops) continue;
+      for (const n of nodes) {
+        if (rule.ops.includes(n.op.name)) continue;
+        tried++;
+        expect(rule.apply(n, rw), `${rule.name} on ${n.op.name}`).toBeUndefined();
+      }
+    }
+    expect(tried).toBeGreaterThan(100);
+  });
+
   for (const dtype of ['float64', 'float32'] as const) {
     for (const [name, builds] of Object.entries(CASES)) {
       it(`${name} (${dtype})`, () => {
