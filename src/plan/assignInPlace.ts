@@ -13,11 +13,12 @@ export function assignsInPlace(entries: readonly Entry[], fetched: ReadonlySet<E
   const aliasOf = new Int32Array(entries.length).fill(-1);
   const lastRead = new Int32Array(entries.length).fill(-1);
   const assigns = new Map<number, Entry[]>();
-  for (const e of entries) {
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
     if (e.kind === 'source') aliasOf[e.id] = e.id;
     else if (e.kind === 'view' && e.viewOf >= 0) aliasOf[e.id] = aliasOf[e.inputs[e.viewOf].id];
-    for (const u of e.inputs) {
-      const v = aliasOf[u.id];
+    for (let k = 0; k < e.inputs.length; k++) {
+      const v = aliasOf[e.inputs[k].id];
       if (v >= 0) lastRead[v] = e.id;
     }
     if (e.kind === 'step' && e.node.op.kind === 'assign' && e.inputs[0].kind === 'source') {
@@ -28,7 +29,10 @@ export function assignsInPlace(entries: readonly Entry[], fetched: ReadonlySet<E
     }
   }
   // a fetch reads after the run: a fetched variable (or view of it) must keep its old value
-  for (const e of entries) if (fetched.has(e.node) && aliasOf[e.id] >= 0) lastRead[aliasOf[e.id]] = entries.length;
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
+    if (fetched.has(e.node) && aliasOf[e.id] >= 0) lastRead[aliasOf[e.id]] = entries.length;
+  }
   const out = new Set<number>();
   for (const [v, list] of assigns) {
     const e = list[0];

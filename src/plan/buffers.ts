@@ -35,10 +35,19 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
   const slotOf = new Int32Array(entries.length).fill(-1);
   const inPlace = new Uint8Array(entries.length);
   const free: number[] = [];
-  const dying: (Entry[] | undefined)[] = new Array(entries.length);
+  // The buffers whose last reader is at each position, in schedule order: lists threaded through
+  // arrays (first and last per position, next per buffer), so that a long schedule makes no array per position.
+  const dyingFirst = new Int32Array(entries.length).fill(-1);
+  const dyingLast = new Int32Array(entries.length);
+  const dyingNext = new Int32Array(entries.length).fill(-1);
   if (reuse) {
-    for (const b of entries) {
-      if ((b.kind === 'feed' || b.kind === 'step') && !live.pinned(b)) (dying[live.lastUse(b)] ??= []).push(b);
+    for (let j = 0; j < entries.length; j++) {
+      const b = entries[j];
+      if ((b.kind !== 'feed' && b.kind !== 'step') || live.pinned(b)) continue;
+      const at = live.lastUse(b);
+      if (dyingFirst[at] < 0) dyingFirst[at] = b.id;
+      else dyingNext[dyingLast[at]] = b.id;
+      dyingLast[at] = b.id;
     }
   }
   let liveBytes = 0;
@@ -68,6 +77,11 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
     holder[slot] = e;
     return slot;
   };
+  /** Whether an input of `e` other than its k-th reads buffer `b` (through another view of it). */
+  const readElsewhere = (e: Entry, k: number, b: Entry): boolean => {
+    for (let j = 0; j < e.inputs.length; j++) if (j !== k && e.inputs[j] !== e.inputs[k] && live.base(e.inputs[j]) === b) return true;
+    return false;
+  };
   /** The slot of an input this step may overwrite, or -1. */
   const inPlaceSlot = (e: Entry, i: number): number => {
     if (!e.node.op.inplace) return -1;
@@ -77,13 +91,15 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
       if (!b || b.kind !== 'step' || live.pinned(b) || live.lastUse(b) !== i || slotOf[b.id] < 0) continue;
       if (!(v === b || v.dense) || v.dtype !== e.dtype || !sameShape(v.shape, e.shape)) continue;
       // another input reading the same memory through a different view could be overwritten before it is read
-      if (e.inputs.some((u, j) => j !== k && u !== v && live.base(u) === b)) continue;
-      if (holder[slotOf[b.id]] === b) return slotOf[b.id];
+      if (holder[slotOf[b.id]] === b && !readElsewhere(e, k, b)) return slotOf[b.id];
     }
     return -1;
   };
 
-  for (const e of entries) if (e.kind === 'feed' && e.bytes > 0) slotOf[e.id] = open(e, aligned(e.bytes));
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
+    if (e.kind === 'feed' && e.bytes > 0) slotOf[e.id] = open(e, aligned(e.bytes));
+  }
   entries.forEach((e, i) => {
     if (e.kind === 'feed') liveBytes += aligned(e.bytes);
     if (e.kind === 'step' && e.bytes > 0) {
@@ -100,7 +116,8 @@ export function assignBuffers(entries: readonly Entry[], live: Liveness, reuse: 
       slotOf[i] = slot;
     }
     maxLiveBytes = Math.max(maxLiveBytes, liveBytes);
-    for (const b of dying[i] ?? []) {
+    for (let d = dyingFirst[i]; d >= 0; d = dyingNext[d]) {
+      const b = entries[d];
       const slot = slotOf[b.id];
       if (slot < 0 || holder[slot] !== b) continue;
       free.push(slot);

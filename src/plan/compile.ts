@@ -130,10 +130,11 @@ export function compile(
   const keepOf = (es: readonly Entry[]) => es.filter((e) => !e.original && (wanted.has(e.node) || e.node.op.kind === 'assign'));
   const unplannedBytes = base.reduce((sum, e) => sum + aligned(e.bytes), 0);
   let entries = base;
-  let buffers = assignBuffers(base, liveness(base, keepOf(base)), opts.reuse);
+  const kept = keepOf(base);
+  let buffers = assignBuffers(base, liveness(base, kept), opts.reuse);
   if (opts.checkpoint && opts.reuse) {
     // recomputing pays only when it lowers the peak: in a short graph it may just move it
-    const redone = checkpoint(base, keepOf(base), typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined);
+    const redone = checkpoint(base, kept, typeof opts.checkpoint === 'number' ? opts.checkpoint : undefined);
     const moved = assignBuffers(redone, liveness(redone, keepOf(redone)), true);
     if (moved.arenaBytes < buffers.arenaBytes) [entries, buffers] = [redone, moved];
   }
@@ -168,12 +169,13 @@ export function compile(
   const broadcastOf = (a: NdArray, shape: ConcreteShape): NdArray => {
     let list = broadcasts.get(a);
     if (!list) broadcasts.set(a, (list = []));
-    let v = list.find((b) => sameShape(b.shape, shape));
-    if (!v) list.push((v = broadcastView(a, shape)));
+    for (const b of list) if (sameShape(b.shape, shape)) return b;
+    const v = broadcastView(a, shape);
+    list.push(v);
     return v;
   };
-  for (const e of entries) {
-    const n = e.node;
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j], n = e.node;
     let value: NdArray;
     if (e.kind === 'source') {
       value = storage(n);
@@ -217,8 +219,10 @@ export function compile(
   // SIMD size form at once: the same chain ran 0.9 us/op op by op and 0.1 fused.
   const simdOnly = opts.fuse === undefined && wasmEnabled() && kernelsFor(arena) !== undefined;
   const minSize = opts.fuse ? 0 : simdOnly ? WASM_ELEMENTWISE_MIN : BIND_MIN;
-  const groups = opts.reuse && opts.fuse !== false
-    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(keepOf(entries)), minSize, simdOnly)
+  // a group is as big as its last step's output (or a sum's input): with none that big, none forms
+  const fusible = opts.reuse && opts.fuse !== false && steps.some((st) => st.out.size >= minSize || (st.ins.length > 0 && st.ins[0].size >= minSize));
+  const groups = fusible
+    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(entries === base ? kept : keepOf(entries)), minSize, simdOnly)
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];
@@ -231,12 +235,14 @@ export function compile(
     fastStep.push(i);
   });
 
+  // what the plan keeps of the rewrite (its types were for scheduling only)
+  const rewrite = rewritten && { of: rewritten.of, order: rewritten.order };
   const originals = entries === base ? entries : entries.filter((e) => e.original === null);
   // The fetched values are looked up now; the maps of every node (values, shapes, order, traced
   // events) are made when first asked for: an untraced run reads none of them.
   const fetched = new Map<Node, NdArray>();
-  for (const e of originals) if (wanted.has(e.node)) fetched.set(e.node, arrays[e.id]);
-  const fetch = userFetches.map((n) => fetched.get(rewritten ? rewritten.of(n) : n)!);
+  for (let j = 0; j < originals.length; j++) if (wanted.has(originals[j].node)) fetched.set(originals[j].node, arrays[originals[j].id]);
+  const fetch = userFetches.map((n) => fetched.get(rewrite ? rewrite.of(n) : n)!);
   let maps: { values: Map<Node, NdArray>; shapes: Map<Node, ConcreteShape>; order: Node[] } | undefined;
   const mapsOf = () => {
     if (maps) return maps;
@@ -247,12 +253,12 @@ export function compile(
       shapes.set(e.node, e.shape);
     }
     let order = originals.map((e) => e.node);
-    if (rewritten) {
+    if (rewrite) {
       // the plan answers for the user's nodes: each has the value of the node that computes it
-      order = rewritten.order.filter((u) => values.has(rewritten.of(u)));
+      order = rewrite.order.filter((u) => values.has(rewrite.of(u)));
       for (const u of order) {
-        values.set(u, values.get(rewritten.of(u))!);
-        shapes.set(u, shapes.get(rewritten.of(u))!);
+        values.set(u, values.get(rewrite.of(u))!);
+        shapes.set(u, shapes.get(rewrite.of(u))!);
       }
     }
     return (maps = { values, shapes, order });
@@ -260,9 +266,9 @@ export function compile(
   let events: Executable['events'] | undefined;
   const eventsOf = (): Executable['events'] => {
     // the user's nodes each scheduled node stands for, in the user's order
-    const reported = rewritten ? new Map<Node, Node[]>() : null;
-    for (const u of rewritten?.order ?? []) {
-      const r = rewritten!.of(u);
+    const reported = rewrite ? new Map<Node, Node[]>() : null;
+    for (const u of rewrite?.order ?? []) {
+      const r = rewrite!.of(u);
       const list = reported!.get(r);
       if (list) list.push(u);
       else reported!.set(r, [u]);
@@ -270,7 +276,7 @@ export function compile(
     const list: { step: number; node: Node | null; value: NdArray }[] = [];
     for (const e of entries) {
       const step = stepAt[e.id], value = arrays[e.id];
-      const users = e.original ? [] : reported?.get(e.node) ?? (rewritten ? [] : [e.node]);
+      const users = e.original ? [] : reported?.get(e.node) ?? (rewrite ? [] : [e.node]);
       if (users.length === 0) list.push({ step, node: null, value });
       users.forEach((u, k) => list.push({ step: k === 0 ? step : -1, node: u, value }));
     }

@@ -26,8 +26,8 @@ export function liveness(entries: readonly Entry[], keep: Iterable<Entry>): Live
     if (e.kind === 'feed' || e.kind === 'step') baseOf[i] = e;
     else baseOf[i] = e.kind === 'view' && e.viewOf >= 0 ? baseOf[e.inputs[e.viewOf].id] : null;
     if (e.kind === 'feed') pin[i] = 1;
-    for (const u of e.inputs) {
-      const b = baseOf[u.id];
+    for (let k = 0; k < e.inputs.length; k++) {
+      const b = baseOf[e.inputs[k].id];
       if (b) last[b.id] = i;
     }
     // a view's own position counts too, so a traced view sees its buffer intact

@@ -45,7 +45,9 @@ export function rewriteForPlan(fetches: readonly Node[], fed: ReadonlyMap<Node, 
  */
 function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteShape>): NodeMap<TensorType> {
   const types = new NodeMap<TensorType>();
-  for (const n of order) {
+  const shapeOf = (input: Node) => types.get(input)?.shape as ConcreteShape | undefined;
+  for (let j = 0; j < order.length; j++) {
+    const n = order[j];
     const given = fed.get(n);
     if (given) {
       types.set(n, { shape: given, dtype: n.dtype });
@@ -55,7 +57,7 @@ function concreteTypes(order: readonly Node[], fed: ReadonlyMap<Node, ConcreteSh
       if (n.shape.every((d) => d !== null)) types.set(n, { shape: n.shape, dtype: n.dtype });
       continue;
     }
-    const known = staticType(n, (k) => types.get(n.inputs[k])?.shape as ConcreteShape | undefined);
+    const known = staticType(n, shapeOf);
     if (known) {
       types.set(n, known);
       continue;

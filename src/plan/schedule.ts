@@ -59,11 +59,11 @@ export const recomputeOf = (e: Entry, inputs: Entry[]): Entry =>
  * having its static shape in the run. Saves the rule on graphs whose shapes are all known; other
  * ops' rules run again, so that one answering differently at run time is caught.
  */
-export function staticType(n: Node, shapeOf: (k: number) => ConcreteShape | undefined): TensorType | undefined {
+export function staticType(n: Node, shapeOf: (input: Node) => ConcreteShape | undefined): TensorType | undefined {
   if (formulaOf(n.op) === undefined) return undefined;
-  for (const d of n.shape) if (d === null) return undefined;
+  for (let k = 0; k < n.shape.length; k++) if (n.shape[k] === null) return undefined;
   for (let k = 0; k < n.inputs.length; k++) {
-    const s = shapeOf(k);
+    const s = shapeOf(n.inputs[k]);
     if (s === undefined || !sameShape(s, n.inputs[k].shape as ConcreteShape)) return undefined;
   }
   return { shape: n.shape as ConcreteShape, dtype: n.dtype };
@@ -100,7 +100,12 @@ export function schedule(
     }
     return arr;
   };
-  for (const u of order ?? topoSort(fetches, cut)) {
+  const shapeOf = (input: Node) => entryOf.get(input)?.shape;
+  const nodes = order ?? topoSort(fetches, cut);
+  // NOTE: the loops over a whole graph or schedule are indexed: they run once per plan, much of it
+  // before V8 optimises them, and a for-of there allocates an iterator result per element.
+  for (let j = 0; j < nodes.length; j++) {
+    const u = nodes[j];
     const n = of ? of(u) : u;
     if (n !== u) {
       const known = entryOf.get(n);
@@ -123,7 +128,7 @@ export function schedule(
     } else {
       const inputs: Entry[] = new Array(n.inputs.length);
       for (let k = 0; k < inputs.length; k++) inputs[k] = entryOf.get(n.inputs[k])!;
-      const type = inferred?.get(n) ?? staticType(n, (k) => inputs[k].shape) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: inputs[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
+      const type = inferred?.get(n) ?? staticType(n, shapeOf) ?? inferChecked(n.op, n.inputs.map((i, k) => ({ shape: inputs[k].shape, dtype: i.dtype })), n.attrs, describe(n), true);
       const shape = type.shape as ConcreteShape;
       if (!compatible(shape, n.shape) || type.dtype !== n.dtype) {
         throw new ShapeError(
