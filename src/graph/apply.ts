@@ -16,11 +16,16 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
   const id = takeId();
   const nodeName = scopedName(name ?? `${op.name}_${id}`);
   const first = operands.find((x): x is Node => x instanceof Node);
-  const inputs = operands.map((x, i) => {
-    if (x instanceof Node) return x;
-    if (typeof x === 'number') return constant(x, { dtype: first?.dtype ?? 'float32' });
-    throw new TypeError(`${op.name} '${nodeName}': input ${i} is ${describeValue(x)}, expected a Node or a number`);
-  });
+  // NOTE: pushed, not mapped: V8's optimised Array.prototype.map makes a holey array where the
+  // unoptimised one makes a packed one, so nodes built before and after would hold inputs of two
+  // kinds, and every pass reading n.inputs would be deoptimised when the second kind shows up.
+  const inputs: Node[] = [];
+  for (let i = 0; i < operands.length; i++) {
+    const x = operands[i];
+    if (x instanceof Node) inputs.push(x);
+    else if (typeof x === 'number') inputs.push(constant(x, { dtype: first?.dtype ?? 'float32' }));
+    else throw new TypeError(`${op.name} '${nodeName}': input ${i} is ${describeValue(x)}, expected a Node or a number`);
+  }
   let type: TensorType;
   let a: A;
   try {
