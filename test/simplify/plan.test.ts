@@ -105,3 +105,30 @@ describe('the plan-time rewrite', () => {
   });
 });
 
+describe('hash-consing', () => {
+  it('shares a node read by many with its copy, past the short list of readers', () => {
+    // 40 different ops read x first; each is built twice: every copy resolves to the first build
+    const x = placeholder('x', [3], { dtype: 'float64' });
+    const build = (i: number) => (i % 2 ? mul(x, i + 2) : add(x, i + 2));
+    const firsts = Array.from({ length: 40 }, (_, i) => build(i));
+    const copies = Array.from({ length: 40 }, (_, i) => build(i));
+    const rw = new Rewriter();
+    const out = rw.simplifyAll([...firsts, ...copies], new Set([x]));
+    out.slice(40).forEach((c, i) => expect(c).toBe(out[i]));
+    expect(new Set(out.slice(0, 40)).size).toBe(40);
+  });
+
+  it('shares constants by dtype, shape and bits: -0 apart from 0, every NaN alike', () => {
+    const k = (v: number | number[], dtype: 'float32' | 'float64' = 'float64') => constant(v, { dtype });
+    const x = placeholder('x', [], { dtype: 'float64' });
+    const pairs: [Node, Node, boolean][] = [
+      [k(0), k(-0), false], [k(NaN), k(-NaN), true], [k(2), k(2, 'float32'), false], [k([2]), k(2), false], [k([1, 2]), k([1, 2]), true],
+    ];
+    for (const [a, b, same] of pairs) {
+      const rw = new Rewriter();
+      const [ra, rb] = rw.simplifyAll([a, b], new Set([x]));
+      expect(ra === rb, `${a.name} ${b.name}`).toBe(same);
+    }
+  });
+});
+
