@@ -16,14 +16,15 @@ export function apply<A>(op: OpDef<A>, operands: readonly Operand[], attrs: A | 
   const id = takeId();
   const nodeName = scopedName(name ?? `${op.name}_${id}`);
   const first = operands.find((x): x is Node => x instanceof Node);
-  // NOTE: pushed, not mapped: V8's optimised Array.prototype.map makes a holey array where the
-  // unoptimised one makes a packed one, so nodes built before and after would hold inputs of two
-  // kinds, and every pass reading n.inputs would be deoptimised when the second kind shows up.
-  const inputs: Node[] = [];
-  for (let i = 0; i < operands.length; i++) {
+  // NOTE: a copy of the operands with numbers replaced, not a map of them: V8's optimised
+  // Array.prototype.map makes a holey array where the unoptimised one makes a packed one, so nodes
+  // built before and after would hold inputs of two kinds, and every pass reading n.inputs would be
+  // deoptimised when the second kind shows up. (A push onto [] would reserve 17 slots per node.)
+  const inputs = operands.slice() as Node[];
+  for (let i = 0; i < inputs.length; i++) {
     const x = operands[i];
-    if (x instanceof Node) inputs.push(x);
-    else if (typeof x === 'number') inputs.push(constant(x, { dtype: first?.dtype ?? 'float32' }));
+    if (x instanceof Node) continue;
+    if (typeof x === 'number') inputs[i] = constant(x, { dtype: first?.dtype ?? 'float32' });
     else throw new TypeError(`${op.name} '${nodeName}': input ${i} is ${describeValue(x)}, expected a Node or a number`);
   }
   let type: TensorType;
