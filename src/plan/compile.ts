@@ -226,14 +226,22 @@ export function compile(
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];
-  const groupEnding = new Map(groups.map((g) => [g.steps[g.steps.length - 1], g]));
-  const absorbed = new Set(groups.flatMap((g) => g.steps.slice(0, -1)));
-  for (const g of groups) for (const i of g.steps) steps[i].fused = g.nodes;
-  steps.forEach((st, i) => {
-    if (absorbed.has(i)) return;
-    fast.push(groupEnding.get(i)?.run ?? st.run);
+  // per step: the loop of the group it ends, or (absorbed) null; by index, not in a Map and a Set
+  // of step numbers (a 100k-step chain in SIMD groups had one of each with ~100k entries)
+  const loopAt: ((() => void) | null | undefined)[] = new Array(steps.length);
+  for (const g of groups) {
+    for (const i of g.steps) {
+      steps[i].fused = g.nodes;
+      loopAt[i] = null;
+    }
+    loopAt[g.steps[g.steps.length - 1]] = g.run;
+  }
+  for (let i = 0; i < steps.length; i++) {
+    const loop = loopAt[i];
+    if (loop === null) continue;
+    fast.push(loop ?? steps[i].run);
     fastStep.push(i);
-  });
+  }
 
   // what the plan keeps of the rewrite (its types were for scheduling only)
   const rewrite = rewritten && { of: rewritten.of, order: rewritten.order };

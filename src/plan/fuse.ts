@@ -172,24 +172,22 @@ function build(
   return run ? { steps: members, nodes, run } : null;
 }
 
-/** [first, last] byte of the memory an array's elements occupy. */
-function span(a: NdArray): [number, number] {
+/** The first (`last` false) or last byte of the memory an array's elements occupy. */
+function spanEnd(a: NdArray, last: boolean): number {
   const d = a.data as unknown as Float64Array;
-  let lo = a.offset, hi = a.offset;
+  let at = a.offset;
   for (let k = 0; k < a.shape.length; k++) {
     const ext = a.stride[k] * (a.shape[k] - 1);
-    if (ext < 0) lo += ext;
-    else hi += ext;
+    if (ext < 0 !== last) at += ext;
   }
   const w = d.BYTES_PER_ELEMENT;
-  return [d.byteOffset + lo * w, d.byteOffset + hi * w + w - 1];
+  return d.byteOffset + at * w + (last ? w - 1 : 0);
 }
 
 function overlaps(a: NdArray, b: NdArray): boolean {
   const da = a.data as unknown as Float64Array, db = b.data as unknown as Float64Array;
   if (!ArrayBuffer.isView(da) || !ArrayBuffer.isView(db) || da.buffer !== db.buffer || a.size === 0 || b.size === 0) return false;
-  const [a0, a1] = span(a), [b0, b1] = span(b);
-  return a0 <= b1 && b0 <= a1;
+  return spanEnd(a, false) <= spanEnd(b, true) && spanEnd(b, false) <= spanEnd(a, true);
 }
 
 /** The same elements of the same memory, in the same order (two plan buffers may be views of one slot). */
