@@ -79,13 +79,17 @@ export function fuse(
   });
 
   const taken = new Uint8Array(steps.length);
+  // a member's position in the group being built, by step (-1 for other steps)
+  const posOf = new Int32Array(steps.length).fill(-1);
   const groups: FusedGroup[] = [];
   for (let root = steps.length - 1; root >= 0; root--) {
     if (taken[root] || !(formulas[root] || sums[root]) || (sums[root] ? steps[root].ins[0] : steps[root].out).size < minSize) continue;
     for (;;) {
       const members = collect(root, steps, stepOf, into, taken);
       if (members.length < 2) break;
-      const built = build(members, steps, formulas, sums, stepOf, simdOnly);
+      for (let j = 0; j < members.length; j++) posOf[members[j]] = j;
+      const built = build(members, steps, formulas, sums, stepOf, posOf, simdOnly);
+      for (const j of members) posOf[j] = -1;
       if (built === null) break;
       if (!(built instanceof Set)) {
         for (const j of members) taken[j] = 1;
@@ -103,12 +107,11 @@ export function fuse(
 /** The members of the group ending at `root`, in step order (root last), at most MAX_GROUP. */
 function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array, into: readonly number[], taken: Uint8Array): number[] {
   const members: number[] = [];
-  const seen = new Set<number>();
   const visit = (i: number) => {
-    for (const u of steps[i].entry.inputs) {
-      const j = stepOf[u.id];
-      if (j >= 0 && into[j] === i && !taken[j] && !seen.has(j) && members.length < MAX_GROUP - 1) {
-        seen.add(j);
+    const inputs = steps[i].entry.inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const j = stepOf[inputs[k].id];
+      if (j >= 0 && into[j] === i && !taken[j] && members.length < MAX_GROUP - 1 && !members.includes(j)) {
         members.push(j);
         visit(j);
       }
@@ -126,46 +129,54 @@ function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array
  */
 function build(
   members: readonly number[], steps: readonly FusibleStep[], formulas: readonly (Formula | undefined)[], sums: readonly boolean[],
-  stepOf: Int32Array, simdOnly: boolean,
+  stepOf: Int32Array, posOf: Int32Array, simdOnly: boolean,
 ): FusedGroup | Set<number> | null {
-  const pos = new Map(members.map((s, j) => [s, j]));
   const inputs: NdArray[] = [];
   const readers: number[][] = [];
-  const list: FusedMember[] = members.map((s) => {
-    const step = steps[s];
-    const operands = step.entry.inputs.map((u, k) => {
-      const j = stepOf[u.id];
-      if (j >= 0 && pos.has(j) && j !== s) return -(pos.get(j)! + 1);
+  const list: FusedMember[] = new Array(members.length);
+  for (let m = 0; m < members.length; m++) {
+    const s = members[m], step = steps[s], ins = step.entry.inputs;
+    const operands: number[] = [];
+    for (let k = 0; k < ins.length; k++) {
+      const j = stepOf[ins[k].id];
+      if (j >= 0 && j !== s && posOf[j] >= 0) {
+        operands.push(-(posOf[j] + 1));
+        continue;
+      }
       const a = step.ins[k];
       let at = inputs.indexOf(a);
       if (at < 0) (at = inputs.push(a) - 1), readers.push([]);
       readers[at].push(s);
-      return at;
-    });
-    return sums[s] ? { formula: SUM, operands, dtype: step.entry.dtype, reduce: true } : { formula: formulas[s]!, operands, dtype: step.entry.dtype };
-  });
+      operands.push(at);
+    }
+    list[m] = sums[s] ? { formula: SUM, operands, dtype: step.entry.dtype, reduce: true } : { formula: formulas[s]!, operands, dtype: step.entry.dtype };
+  }
   const first = members[0], last = members[members.length - 1];
   const out = steps[last].out;
   const cut = new Set<number>();
-  inputs.forEach((a, k) => {
+  // inputs that overlap out other than element for element
+  let clash = false;
+  for (let k = 0; k < inputs.length; k++) {
+    const a = inputs[k];
     // The loop reads `a` at the last member's place: no step between a's making (or the first
     // member) and there may write over it.
     let from = first;
     for (let s = last - 1; s > first; s--) if (steps[s].out.data === a.data) (from = s), (s = first);
     for (let s = from + 1; s < last; s++) {
-      if (!pos.has(s) && steps[s].out.data !== a.data && overlaps(steps[s].out, a)) {
+      if (posOf[s] < 0 && steps[s].out.data !== a.data && overlaps(steps[s].out, a)) {
         for (const r of readers[k]) if (r !== last) cut.add(r);
         break;
       }
     }
-  });
-  // The loop reads element i of every input before writing element i of out: an input may be out
-  // itself, element for element, but no other memory of it.
-  inputs.forEach((a, k) => {
-    if (overlaps(out, a) && !sameLayout(out, a)) for (const r of readers[k]) if (r !== last) cut.add(r);
-  });
+    // The loop reads element i of every input before writing element i of out: an input may be out
+    // itself, element for element, but no other memory of it.
+    if (overlaps(out, a) && !sameLayout(out, a)) {
+      clash = true;
+      for (const r of readers[k]) if (r !== last) cut.add(r);
+    }
+  }
   if (cut.size > 0) return cut;
-  if (inputs.some((a) => overlaps(out, a) && !sameLayout(out, a))) return new Set(members.slice(0, -1));
+  if (clash) return new Set(members.slice(0, -1));
   const nodes = members.map((s) => steps[s].entry.node);
   const over = sums[last] ? steps[last].ins[0] : out;
   const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs, over, simdOnly);
