@@ -4,13 +4,16 @@
 // kernels read A as it was staged (a chunk of it at a time, copied with TypedArray.set) and keep
 // every column of a block of C in registers instead:
 // - rows form (float64), A's rows contiguous along k: a tile of 4 rows of C times a group of at
-//   most 4 of B's columns; per k, one splat of A per row times B's row k (packed K x NP); in
-//   float32, rows of A are transposed (transpose_f32) and take the columns form instead;
+//   most 4 of B's columns; per k, one splat of A per row times B's row k (packed K x NP);
+// - dot-products form (float32), A's rows contiguous along k: a tile of 2 rows of C times a group
+//   of at most 4 of B's columns, each a vector of 4 partial sums along k, added up at the end;
 // - columns form, A's columns contiguous along i (A^T stored, as in the weight gradient X^T G):
 //   C^T is built, a tile of J <= 4 of its rows times 8 (f32) or 4 (f64) of its columns; per k, one
 //   splat of B[k, j] per row times a vector of A's column k.
-// Every lane sums one element of C over k = 0 .. K-1 in order, with a multiply then an add, so the
-// float64 results equal the JavaScript kernel's (and the textbook loop's) exactly.
+// In the rows and columns forms every lane sums one element of C over k = 0 .. K-1 in order, with a
+// multiply then an add, so the float64 results equal the JavaScript kernel's (and the textbook
+// loop's) exactly. The dot-products form sums k = l, l + 4, l + 8, ... in lane l, then the lanes as
+// (l0 + l2) + (l1 + l3): float32 only, within the float32 kernels' stated bound.
 //
 // Pointers are byte offsets, counts and strides are in elements, as in kernels.ts.
 
@@ -225,35 +228,74 @@ export function narrowCols_f64(I: i32, kb: i32, a: usize, lda: i32, b: usize, ld
   else cols64(4, I, kb, a, la, b, lb, t, lt, first);
 }
 
-// ---------------------------------------------------------------- transpose (f32)
-//
-// dst[c, r] = src[r, c] for r < R (a multiple of 4), c < C: rows of A, staged, become the columns
-// the columns form reads; for N <= 16 in float32 its tiles beat a rows-form kernel's (measured
-// 1.0-1.36x end to end, transposition included).
-export function transpose_f32(dst: usize, ldd: i32, src: usize, lds: i32, R: i32, C: i32): void {
-  const ls = <usize>lds << 2, ld = <usize>ldd << 2;
-  for (let r = 0; r < R; r += 4) {
-    const s0 = src + <usize>r * ls, s1 = s0 + ls, s2 = s1 + ls, s3 = s2 + ls;
-    let d = dst + (<usize>r << 2);
-    let c = 0;
-    for (; c + 4 <= C; c += 4) {
-      const p = <usize>c << 2;
-      const x0 = v128.load(s0 + p), x1 = v128.load(s1 + p), x2 = v128.load(s2 + p), x3 = v128.load(s3 + p);
-      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
-      const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-      v128.store(d, v128.shuffle<f64>(t0, t2, 0, 2));
-      v128.store(d + ld, v128.shuffle<f64>(t0, t2, 1, 3));
-      v128.store(d + 2 * ld, v128.shuffle<f64>(t1, t3, 0, 2));
-      v128.store(d + 3 * ld, v128.shuffle<f64>(t1, t3, 1, 3));
-      d += 4 * ld;
+// ---------------------------------------------------------------- dot-products form (f32)
+
+/** (v0 + v2) + (v1 + v3). */
+// @ts-ignore: decorator
+@inline function hsum32(v: v128): f32 {
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+}
+
+/**
+ * Dot-products form, J columns of C (f32): for each pair of rows i, C[i, j] = sum_k A[i, k] B[k, j]
+ * with A's row i at a + i lda (unit steps along k, K a multiple of 4), B packed k-major in blocks of
+ * 4: B[k, j] at b + ((k >> 2) J + j) 16 + (k & 3) 4, C[i, j] at c + i ldc + j cs (strides in bytes
+ * here). Rows at and past `rows` are read (a row past an odd count, which must lie in memory) but
+ * never stored. (A third row or a fifth column spills: V8 allocates 15 vector registers.)
+ */
+// @ts-ignore: decorator
+@inline function dots32(J: i32, rows: i32, K: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, cs: usize): void {
+  const zero = f32x4.splat(0);
+  const kend = <usize>K << 2;
+  const bstep = <usize>J << 4;
+  for (let i = 0; i < rows; i += 2) {
+    const a0 = a + <usize>i * lda, a1 = a0 + lda;
+    let s00 = zero, s01 = zero, s02 = zero, s03 = zero;
+    let s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+    let bk = b;
+    for (let k: usize = 0; k < kend; k += 16) {
+      const x0 = v128.load(a0 + k), x1 = v128.load(a1 + k);
+      let y = v128.load(bk);
+      s00 = f32x4.add(s00, f32x4.mul(x0, y));
+      s10 = f32x4.add(s10, f32x4.mul(x1, y));
+      if (J > 1) {
+        y = v128.load(bk, 16);
+        s01 = f32x4.add(s01, f32x4.mul(x0, y));
+        s11 = f32x4.add(s11, f32x4.mul(x1, y));
+      }
+      if (J > 2) {
+        y = v128.load(bk, 32);
+        s02 = f32x4.add(s02, f32x4.mul(x0, y));
+        s12 = f32x4.add(s12, f32x4.mul(x1, y));
+      }
+      if (J > 3) {
+        y = v128.load(bk, 48);
+        s03 = f32x4.add(s03, f32x4.mul(x0, y));
+        s13 = f32x4.add(s13, f32x4.mul(x1, y));
+      }
+      bk += bstep;
     }
-    for (; c < C; c++) {
-      const p = <usize>c << 2;
-      store<f32>(d, load<f32>(s0 + p));
-      store<f32>(d, load<f32>(s1 + p), 4);
-      store<f32>(d, load<f32>(s2 + p), 8);
-      store<f32>(d, load<f32>(s3 + p), 12);
-      d += ld;
+    const c0 = c + <usize>i * ldc;
+    store<f32>(c0, hsum32(s00));
+    if (J > 1) store<f32>(c0 + cs, hsum32(s01));
+    if (J > 2) store<f32>(c0 + 2 * cs, hsum32(s02));
+    if (J > 3) store<f32>(c0 + 3 * cs, hsum32(s03));
+    if (i + 1 < rows) {
+      const c1 = c0 + ldc;
+      store<f32>(c1, hsum32(s10));
+      if (J > 1) store<f32>(c1 + cs, hsum32(s11));
+      if (J > 2) store<f32>(c1 + 2 * cs, hsum32(s12));
+      if (J > 3) store<f32>(c1 + 3 * cs, hsum32(s13));
     }
   }
+}
+
+/** C[i, j] = sum_k A[i, k] B[k, j] for i < rows, j < J (1 to 4), in f32; see dots32. */
+export function narrowDots_f32(rows: i32, K: i32, a: usize, lda: i32, b: usize, J: i32, c: usize, ldc: i32, cs: i32): void {
+  const la = <usize>lda << 2, lc = <usize>ldc << 2, lcs = <usize>cs << 2;
+  if (J == 1) dots32(1, rows, K, a, la, b, c, lc, lcs);
+  else if (J == 2) dots32(2, rows, K, a, la, b, c, lc, lcs);
+  else if (J == 3) dots32(3, rows, K, a, la, b, c, lc, lcs);
+  else dots32(4, rows, K, a, la, b, c, lc, lcs);
 }

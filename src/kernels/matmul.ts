@@ -4,10 +4,12 @@
  *
  * Every path sums each output element in the same order, k = 0 .. K-1, in float64, so the paths
  * agree exactly with each other and with the textbook loop (the WebAssembly float32 kernels, which
- * sum in float32, are the one exception). Paths:
+ * sum in float32, are the one exception: within K + 1 float32 roundings of the sum of |products|,
+ * the narrow one for A's rows along k summing four interleaved partial sums). Paths:
  * - large products go to the WebAssembly SIMD kernels when they are loaded (src/wasm/matmul.ts):
  *   the packed, register-tiled one, or for narrow products (M or N at most 16, as in softmax
- *   regression's X W and X^T G) one that reads A unpacked and keeps C's few columns in registers;
+ *   regression's X W and X^T G) one that reads A unpacked and keeps C's few columns in registers
+ *   (with operands in a WasmArena, as a plan's are, it uses B and C there in place where it can);
  * - the JavaScript kernel copies A in blocks of 4-row panels and B in 4-column panels into float64
  *   scratch ("packing"), k-major, so the 4x4 register tile reads both with unit steps whatever the
  *   operands' strides: a transposed operand costs only a differently ordered copy, O(n^2) against

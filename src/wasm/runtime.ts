@@ -3,7 +3,9 @@
  * holds the memories they run in:
  * - one scratch memory, grown on demand, into which kernels copy their operands (matmul);
  * - arenas: fixed-size memories in which callers place arrays, so kernels run on them with no copy.
- *   An arena never grows (growing would detach every array view on it).
+ *   An arena never grows (growing would detach every array view on it); past its arrays it carries
+ *   ARENA_WORK bytes of working space, where kernels stage what does not suit them in place.
+ * Both are a `Workspace`: kernels bound to one memory, views of it, and room to stage in.
  * Where WebAssembly SIMD is missing, or `setWasmEnabled(false)` / DAGRAD_WASM=0 turned it off, every
  * kernel takes its JavaScript path, which is also the reference the tests compare against.
  */
@@ -53,7 +55,7 @@ export interface Kernels {
   narrowRows_f64(R: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, nv: number, c: Ptr, ldc: number, cols: number, first: boolean): void;
   narrowCols_f32(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
   narrowCols_f64(I: number, kb: number, a: Ptr, lda: number, b: Ptr, ldb: number, J: number, t: Ptr, ldt: number, first: boolean): void;
-  transpose_f32(dst: Ptr, ldd: number, src: Ptr, lds: number, R: number, C: number): void;
+  narrowDots_f32(rows: number, K: number, a: Ptr, lda: number, b: Ptr, J: number, c: Ptr, ldc: number, cs: number): void;
   /** o[j] = sum over i < R of x[i ld + j], j < C, in float64 (assembly/reduce.ts). */
   colSum_f32(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
   colSum_f64(o: Ptr, x: Ptr, R: number, C: number, ld: number): void;
@@ -125,7 +127,8 @@ function instantiate(memory: WebAssembly.Memory): Kernels {
  * detachment in every optimized typed-array loop from then on (measured: plain JavaScript loops over
  * typed arrays ran 2-3x slower everywhere in the process).
  */
-export class Scratch {
+export class Scratch implements Workspace {
+  readonly base = 0;
   memory = new WebAssembly.Memory({ initial: 16 });
   kernels = instantiate(this.memory);
   f32 = new Float32Array(this.memory.buffer);
@@ -140,6 +143,11 @@ export class Scratch {
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
   }
+
+  reserve(bytes: number): boolean {
+    this.ensure(bytes);
+    return true;
+  }
 }
 
 let scratch: Scratch | undefined;
@@ -149,20 +157,50 @@ export function wasmScratch(): Scratch | undefined {
   return (scratch ??= new Scratch());
 }
 
-const arenaKernels = new WeakMap<ArrayBufferLike, Kernels>();
-const arenaScratch = new WeakMap<ArrayBufferLike, number>();
+/**
+ * A memory kernels run in, with room to stage operands: the scratch memory (which grows) or an
+ * arena's working space (which does not). Arrays whose buffer is `f32.buffer` live in it, so a
+ * kernel may read and write them in place, at their byte offsets.
+ */
+export interface Workspace {
+  /** The kernels bound to this memory. */
+  readonly kernels: Kernels;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  /** The byte offset where the working space starts (16-byte aligned). */
+  readonly base: number;
+  /**
+   * Whether `bytes` bytes from `base` may be used. The scratch memory is replaced by a larger one
+   * when needed (so read kernels and views after this call); an arena's answers false.
+   */
+  reserve(bytes: number): boolean;
+}
 
-/** Bytes of working space every arena memory carries past its arrays (the fused SIMD loop's registers and program). */
+/**
+ * Bytes of working space every arena memory carries past its arrays. The fused SIMD loop keeps its
+ * registers and program in the first ARENA_SCRATCH of them; the narrow matrix products stage the
+ * small operand and the result there (src/wasm/matmul.ts). Each call writes what it reads there
+ * first, so calls share the space. Pages no call touches cost address space only.
+ */
+export const ARENA_WORK = 16 * PAGE;
+/** The part of ARENA_WORK the fused SIMD loop may take (see there). */
 export const ARENA_SCRATCH = PAGE;
 
-/** The byte offset of the ARENA_SCRATCH bytes of working space in the arena holding `buffer`, if any. */
+const arenas = new WeakMap<ArrayBufferLike, Workspace>();
+
+/** The byte offset of the working space in the arena holding `buffer`, if any. */
 export function scratchOf(buffer: ArrayBufferLike): number | undefined {
-  return arenaScratch.get(buffer);
+  return arenas.get(buffer)?.base;
 }
 
 /** The kernels bound to the arena that holds `buffer`, if any. */
 export function kernelsFor(buffer: ArrayBufferLike): Kernels | undefined {
-  return arenaKernels.get(buffer);
+  return arenas.get(buffer)?.kernels;
+}
+
+/** The workspace of the arena that holds `buffer`, if any. */
+export function arenaWorkspace(buffer: ArrayBufferLike): Workspace | undefined {
+  return arenas.get(buffer);
 }
 
 export type ArenaArray = Float32Array | Float64Array | Int32Array;
@@ -180,12 +218,18 @@ export class WasmArena {
   constructor(bytes: number) {
     if (load() === null) throw new Error('WasmArena: WebAssembly SIMD is not available');
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
-    // One more page past the arrays, for kernels that need working space in the same memory.
-    const total = pages + ARENA_SCRATCH / PAGE;
+    // Working space past the arrays, for kernels that need it in the same memory.
+    const total = pages + ARENA_WORK / PAGE;
     this.memory = new WebAssembly.Memory({ initial: total, maximum: total });
     this.bytes = pages * PAGE;
-    arenaKernels.set(this.memory.buffer, instantiate(this.memory));
-    arenaScratch.set(this.memory.buffer, this.bytes);
+    const buffer = this.memory.buffer;
+    arenas.set(buffer, {
+      kernels: instantiate(this.memory),
+      f32: new Float32Array(buffer),
+      f64: new Float64Array(buffer),
+      base: this.bytes,
+      reserve: (n) => n <= ARENA_WORK,
+    });
   }
 
   /** Bytes handed out so far. */

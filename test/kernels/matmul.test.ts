@@ -2,7 +2,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindMatmul, matmulInto } from '../../src/kernels/matmul.js';
 import { Rng } from '../../src/graph/random.js';
-import { setWasmEnabled, wasmCalls, wasmScratch } from '../../src/wasm/runtime.js';
+import { setWasmEnabled, wasmCalls, wasmScratch, WasmArena } from '../../src/wasm/runtime.js';
 import { WASM_MATMUL_MIN } from '../../src/wasm/matmul.js';
 import { f32Bound, indices, makeArray, operand, refMatmul, size, values, type FloatType, type Layout } from './reference.js';
 
@@ -211,6 +211,34 @@ describe('matmulInto, WebAssembly SIMD path', () => {
             }
           }
           expect(Array.from(s.f32.subarray(at, at + want.length)), `mr ${mr} ${rows}x${K} rs ${rs} cs ${cs}`).toEqual(Array.from(want));
+        }
+      }
+    }
+  });
+
+  it('operands and output in a WasmArena (a plan\'s buffers), any layout, give the same bits as in ordinary memory', () => {
+    const rng = new Rng(30);
+    const arena = new WasmArena(1 << 22);
+    /** x copied into the arena, the same strides and offset. */
+    const inArena = (x: NdArray): NdArray => {
+      const src = x.data as Float32Array | Float64Array;
+      const d = arena.alloc(src instanceof Float32Array ? 'float32' : 'float64', src.length);
+      d.set(src);
+      return ndarray(d, x.shape, x.stride, x.offset);
+    };
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [M, N, K] of [[37, 29, 61], [33, 70, 300], [130, 9, 40], [24, 24, 600], [300, 1, 61], [1, 77, 300]]) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            for (const layout of LAYOUTS_MM) {
+              arena.reset();
+              const { a, b, out } = run(M, N, K, T, ta, tb, layout, true, rng);
+              const o = inArena(out);
+              (o.data as Float64Array).fill(3);
+              matmulInto(o, inArena(a), inArena(b));
+              expect(values(o), `${T.name} ${M}x${K} . ${K}x${N} ta=${ta} tb=${tb} ${layout}`).toEqual(values(out));
+            }
+          }
         }
       }
     }
