@@ -52,9 +52,13 @@ export class Adam extends Optimizer {
     const s = this.slot(v, 'v');
     const mNew = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
     const sNew = add(mul(s, this.beta2), mul(square(g), 1 - this.beta2));
-    const mHat = div(mNew, sub(1, pow(this.beta1, t)));
-    const sHat = div(sNew, sub(1, pow(this.beta2, t)));
-    return { assigns: [assign(m, mNew), assign(s, sNew)], step: div(mHat, add(sqrt(sHat), this.epsilon)) };
+    // The direction reads the assigns (whose value is the new moment) rather than mNew and sNew: so
+    // each moment's update is one pass ending in its assign, written into the moment in place, and
+    // the direction reads it from there (the same values, one pass and one copy fewer per moment).
+    const mSet = assign(m, mNew), sSet = assign(s, sNew);
+    const mHat = div(mSet, sub(1, pow(this.beta1, t)));
+    const sHat = div(sSet, sub(1, pow(this.beta2, t)));
+    return { assigns: [mSet, sSet], step: div(mHat, add(sqrt(sHat), this.epsilon)) };
   }
 }
 
