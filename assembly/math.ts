@@ -100,15 +100,16 @@ const ZERO = i64x2.splat(0);
   return v128.bitselect(f64x2.div(sp(1.0), d), f64x2.div(e, d), f64x2.ge(x, sp(0.0)));
 }
 
-// Each in float64 lanes: in full (float64 results) and short (results rounded to float32).
+// Each in float64 lanes: in full (float64 results), and for four float32 lanes (two float64 pairs,
+// computed side by side in one function, so the two chains' latencies overlap).
 function tanh2(x: v128): v128 { return tanhOf(x, false); }
-function tanh2s(x: v128): v128 { return tanhOf(x, true); }
+function tanh4s(a: v128): v128 { return narrow(tanhOf(lo(a), true), tanhOf(hi(a), true)); }
 function softplus2(x: v128): v128 { return softplusOf(x, false); }
-function softplus2s(x: v128): v128 { return softplusOf(x, true); }
+function softplus4s(a: v128): v128 { return narrow(softplusOf(lo(a), true), softplusOf(hi(a), true)); }
 function sigmoid2(x: v128): v128 { return sigmoidOf(x, false); }
-function sigmoid2s(x: v128): v128 { return sigmoidOf(x, true); }
+function sigmoid4s(a: v128): v128 { return narrow(sigmoidOf(lo(a), true), sigmoidOf(hi(a), true)); }
 function exp2(x: v128): v128 { return expOf(x, false); }
-function exp2s(x: v128): v128 { return expOf(x, true); }
+function exp4s(a: v128): v128 { return narrow(expOf(lo(a), true), expOf(hi(a), true)); }
 
 // @ts-ignore: decorator
 @inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
@@ -165,10 +166,10 @@ const ADD = 16, SUB = 17, MUL = 18, DIV = 19, MAX = 20, MIN = 21, GT = 22, GE = 
   if (op == SQUARE) return f32x4.mul(a, a);
   if (op == ABS) return f32x4.abs(a);
   if (op == RELU) return f32x4.max(a, f32x4.splat(0));
-  if (op == TANH) return narrow(tanh2s(lo(a)), tanh2s(hi(a)));
-  if (op == SOFTPLUS) return narrow(softplus2s(lo(a)), softplus2s(hi(a)));
-  if (op == SIGMOID) return narrow(sigmoid2s(lo(a)), sigmoid2s(hi(a)));
-  if (op == EXP) return narrow(exp2s(lo(a)), exp2s(hi(a)));
+  if (op == TANH) return tanh4s(a);
+  if (op == SOFTPLUS) return softplus4s(a);
+  if (op == SIGMOID) return sigmoid4s(a);
+  if (op == EXP) return exp4s(a);
   if (op == ADD) return f32x4.add(a, b);
   if (op == SUB) return f32x4.sub(a, b);
   if (op == MUL) return f32x4.mul(a, b);
