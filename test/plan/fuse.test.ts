@@ -179,6 +179,11 @@ describe('elementwise fusion', () => {
         const last = groups.find((g) => g[g.length - 1] === 'assignSub');
         expect(last, JSON.stringify(groups)).toBeDefined();
         expect(last!.length).toBeGreaterThanOrEqual(2);
+        // Adam's moments: each one pass ending in its assign (the direction reads the assigns)
+        if (name.startsWith('Adam')) {
+          expect(groups.filter((g) => g[g.length - 1] === 'assign').map((g) => g.join('+')).sort(), JSON.stringify(groups))
+            .toEqual(['mul+mul+add+assign', 'mul+square+mul+add+assign']);
+        }
       }
     });
   }
