@@ -201,10 +201,10 @@ export function compile(
       }
       const forward = n.op.forward!;
       const attrs = n.attrs;
-      const run = n.op.bind?.(ins, value, attrs) ?? (() => forward(ins, value, attrs));
       const inPlace = buffers.inPlace(e);
       stepAt[e.id] = steps.length;
-      steps.push({ node: n, forward, ins, out: value, attrs, run, inPlace, recompute: e.original !== null, fused: undefined });
+      // `run` is bound below, once fusion has said which steps only traced runs will call
+      steps.push({ node: n, forward, ins, out: value, attrs, run: unbound, inPlace, recompute: e.original !== null, fused: undefined });
       stepEntries.push(e);
     }
   }
@@ -237,9 +237,15 @@ export function compile(
     loopAt[g.steps[g.steps.length - 1]] = g.run;
   }
   for (let i = 0; i < steps.length; i++) {
-    const loop = loopAt[i];
+    const st = steps[i], loop = loopAt[i];
+    if (loop === undefined) st.run = bindStep(st);
+    else {
+      // a fused step runs on its own only in traced runs: bound when one first calls it
+      let bound: (() => void) | undefined;
+      st.run = () => (bound ??= bindStep(st))();
+    }
     if (loop === null) continue;
-    fast.push(loop ?? steps[i].run);
+    fast.push(loop ?? st.run);
     fastStep.push(i);
   }
 
@@ -321,6 +327,16 @@ export function compile(
       return (events ??= eventsOf());
     },
   };
+}
+
+const unbound = (): void => {
+  throw new Error('internal: a plan step ran before it was bound');
+};
+
+/** The kernel bound to a step's arrays: the op's `bind`, or a call of its `forward`. */
+function bindStep(st: Step): () => void {
+  const { ins, out, attrs, forward } = st;
+  return st.node.op.bind?.(ins, out, attrs) ?? (() => forward(ins, out, attrs));
 }
 
 /**
