@@ -222,7 +222,7 @@ export function compile(
   // a group is as big as its last step's output (or a sum's input): with none that big, none forms
   const fusible = opts.reuse && opts.fuse !== false && steps.some((st) => st.out.size >= minSize || (st.ins.length > 0 && st.ins[0].size >= minSize));
   const groups = fusible
-    ? fuse(entries, steps.map((st, i) => ({ entry: stepEntries[i], ins: st.ins, out: st.out })), new Set(entries === base ? kept : keepOf(entries)), minSize, simdOnly)
+    ? fuse(entries, stepEntries, steps, new Set(entries === base ? kept : keepOf(entries)), minSize, simdOnly)
     : [];
   const fast: (() => void)[] = [];
   const fastStep: number[] = [];

@@ -18,9 +18,8 @@ import type { Formula } from '../kernels/formula.js';
 import { formulaOf } from '../ops/elementwise.js';
 import type { Entry } from './schedule.js';
 
-/** The steps as fusion sees them: the entry each computes, its (broadcast) input arrays and output. */
+/** The steps as fusion sees them: their (broadcast) input arrays and output (the entries they compute come beside them). */
 export interface FusibleStep {
-  readonly entry: Entry;
   readonly ins: readonly NdArray[];
   readonly out: NdArray;
 }
@@ -48,31 +47,31 @@ const formulaOfStep = (e: Entry): Formula | undefined =>
   e.node.op.kind === 'assign' ? ASSIGNS[e.node.op.name] : e.node.op.kind === undefined || e.node.op.kind === 'op' ? formulaOf(e.node.op) : undefined;
 
 /**
- * The fused groups of a plan's steps. `entries` is the whole schedule (numbered), `steps` its step
- * entries in order; `kept` holds the entries whose values are read after the run (fetches,
+ * The fused groups of a plan's steps. `entries` is the whole schedule (numbered), `stepEntries` its
+ * step entries in order and `steps` their arrays; `kept` holds the entries whose values are read after the run (fetches,
  * assigns), which are never fused away; groups whose arrays have fewer than `minSize` elements are
  * not formed; with `simdOnly`, neither are groups the fused SIMD loop cannot run (kernels/fused.ts).
  */
 export function fuse(
-  entries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>, minSize = 0, simdOnly = false,
+  entries: readonly Entry[], stepEntries: readonly Entry[], steps: readonly FusibleStep[], kept: ReadonlySet<Entry>, minSize = 0, simdOnly = false,
 ): FusedGroup[] {
   const stepOf = new Int32Array(entries.length).fill(-1);
-  steps.forEach((s, i) => (stepOf[s.entry.id] = i));
+  stepEntries.forEach((e, i) => (stepOf[e.id] = i));
   // The one entry reading each entry (-1: none yet, -2: several).
   const reader = new Int32Array(entries.length).fill(-1);
   for (const e of entries) {
     for (const u of e.inputs) reader[u.id] = reader[u.id] === -1 || reader[u.id] === e.id ? e.id : -2;
   }
-  const formulas = steps.map((s) => (s.entry.original === null ? formulaOfStep(s.entry) : undefined));
+  const formulas = stepEntries.map((e) => (e.original === null ? formulaOfStep(e) : undefined));
   // Sums over every axis may end a group: the loop adds the values up instead of storing them.
-  const sums = steps.map((s) => {
-    const e = s.entry;
+  const sums = steps.map((s, i) => {
+    const e = stepEntries[i];
     if (e.original !== null || e.node.op.name !== 'sum' || e.node.op.kind !== undefined) return false;
     return (e.node.attrs as { axes: readonly number[] }).axes.length === e.inputs[0].shape.length && s.ins[0].size > 0;
   });
   // The step index a step may be absorbed into, or -1.
   const into = steps.map((s, i) => {
-    const e = s.entry, r = reader[e.id];
+    const e = stepEntries[i], r = reader[e.id];
     if (!formulas[i] || e.node.op.kind === 'assign' || kept.has(e) || r < 0) return -1;
     const j = stepOf[r];
     return j > i && s.out.size > 0 && ((formulas[j] && sameShape(entries[r].shape, e.shape)) || sums[j]) ? j : -1;
@@ -85,10 +84,10 @@ export function fuse(
   for (let root = steps.length - 1; root >= 0; root--) {
     if (taken[root] || !(formulas[root] || sums[root]) || (sums[root] ? steps[root].ins[0] : steps[root].out).size < minSize) continue;
     for (;;) {
-      const members = collect(root, steps, stepOf, into, taken);
+      const members = collect(root, stepEntries, stepOf, into, taken);
       if (members.length < 2) break;
       for (let j = 0; j < members.length; j++) posOf[members[j]] = j;
-      const built = build(members, steps, formulas, sums, stepOf, posOf, simdOnly);
+      const built = build(members, stepEntries, steps, formulas, sums, stepOf, posOf, simdOnly);
       for (const j of members) posOf[j] = -1;
       if (built === null) break;
       if (!(built instanceof Set)) {
@@ -105,10 +104,10 @@ export function fuse(
 }
 
 /** The members of the group ending at `root`, in step order (root last), at most MAX_GROUP. */
-function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array, into: readonly number[], taken: Uint8Array): number[] {
+function collect(root: number, stepEntries: readonly Entry[], stepOf: Int32Array, into: readonly number[], taken: Uint8Array): number[] {
   const members: number[] = [];
   const visit = (i: number) => {
-    const inputs = steps[i].entry.inputs;
+    const inputs = stepEntries[i].inputs;
     for (let k = 0; k < inputs.length; k++) {
       const j = stepOf[inputs[k].id];
       if (j >= 0 && into[j] === i && !taken[j] && members.length < MAX_GROUP - 1 && !members.includes(j)) {
@@ -128,14 +127,14 @@ function collect(root: number, steps: readonly FusibleStep[], stepOf: Int32Array
  * in between overwrites, the members reading such memory (to be left out of the group).
  */
 function build(
-  members: readonly number[], steps: readonly FusibleStep[], formulas: readonly (Formula | undefined)[], sums: readonly boolean[],
+  members: readonly number[], stepEntries: readonly Entry[], steps: readonly FusibleStep[], formulas: readonly (Formula | undefined)[], sums: readonly boolean[],
   stepOf: Int32Array, posOf: Int32Array, simdOnly: boolean,
 ): FusedGroup | Set<number> | null {
   const inputs: NdArray[] = [];
   const readers: number[][] = [];
   const list: FusedMember[] = new Array(members.length);
   for (let m = 0; m < members.length; m++) {
-    const s = members[m], step = steps[s], ins = step.entry.inputs;
+    const s = members[m], step = steps[s], entry = stepEntries[s], ins = entry.inputs;
     const operands: number[] = [];
     for (let k = 0; k < ins.length; k++) {
       const j = stepOf[ins[k].id];
@@ -149,7 +148,7 @@ function build(
       readers[at].push(s);
       operands.push(at);
     }
-    list[m] = sums[s] ? { formula: SUM, operands, dtype: step.entry.dtype, reduce: true } : { formula: formulas[s]!, operands, dtype: step.entry.dtype };
+    list[m] = sums[s] ? { formula: SUM, operands, dtype: entry.dtype, reduce: true } : { formula: formulas[s]!, operands, dtype: entry.dtype };
   }
   const first = members[0], last = members[members.length - 1];
   const out = steps[last].out;
@@ -177,7 +176,7 @@ function build(
   }
   if (cut.size > 0) return cut;
   if (clash) return new Set(members.slice(0, -1));
-  const nodes = members.map((s) => steps[s].entry.node);
+  const nodes = members.map((s) => stepEntries[s].node);
   const over = sums[last] ? steps[last].ins[0] : out;
   const run = fusedKernel(nodes.map((n) => n.op.name).join('+'), list, out, inputs, over, simdOnly);
   return run ? { steps: members, nodes, run } : null;
