@@ -3,7 +3,7 @@
 //
 // Every pointer is a byte offset into the imported memory; every count is in elements. The module has
 // no allocator and no state: the JavaScript side (src/wasm/) lays out each call's buffers itself.
-import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } from './vmath';
+import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa, lo, hi, narrow } from './vmath';
 
 // ---------------------------------------------------------------- elementwise
 //
@@ -242,17 +242,6 @@ export function sqrt_f64(o: usize, x: usize, n: i32): void {
 @inline function loss2(z: v128, x: v128): v128 {
   const t = log1pUnit(expNeg(f64x2.neg(f64x2.abs(x))));
   return f64x2.add(f64x2.sub(f64x2.max(x, sp(0.0)), f64x2.mul(x, z)), t);
-}
-
-// @ts-ignore: decorator
-@inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-// @ts-ignore: decorator
-@inline function hi(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
-}
-// @ts-ignore: decorator
-@inline function narrow(a: v128, b: v128): v128 {
-  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
 }
 
 export function sigmoid_f32(o: usize, x: usize, n: i32): void {

@@ -8,7 +8,7 @@
 // op's JavaScript formula are measured by test/kernels/math.test.ts and fusedSimd.test.ts: float64
 // tanh within 3 ulp, softplus within 4 ulp, exp within 2 ulp; float32 results within 1 float32 ulp.
 
-import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa } from './vmath';
+import { LOG2E, LN2_HI, LN2_LO, sp, toI64, pow2, halfExponent, logMantissa, lo, hi, narrow } from './vmath';
 
 
 /**
@@ -110,17 +110,6 @@ function sigmoid2(x: v128): v128 { return sigmoidOf(x, false); }
 function sigmoid4s(a: v128): v128 { return narrow(sigmoidOf(lo(a), true), sigmoidOf(hi(a), true)); }
 function exp2(x: v128): v128 { return expOf(x, false); }
 function exp4s(a: v128): v128 { return narrow(expOf(lo(a), true), expOf(hi(a), true)); }
-
-// @ts-ignore: decorator
-@inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-// @ts-ignore: decorator
-@inline function hi(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
-}
-// @ts-ignore: decorator
-@inline function narrow(a: v128, b: v128): v128 {
-  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-}
 
 // ---------------------------------------------------------------- the fused loop's ops
 //

@@ -1,5 +1,5 @@
 // Pieces shared by the float64x2 transcendental kernels of kernels.ts (sigmoid, the logistic loss)
-// and math.ts (tanh, softplus): constants, lane helpers, and the series for the log of a mantissa.
+// and math.ts (tanh, softplus, exp): constants, lane helpers (float32 halves to float64 and back), and the series for the log of a mantissa.
 // Everything is inlined at each use, so a kernel's arithmetic is exactly what it was when written out.
 
 export const LOG2E = 1.4426950408889634;
@@ -8,6 +8,19 @@ export const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.9082149292705877000
 
 // @ts-ignore: decorator
 @inline export function sp(v: f64): v128 { return f64x2.splat(v); }
+
+/** The low and high two float32 lanes of v, widened to float64 lanes. */
+// @ts-ignore: decorator
+@inline export function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+// @ts-ignore: decorator
+@inline export function hi(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+/** Four float32 lanes from two float64 pairs (a's in the low half), each rounded once. */
+// @ts-ignore: decorator
+@inline export function narrow(a: v128, b: v128): v128 {
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
 
 /** k as i64 lanes, for integral f64 lanes k of moderate size. */
 // @ts-ignore: decorator
