@@ -154,7 +154,8 @@ export function simdFused(members: readonly FusedMember[], out: NdArray, inputs:
   let period = 1;
   for (let k = 0; k < inputs.length; k++) {
     const a = inputs[k], inArena = (a.data as Float).buffer === od.buffer;
-    if (kindOf(a.data) !== dtype || rows[k] < 0 || (rows[k] !== 1 && !inArena) || rows[k] > SIMD_ROW_MAX) return undefined;
+    if (kindOf(a.data) !== dtype || rows[k] < 0 || (rows[k] !== 1 && !inArena)) return undefined;
+    // every row's length divides the period (a row longer than SIMD_ROW_MAX makes it longer too)
     if (rows[k] > 1) period = (period / gcd(period, rows[k])) * rows[k];
     if (period > SIMD_ROW_MAX) return undefined;
   }
