@@ -159,7 +159,8 @@ export function compile(
   if (opts.reuse) new Uint8Array(arena, 0, buffers.arenaBytes).fill(0xff);
   const arrays: NdArray[] = new Array(entries.length);
   const intoVariable = assignsInPlace(entries, wanted);
-  // `fused` is set below once the groups are known (every step has the field, so all share one shape).
+  // `run` and `fused` are set below, once fusion has said which steps only traced runs will call
+  // (every step has both fields from the start, so all share one shape).
   const steps: { -readonly [K in keyof Step]: Step[K] }[] = [];
   const stepEntries: Entry[] = [];
   // the step each entry runs (-1 for feeds, sources, views), for the traced event list
@@ -203,7 +204,6 @@ export function compile(
       const attrs = n.attrs;
       const inPlace = buffers.inPlace(e);
       stepAt[e.id] = steps.length;
-      // `run` is bound below, once fusion has said which steps only traced runs will call
       steps.push({ node: n, forward, ins, out: value, attrs, run: unbound, inPlace, recompute: e.original !== null, fused: undefined });
       stepEntries.push(e);
     }
